@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class WhatsappConfig(AppConfig):
+    name = "channels_whatsapp"

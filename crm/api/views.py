@@ -1,0 +1,89 @@
+"""REST API for contacts. Visibility comes from `inbox.access` (agents see their inboxes' contacts)."""
+
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm import services
+from crm.models import Contact, ContactIdentity
+from crm.phones import normalize_phone
+from inbox import access
+from inbox.api.serializers import ConversationSerializer
+from inbox.models import Tag
+
+
+class IdentitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactIdentity
+        fields = ["channel", "external_id", "display_name"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    identities = IdentitySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "phone", "email", "locale", "identities", "merged_into", "created_at"]
+
+
+class ContactDetailSerializer(ContactSerializer):
+    conversations = serializers.SerializerMethodField()
+
+    class Meta(ContactSerializer.Meta):
+        fields = [*ContactSerializer.Meta.fields, "notes", "attributes", "conversations"]
+
+    def get_conversations(self, contact):
+        request = self.context["request"]
+        conversations = (
+            access.visible_conversations(request.user)
+            .filter(contact=contact)
+            .select_related("inbox", "contact", "assignee")
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+            .order_by("-last_message_at", "-id")
+        )
+        return ConversationSerializer(conversations, many=True, context=self.context).data
+
+
+class MergeSerializer(serializers.Serializer):
+    other = serializers.IntegerField()
+
+
+@extend_schema(parameters=[OpenApiParameter("phone", str), OpenApiParameter("q", str)])
+class ContactList(generics.ListAPIView):
+    serializer_class = ContactSerializer
+
+    def get_queryset(self):
+        queryset = access.visible_contacts(self.request.user).filter(merged_into__isnull=True)
+        phone = self.request.query_params.get("phone")
+        if phone:
+            e164 = normalize_phone(phone)
+            queryset = queryset.filter(Q(phone=e164) | Q(identities__phone=e164)).distinct() if e164 else queryset.none()
+        query = (self.request.query_params.get("q") or "").strip()
+        if query:
+            queryset = queryset.filter(Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query))
+        return queryset.prefetch_related("identities").order_by("-id")
+
+
+class ContactDetail(generics.RetrieveAPIView):
+    serializer_class = ContactDetailSerializer
+
+    def get_object(self):
+        return access.access_contact(self.request.user, self.kwargs["pk"])
+
+
+class ContactMerge(APIView):
+    @extend_schema(request=MergeSerializer, responses={200: ContactDetailSerializer})
+    def post(self, request, pk):
+        survivor = access.access_contact(request.user, pk)
+        form = MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        other = access.access_contact(request.user, form.validated_data["other"])
+        try:
+            services.contact_merge(survivor=survivor, other=other, merged_by=request.user)
+        except ValueError as refused:
+            raise ValidationError({"other": str(refused)}) from None
+        survivor.refresh_from_db()
+        return Response(ContactDetailSerializer(survivor, context={"request": request}).data, status=status.HTTP_200_OK)

@@ -1,0 +1,77 @@
+"""Who may see and act on what. Used by views, the API and websocket consumers alike.
+
+Agents see the inboxes they are members of and everything in them; leads and admins see all.
+Anything a user may not see is answered as if it did not exist (404).
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from crm.models import Contact
+
+from .models import Conversation, Inbox, Role
+
+
+def user_role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = getattr(user, "agent_profile", None)
+    return profile.role if profile is not None else Role.AGENT
+
+
+def sees_everything(user) -> bool:
+    return user_role(user) in (Role.LEAD, Role.ADMIN)
+
+
+def visible_inboxes(user) -> QuerySet[Inbox]:
+    if user_role(user) is None:
+        return Inbox.objects.none()
+    if sees_everything(user):
+        return Inbox.objects.all()
+    return Inbox.objects.filter(members=user)
+
+
+def visible_conversations(user) -> QuerySet[Conversation]:
+    if user_role(user) is None:
+        return Conversation.objects.none()
+    if sees_everything(user):
+        return Conversation.objects.all()
+    return Conversation.objects.filter(inbox__in=visible_inboxes(user).values("id"))
+
+
+def visible_contacts(user) -> QuerySet[Contact]:
+    """Agents see the contacts that have a conversation in one of their inboxes."""
+    if user_role(user) is None:
+        return Contact.objects.none()
+    if sees_everything(user):
+        return Contact.objects.all()
+    return Contact.objects.filter(pk__in=visible_conversations(user).values("contact_id"))
+
+
+def may_see_inbox(user, inbox_id: int) -> bool:
+    return visible_inboxes(user).filter(pk=inbox_id).exists()
+
+
+def may_see_conversation(user, conversation_id: int) -> bool:
+    return visible_conversations(user).filter(pk=conversation_id).exists()
+
+
+def access_inbox(user, inbox_id) -> Inbox:
+    return _get_or_404(visible_inboxes(user), inbox_id)
+
+
+def access_conversation(user, conversation_id) -> Conversation:
+    return _get_or_404(visible_conversations(user).select_related("inbox", "contact", "assignee"), conversation_id)
+
+
+def access_contact(user, contact_id) -> Contact:
+    return _get_or_404(visible_contacts(user), contact_id)
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=int(pk))
+    except (ValueError, TypeError, queryset.model.DoesNotExist):
+        raise Http404 from None

@@ -1,0 +1,82 @@
+"""JSON shapes of the REST API (see CONTRACT.md). Serializers only shape data; rules live in services."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from crm.models import Contact
+from inbox.models import Attachment, Conversation, Message
+
+
+class ContactBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "phone", "email"]
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    channel = serializers.CharField(source="inbox.kind", read_only=True)
+    contact = ContactBriefSerializer(read_only=True)
+    assignee = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id", "inbox", "channel", "status", "priority", "contact", "assignee", "team", "tags",
+            "last_message_at", "last_message_preview", "last_customer_message_at", "first_response_at",
+            "resolved_at", "created_at", "version",
+        ]
+
+    def get_assignee(self, conversation):
+        user = conversation.assignee
+        return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
+
+    def get_tags(self, conversation) -> list[str]:
+        return sorted(tag.name for tag in conversation.tags.all())
+
+
+class ConversationUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[c[0] for c in Conversation._meta.get_field("status").choices], required=False)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    priority = serializers.ChoiceField(choices=[c[0] for c in Conversation._meta.get_field("priority").choices], required=False)
+    snoozed_until = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "url", "mime_type", "filename", "size", "status"]
+
+    def get_url(self, attachment) -> str | None:
+        if not attachment.file:
+            return None
+        path = reverse("attachment-download", args=[attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    created_at = serializers.DateTimeField(source="sent_at", read_only=True)
+    author = serializers.SerializerMethodField()
+    reply_to = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "conversation", "direction", "sender_type", "author", "kind", "text", "content", "attachments",
+            "status", "error", "error_code", "external_id", "reply_to", "private", "created_at",
+        ]
+
+    def get_author(self, message):
+        user = message.author
+        return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
+
+
+class ReplyCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4096, allow_blank=False, trim_whitespace=True)
+    private = serializers.BooleanField(default=False)
+    reply_to = serializers.IntegerField(required=False, allow_null=True)

@@ -1,0 +1,122 @@
+"""REST API for conversations and messages. Thin: parse, access-check, call one service."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from inbox import access, replies, services
+from inbox.models import Message, Tag
+
+from .serializers import (
+    ConversationSerializer,
+    ConversationUpdateSerializer,
+    MessageSerializer,
+    ReplyCreateSerializer,
+)
+
+CONVERSATION_FILTERS = [
+    OpenApiParameter("inbox", int),
+    OpenApiParameter("status", str),
+    OpenApiParameter("assignee", str, description="user id, or 'none' for unassigned"),
+    OpenApiParameter("channel", str),
+    OpenApiParameter("contact", int),
+]
+
+
+def _conversations_for(user):
+    return (
+        access.visible_conversations(user)
+        .select_related("inbox", "contact", "assignee")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
+    )
+
+
+@extend_schema(parameters=CONVERSATION_FILTERS)
+class ConversationList(generics.ListAPIView):
+    serializer_class = ConversationSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        queryset = _conversations_for(self.request.user)
+        filters = {
+            "inbox_id": params.get("inbox"),
+            "status": params.get("status"),
+            "inbox__kind": params.get("channel"),
+            "contact_id": params.get("contact"),
+        }
+        for field, value in filters.items():
+            if value not in (None, ""):
+                if field in ("inbox_id", "contact_id") and not value.isdigit():
+                    raise ValidationError({field.removesuffix("_id"): "Must be an integer id."})
+                queryset = queryset.filter(**{field: value})
+        assignee = params.get("assignee")
+        if assignee == "none":
+            queryset = queryset.filter(assignee__isnull=True)
+        elif assignee:
+            if not assignee.isdigit():
+                raise ValidationError({"assignee": "Must be a user id or 'none'."})
+            queryset = queryset.filter(assignee_id=assignee)
+        return queryset.order_by("-last_message_at", "-id")
+
+
+class ConversationDetail(generics.RetrieveAPIView):
+    serializer_class = ConversationSerializer
+
+    def get_object(self):
+        return access.access_conversation(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=ConversationUpdateSerializer, responses=ConversationSerializer)
+    def patch(self, request, pk):
+        conversation = self.get_object()
+        form = ConversationUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        changes = dict(form.validated_data)
+        if "assignee" in changes:
+            try:
+                changes["assignee"] = services.assignee_by_id(changes["assignee"])
+            except services.ConversationChangeRefused as refused:
+                raise ValidationError({"assignee": refused.reason}) from None
+        try:
+            conversation = services.conversation_update(conversation=conversation, actor=request.user, **changes)
+        except services.ConversationChangeRefused as refused:
+            raise ValidationError({"detail": refused.reason}) from None
+        conversation = _conversations_for(request.user).get(pk=conversation.pk)
+        return Response(ConversationSerializer(conversation, context={"request": request}).data)
+
+
+class MessageListCreate(generics.ListCreateAPIView):
+    serializer_class = MessageSerializer
+
+    def get_queryset(self):
+        conversation = access.access_conversation(self.request.user, self.kwargs["pk"])
+        return (
+            Message.objects.filter(conversation=conversation)
+            .select_related("author")
+            .prefetch_related("attachments")
+            .order_by("sent_at", "id")
+        )
+
+    @extend_schema(request=ReplyCreateSerializer, responses={201: MessageSerializer})
+    def post(self, request, pk):
+        conversation = access.access_conversation(request.user, pk)
+        form = ReplyCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        reply_to = None
+        if form.validated_data.get("reply_to"):
+            reply_to = Message.objects.filter(conversation=conversation, pk=form.validated_data["reply_to"]).first()
+            if reply_to is None:
+                raise ValidationError({"reply_to": "No such message in this conversation."})
+        try:
+            message = replies.reply_send(
+                conversation=conversation,
+                author=request.user,
+                text=form.validated_data["text"],
+                private=form.validated_data["private"],
+                reply_to=reply_to,
+            )
+        except replies.ReplyRefused as refused:
+            raise ValidationError({"detail": refused.reason}) from None
+        message.refresh_from_db()
+        return Response(MessageSerializer(message, context={"request": request}).data, status=status.HTTP_201_CREATED)

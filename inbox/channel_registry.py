@@ -1,0 +1,80 @@
+"""The registry of channels, keyed by kind: `whatsapp`, `messenger`, `livechat`.
+
+A channel app registers what the inbox needs from it in its AppConfig.ready(): a Sender
+(deliver one Message, or raise a retryable / permanent error), its rules (is the reply window
+open for this conversation?) and a processor for stored raw webhook events.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Conversation, Message, WebhookEvent
+
+
+class SendError(Exception):
+    """A delivery failed. `reason` is shown to the agent, `code` is the platform's code."""
+
+    def __init__(self, reason: str, *, code: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+class RetryableSendError(SendError):
+    """Try again later (rate limit, timeout, 5xx)."""
+
+    def __init__(self, reason: str, *, code: str = "", retry_after: float | None = None) -> None:
+        super().__init__(reason, code=code)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(SendError):
+    """Never retry (window closed, user blocked, invalid request)."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    external_id: str | None = None
+    status: str = "sent"
+
+
+@dataclass(frozen=True)
+class WindowState:
+    open: bool
+    reason: str = ""  # why a free-form reply cannot be sent now
+
+
+WINDOW_ALWAYS_OPEN = WindowState(open=True)
+
+
+@dataclass(frozen=True)
+class Channel:
+    kind: str
+    send: "Callable[[Message], SendResult]"
+    window: "Callable[[Conversation], WindowState]" = lambda conversation: WINDOW_ALWAYS_OPEN
+    process_webhook_event: "Callable[[WebhookEvent], None] | None" = None
+
+
+_registry: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> None:
+    _registry[channel.kind] = channel
+
+
+def get(kind: str) -> Channel:
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise PermanentSendError(f"Channel '{kind}' is not configured.") from None
+
+
+def _not_configured(message: "Message") -> SendResult:
+    raise PermanentSendError("Channel not configured: sending on this channel is not available yet.")
+
+
+# Placeholders until the WhatsApp and Messenger apps register their real Senders.
+register(Channel(kind="whatsapp", send=_not_configured))
+register(Channel(kind="messenger", send=_not_configured))

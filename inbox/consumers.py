@@ -1,0 +1,64 @@
+"""The agents' websocket: `/ws/inbox/`.
+
+On connect the agent joins their own group and the group of every inbox they may see; a
+browser that opens a conversation asks to join its group, and every join is permission-checked.
+Events are forwarded as JSON hints; the browser fetches what changed over HTTP.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import access, realtime
+
+
+class AgentConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.user = user
+        self.joined: set[str] = set()
+        inbox_ids = await database_sync_to_async(lambda: list(access.visible_inboxes(user).values_list("id", flat=True)))()
+        await self._join(realtime.agent_group(user.pk))
+        for inbox_id in inbox_ids:
+            await self._join(realtime.inbox_group(inbox_id))
+        await self.accept()
+        await self.send_json({"event": "hello", "inboxes": inbox_ids})
+
+    async def disconnect(self, code):
+        for group in getattr(self, "joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        action = content.get("action")
+        if action == "subscribe_conversation":
+            conversation_id = content.get("conversation_id")
+            allowed = await database_sync_to_async(access.may_see_conversation)(self.user, _as_int(conversation_id))
+            if not allowed:
+                await self.send_json({"event": "error", "error": "not_found", "conversation_id": conversation_id})
+                return
+            await self._join(realtime.conversation_group(int(conversation_id)))
+            await self.send_json({"event": "subscribed", "conversation_id": int(conversation_id)})
+        elif action == "unsubscribe_conversation":
+            group = realtime.conversation_group(_as_int(conversation_id := content.get("conversation_id")) or 0)
+            if group in self.joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
+                self.joined.discard(group)
+            await self.send_json({"event": "unsubscribed", "conversation_id": conversation_id})
+        elif action == "ping":
+            await self.send_json({"event": "pong"})
+
+    async def realtime_event(self, message):
+        await self.send_json({key: value for key, value in message.items() if key != "type"})
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.add(group)
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

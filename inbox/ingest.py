@@ -1,0 +1,249 @@
+"""The single entry point for everything customers send, whatever the channel.
+
+Channel apps call `message_ingest` with an `InboundMessage` and `status_update_apply` with a
+`StatusUpdate`. Both are idempotent: a redelivered platform event changes nothing, even when
+two deliveries race (database constraints decide, not a check-then-insert).
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crm import services as crm_services
+
+from . import automation, realtime
+from .events import event_record
+from .models import (
+    DELIVERY_STATUS_RANK,
+    Attachment,
+    AttachmentStatus,
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    EventKind,
+    Inbox,
+    Message,
+    ParkedStatusUpdate,
+    SenderType,
+)
+from .normalized import InboundMessage, StatusUpdate
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    message: Message
+    created: bool
+
+
+def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
+    """Store one customer message: contact -> conversation -> message -> events, then (after
+    commit) a realtime event and the automation hook."""
+    existing = Message.objects.filter(inbox=inbox, external_id=inbound.external_id).first()
+    if existing is not None:
+        return IngestResult(message=existing, created=False)
+
+    with transaction.atomic():
+        sender = inbound.sender
+        who = crm_services.identify(
+            channel=inbox.kind,
+            external_id=sender.external_id,
+            display_name=sender.display_name,
+            phone=sender.phone,
+            email=sender.email,
+            locale=sender.locale,
+        )
+        conversation, conversation_created = _conversation_for(inbox=inbox, identity=who.identity, at=inbound.timestamp)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    conversation=conversation,
+                    inbox=inbox,
+                    direction=Direction.IN,
+                    sender_type=SenderType.CONTACT,
+                    kind=inbound.kind,
+                    text=inbound.text,
+                    content=inbound.content,
+                    external_id=inbound.external_id,
+                    reply_to=_message_by_external_id(inbox, inbound.reply_to_external_id),
+                    sent_at=inbound.timestamp,
+                    status=DeliveryStatus.DELIVERED,
+                    status_at=timezone.now(),
+                )
+        except IntegrityError:
+            # The same platform message was stored by a concurrent delivery.
+            return IngestResult(message=Message.objects.get(inbox=inbox, external_id=inbound.external_id), created=False)
+
+        _attachments_create(message, inbound)
+        _conversation_after_inbound(conversation, message, inbound, created=conversation_created)
+        _publish_message_created(conversation, message, conversation_created=conversation_created)
+        message_id = message.pk
+        transaction.on_commit(lambda: automation.message_received(message_id))
+    return IngestResult(message=message, created=True)
+
+
+def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:
+    """The identity's unclosed conversation in this inbox, locked; or a new one."""
+    unclosed = Conversation.objects.select_for_update().filter(inbox=inbox, identity=identity).exclude(
+        status=ConversationStatus.CLOSED
+    )
+    conversation = unclosed.first()
+    if conversation is not None:
+        return conversation, False
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                inbox=inbox, contact_id=identity.contact_id, identity=identity, team=inbox.team, last_message_at=at
+            )
+    except IntegrityError:
+        # A concurrent first message created it (the partial unique constraint fired).
+        return unclosed.get(), False
+    event_record(conversation=conversation, kind=EventKind.CREATED, at=at)
+    return conversation, True
+
+
+def _conversation_after_inbound(conversation: Conversation, message: Message, inbound: InboundMessage, *, created: bool):
+    """Reopen if needed and move the activity clocks forward (never back: late deliveries
+    of older messages must not rewind them)."""
+    changed = ["version", "updated_at"]
+    previous_status = conversation.status
+    if previous_status != ConversationStatus.OPEN:
+        conversation.status = ConversationStatus.OPEN
+        conversation.snoozed_until = None
+        changed += ["status", "snoozed_until"]
+        kind = EventKind.REOPENED if previous_status == ConversationStatus.RESOLVED else EventKind.STATUS_CHANGED
+        event_record(
+            conversation=conversation,
+            kind=kind,
+            data={"from": previous_status, "to": ConversationStatus.OPEN, "reason": "customer_message"},
+            at=message.sent_at,
+        )
+    if conversation.last_message_at is None or message.sent_at >= conversation.last_message_at or created:
+        conversation.last_message_at = message.sent_at
+        conversation.last_message_preview = _preview(message)
+        changed += ["last_message_at", "last_message_preview"]
+    if conversation.last_customer_message_at is None or message.sent_at > conversation.last_customer_message_at:
+        conversation.last_customer_message_at = message.sent_at
+        changed.append("last_customer_message_at")
+    if inbound.source and not conversation.source:
+        conversation.source = inbound.source
+        changed.append("source")
+    conversation.version += 1
+    conversation.save(update_fields=changed)
+    event_record(conversation=conversation, kind=EventKind.MESSAGE_IN, data={"message_id": message.pk}, at=message.sent_at)
+
+
+def _attachments_create(message: Message, inbound: InboundMessage) -> None:
+    Attachment.objects.bulk_create(
+        [
+            Attachment(
+                message=message,
+                kind=item.kind,
+                mime_type=item.mime_type,
+                filename=item.filename,
+                remote_id=item.remote_id,
+                remote_url=item.remote_url,
+                size=item.size,
+                sha256=item.sha256,
+                status=AttachmentStatus.PENDING,
+            )
+            for item in inbound.attachments
+        ]
+    )
+
+
+def _message_by_external_id(inbox: Inbox, external_id: str) -> Message | None:
+    if not external_id:
+        return None
+    return Message.objects.filter(inbox=inbox, external_id=external_id).first()
+
+
+def _preview(message: Message) -> str:
+    text = " ".join((message.text or "").split())
+    return (text or f"[{message.get_kind_display()}]")[:PREVIEW_LENGTH]
+
+
+def _publish_message_created(conversation: Conversation, message: Message, *, conversation_created: bool) -> None:
+    groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
+    if conversation.assignee_id:
+        groups.append(realtime.agent_group(conversation.assignee_id))
+    if conversation_created:
+        realtime.publish_on_commit(groups, "conversation_created", conversation_id=conversation.pk, version=conversation.version)
+    realtime.publish_on_commit(
+        groups, "message_created", conversation_id=conversation.pk, message_id=message.pk, version=conversation.version
+    )
+
+
+# --- Delivery statuses -------------------------------------------------------------------------
+
+
+def status_update_apply(*, inbox: Inbox, update: StatusUpdate) -> bool:
+    """Apply a platform's delivery status to our outbound message. Statuses only move forward
+    (read stays read when a late 'delivered' arrives); a status for a message we do not know
+    yet is parked and applied when the message gets its platform id. Returns True if applied."""
+    with transaction.atomic():
+        message = Message.objects.filter(inbox=inbox, external_id=update.external_id, direction=Direction.OUT).first()
+        if message is None:
+            ParkedStatusUpdate.objects.create(
+                inbox=inbox,
+                external_id=update.external_id,
+                status=update.status,
+                timestamp=update.timestamp,
+                error_code=update.error_code,
+                error=update.error,
+            )
+            logger.info("parked %s status for unknown message %s", update.status, update.external_id)
+            return False
+        return _status_advance(message, update)
+
+
+def _status_advance(message: Message, update: StatusUpdate) -> bool:
+    rank = DELIVERY_STATUS_RANK.get(update.status)
+    if rank is None:
+        logger.warning("ignored unknown delivery status %r for message %s", update.status, message.pk)
+        return False
+    lower = [status for status, r in DELIVERY_STATUS_RANK.items() if r < rank]
+    fields = {"status": update.status, "status_at": update.timestamp}
+    if update.status == DeliveryStatus.FAILED:
+        fields.update(error=update.error or "Delivery failed.", error_code=update.error_code)
+    # Conditional update: a concurrent or later-arriving status can never be undone.
+    advanced = Message.objects.filter(pk=message.pk, status__in=lower).update(**fields, updated_at=timezone.now())
+    if advanced:
+        realtime.publish_on_commit(
+            [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
+            "message_status_changed",
+            conversation_id=message.conversation_id,
+            message_id=message.pk,
+            status=update.status,
+        )
+    return bool(advanced)
+
+
+def parked_statuses_apply(message: Message) -> None:
+    """Apply statuses that arrived before we knew the message's platform id."""
+    if not message.external_id:
+        return
+    with transaction.atomic():
+        parked = list(
+            ParkedStatusUpdate.objects.select_for_update()
+            .filter(inbox_id=message.inbox_id, external_id=message.external_id)
+            .order_by("timestamp")
+        )
+        for item in parked:
+            _status_advance(
+                message,
+                StatusUpdate(
+                    external_id=item.external_id,
+                    status=item.status,
+                    timestamp=item.timestamp,
+                    error_code=item.error_code,
+                    error=item.error,
+                ),
+            )
+        ParkedStatusUpdate.objects.filter(pk__in=[p.pk for p in parked]).delete()

@@ -1,0 +1,328 @@
+"""Inboxes, agents, conversations, messages and their events."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from crm.models import ChannelKind, Contact, ContactIdentity
+from webcare.models import TimestampedModel
+
+
+def new_public_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Agent"
+    LEAD = "lead", "Team lead"
+    ADMIN = "admin", "Admin"
+
+
+class Availability(models.TextChoices):
+    ONLINE = "online", "Online"
+    AWAY = "away", "Away"
+    OFFLINE = "offline", "Offline"
+
+
+class Team(TimestampedModel):
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentProfile(TimestampedModel):
+    """What Webcare knows about a user beyond Django's auth: role, availability, capacity."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.AGENT)
+    availability = models.CharField(max_length=8, choices=Availability.choices, default=Availability.OFFLINE)
+    capacity = models.PositiveIntegerField(default=10, help_text="Most open conversations at once")
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class Inbox(TimestampedModel):
+    """One channel account: a WhatsApp number, a Facebook Page or a website's live chat."""
+
+    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    name = models.CharField(max_length=120)
+    # The platform's id for the account: WhatsApp phone_number_id, Messenger page id.
+    external_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Unguessable key in the webhook URL (Meta) or the widget snippet (live chat).
+    public_key = models.CharField(max_length=64, unique=True, default=new_public_key)
+    credentials = models.JSONField(default=dict, blank=True, help_text="Tokens and secrets; never shown after saving")
+    config = models.JSONField(default=dict, blank=True, help_text="Channel settings (allowed origins, WABA id, ...)")
+    time_zone = models.CharField(max_length=64, default="Europe/Amsterdam")
+    business_hours = models.JSONField(default=dict, blank=True)
+    first_response_target_seconds = models.PositiveIntegerField(default=1800)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="inboxes")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="inboxes")
+    is_active = models.BooleanField(default=True)
+    needs_reauth = models.BooleanField(default=False, help_text="The platform rejected our credentials")
+
+    class Meta:
+        verbose_name_plural = "inboxes"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+    @property
+    def webhook_path(self) -> str:
+        return f"/webhooks/{self.kind}/{self.public_key}/"
+
+
+class Tag(TimestampedModel):
+    name = models.CharField(max_length=64, unique=True)
+    color = models.CharField(max_length=7, default="#64748b")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConversationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    SNOOZED = "snoozed", "Snoozed"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class Priority(models.TextChoices):
+    NONE = "none", "None"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class Conversation(TimestampedModel):
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="conversations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    identity = models.ForeignKey(ContactIdentity, on_delete=models.CASCADE, related_name="conversations")
+    status = models.CharField(max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_conversations"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NONE)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_message_preview = models.CharField(max_length=160, blank=True)
+    # When the customer last wrote: the platforms' 24-hour windows run from here.
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    sentiment = models.CharField(max_length=8, blank=True)
+    csat_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.JSONField(default=dict, blank=True, help_text="Where it came from (ad referral, page, ...)")
+    # Bumped on every change; realtime events carry it so browsers can spot gaps.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["inbox", "status", "-last_message_at"], name="conv_inbox_status_activity"),
+            models.Index(fields=["assignee", "status", "-last_message_at"], name="conv_assignee_status_activity"),
+            models.Index(fields=["contact", "-created_at"], name="conv_contact_created"),
+            models.Index(fields=["-last_message_at"], name="conv_activity"),
+        ]
+        constraints = [
+            # At most one conversation per customer identity and inbox is not closed: the
+            # database, not a check-then-insert, keeps concurrent first messages together.
+            models.UniqueConstraint(
+                fields=["inbox", "identity"],
+                condition=~Q(status="closed"),
+                name="conv_one_unclosed_per_identity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk} ({self.status})"
+
+
+class Direction(models.TextChoices):
+    IN = "in", "Inbound"
+    OUT = "out", "Outbound"
+
+
+class SenderType(models.TextChoices):
+    CONTACT = "contact", "Contact"
+    AGENT = "agent", "Agent"
+    BOT = "bot", "Bot"
+    SYSTEM = "system", "System"
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", "Text"
+    IMAGE = "image", "Image"
+    AUDIO = "audio", "Audio"
+    VIDEO = "video", "Video"
+    DOCUMENT = "document", "Document"
+    STICKER = "sticker", "Sticker"
+    LOCATION = "location", "Location"
+    CONTACTS = "contacts", "Contact card"
+    INTERACTIVE = "interactive", "Interactive reply"
+    REACTION = "reaction", "Reaction"
+    TEMPLATE = "template", "Template"
+    ORDER = "order", "Order"
+    SYSTEM = "system", "System"
+    UNSUPPORTED = "unsupported", "Unsupported"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    READ = "read", "Read"
+    FAILED = "failed", "Failed"
+
+
+# Statuses only move forward along this order; `failed` is terminal (see ingest).
+DELIVERY_STATUS_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+class Message(TimestampedModel):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    # Denormalized from the conversation so (inbox, external_id) can be a database constraint.
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    sender_type = models.CharField(max_length=8, choices=SenderType.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    kind = models.CharField(max_length=12, choices=MessageKind.choices, default=MessageKind.TEXT)
+    text = models.TextField(blank=True)
+    # Structured content of non-text kinds (location, contact cards, order, interactive reply,
+    # template parameters) and, for `unsupported`, the platform's raw payload.
+    content = models.JSONField(default=dict, blank=True)
+    external_id = models.CharField(max_length=191, null=True, blank=True)
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    private = models.BooleanField(default=False)
+    # When it happened according to the platform (inbound) or when it was written (outbound).
+    sent_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=32, blank=True)
+    # Outbox bookkeeping.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["conversation", "sent_at", "id"], name="msg_conversation_time"),
+            models.Index(
+                fields=["next_attempt_at"], name="msg_outbox_pending", condition=Q(status="pending", direction="out")
+            ),
+            models.Index(fields=["inbox", "sent_at"], name="msg_inbox_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inbox", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="msg_unique_external_id_per_inbox",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} ({self.direction} {self.kind})"
+
+
+class AttachmentStatus(models.TextChoices):
+    PENDING = "pending", "Downloading"
+    STORED = "stored", "Stored"
+    FAILED = "failed", "Failed"
+
+
+class Attachment(TimestampedModel):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=12, choices=MessageKind.choices)
+    file = models.FileField(upload_to="attachments/%Y/%m/", blank=True)
+    mime_type = models.CharField(max_length=128, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # Where the platform keeps it until we have downloaded it (media id or CDN URL).
+    remote_id = models.CharField(max_length=255, blank=True)
+    remote_url = models.URLField(max_length=2000, blank=True)
+    status = models.CharField(max_length=8, choices=AttachmentStatus.choices, default=AttachmentStatus.STORED)
+    error = models.TextField(blank=True)
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    MESSAGE_IN = "message_in", "Customer message"
+    MESSAGE_OUT = "message_out", "Reply"
+    ASSIGNED = "assigned", "Assigned"
+    TEAM_CHANGED = "team_changed", "Team changed"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    REOPENED = "reopened", "Reopened"
+    TAG_ADDED = "tag_added", "Tag added"
+    TAG_REMOVED = "tag_removed", "Tag removed"
+    PRIORITY_CHANGED = "priority_changed", "Priority changed"
+    FIRST_RESPONSE = "first_response", "First response"
+    SLA_BREACHED = "sla_breached", "Service level breached"
+
+
+class ConversationEvent(models.Model):
+    """Every state change of a conversation: the audit trail and reporting's source of truth."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="event_conversation_time"),
+            models.Index(fields=["inbox", "kind", "created_at"], name="event_inbox_kind_time"),
+        ]
+
+
+class WebhookEventStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSED = "processed", "Processed"
+    FAILED = "failed", "Failed"
+
+
+class WebhookEvent(TimestampedModel):
+    """A platform's webhook body exactly as received, stored before it is processed."""
+
+    inbox = models.ForeignKey(Inbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_events")
+    channel = models.CharField(max_length=16, choices=ChannelKind.choices)
+    body = models.TextField(help_text="Raw request body as received (the signature covers these bytes)")
+    headers = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=WebhookEventStatus.choices, default=WebhookEventStatus.RECEIVED)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["received_at"], name="webhook_unprocessed", condition=~Q(status="processed")),
+        ]
+
+
+class ParkedStatusUpdate(TimestampedModel):
+    """A delivery status for a message we do not know yet (it can outrun our own send call)."""
+
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    external_id = models.CharField(max_length=191)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    timestamp = models.DateTimeField()
+    error_code = models.CharField(max_length=32, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["inbox", "external_id"], name="parked_status_lookup")]

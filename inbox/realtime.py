@@ -1,0 +1,107 @@
+"""The only module that talks to the channel layer.
+
+Events are hints, never the record: they are small (type, ids, version), sent only after the
+database commit, and a browser that misses one re-fetches from the database. Groups:
+`inbox.<id>`, `conversation.<id>`, `agent.<user id>`, `visitor.<identity id>`.
+
+Sending: with the Redis layer, one long-lived publisher thread owns an event loop and its Redis
+connections, so a broadcast costs a hand-off instead of a new loop and connection per call
+(measured in DESIGN.md as the most expensive line of a request), and a client that disconnects
+after the commit cannot cancel it. The in-memory layer lives on the ASGI server's loop, so there
+we hand the send to that loop with `async_to_sync`.
+"""
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+EVENT_HANDLER_TYPE = "realtime.event"  # consumers implement `realtime_event`
+
+
+def inbox_group(inbox_id: int) -> str:
+    return f"inbox.{inbox_id}"
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation.{conversation_id}"
+
+
+def agent_group(user_id: int) -> str:
+    return f"agent.{user_id}"
+
+
+def visitor_group(identity_id: int) -> str:
+    return f"visitor.{identity_id}"
+
+
+def publish_on_commit(groups: Iterable[str], event: str, **fields) -> None:
+    """Send `event` (past tense: `message_created`) to `groups` once the transaction commits."""
+    message = {"type": EVENT_HANDLER_TYPE, "event": event, **fields}
+    group_list = list(dict.fromkeys(groups))
+    transaction.on_commit(lambda: publish_now(group_list, message))
+
+
+def publish_now(groups: list[str], message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    if isinstance(layer, InMemoryChannelLayer):
+        try:
+            for group in groups:
+                async_to_sync(layer.group_send)(group, message)
+        except Exception:  # a lost hint must never break the write that caused it
+            logger.warning("realtime send failed for %s", message.get("event"), exc_info=True)
+        return
+    _publisher().submit(layer, groups, message)
+
+
+class _Publisher:
+    """A daemon thread running one event loop for all broadcasts of this process."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="realtime-publisher", daemon=True)
+        self.thread.start()
+        self.pending: set[concurrent.futures.Future] = set()
+
+    def submit(self, layer, groups: list[str], message: dict) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._send(layer, groups, message), self.loop)
+        self.pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future) -> None:
+        self.pending.discard(future)
+        error = future.exception()
+        if error is not None:
+            logger.warning("realtime send failed: %s", error)
+
+    @staticmethod
+    async def _send(layer, groups: list[str], message: dict) -> None:
+        for group in groups:
+            await layer.group_send(group, message)
+
+
+_publisher_instance: _Publisher | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher() -> _Publisher:
+    global _publisher_instance
+    with _publisher_lock:
+        if _publisher_instance is None or not _publisher_instance.thread.is_alive():
+            _publisher_instance = _Publisher()
+        return _publisher_instance
+
+
+def flush(timeout: float = 5.0) -> None:
+    """Wait until every broadcast submitted so far has been sent (tests and benchmarks)."""
+    if _publisher_instance is not None:
+        concurrent.futures.wait(list(_publisher_instance.pending), timeout=timeout)

@@ -1,0 +1,45 @@
+"""Celery tasks of the inbox. Each takes ids, calls one service and is safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from . import outbox, webhooks
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="inbox.tasks.message_deliver", ignore_result=True)
+def message_deliver(message_id: int) -> str:
+    outcome = outbox.message_deliver(message_id)
+    if outcome == "retry" and not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Come back when the backoff is over. In-process (eager) mode leaves it to the sweeper,
+        # which would otherwise run the retry immediately inside the caller.
+        from .models import Message
+
+        due = Message.objects.filter(pk=message_id).values_list("next_attempt_at", flat=True).first()
+        if due is not None:
+            message_deliver.apply_async((message_id,), eta=due)
+    return outcome
+
+
+@shared_task(name="inbox.tasks.outbox_sweep", ignore_result=True)
+def outbox_sweep() -> int:
+    """Re-enqueue outbox messages left pending (broker down, worker killed, retry due)."""
+    due = outbox.outbox_due()
+    for message_id in due:
+        message_deliver.delay(message_id)
+    if due:
+        logger.info("outbox sweeper re-enqueued %d message(s)", len(due))
+    return len(due)
+
+
+@shared_task(name="inbox.tasks.webhook_event_process", ignore_result=True)
+def webhook_event_process(event_id: int) -> str:
+    return webhooks.webhook_event_process(event_id)
+
+
+@shared_task(name="inbox.tasks.webhook_events_reprocess", ignore_result=True)
+def webhook_events_reprocess() -> dict:
+    return webhooks.webhook_events_reprocess()

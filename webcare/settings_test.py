@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with test-only secrets filled in."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("META_GRAPH_URL", "http://127.0.0.1:9/graph-disabled-in-tests")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+# Tasks run in-process so a test sees their effects; the channel layer, cache and database
+# stay whatever the environment points at (Redis and PostgreSQL in CI).
+CELERY_TASK_ALWAYS_EAGER = True
