@@ -87,6 +87,7 @@ if DATABASE_URL:
         )
     }
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     # Embedded default. WAL lets readers work while a writer commits; IMMEDIATE transactions
     # take the write lock up front, so two writers queue instead of failing with "locked".
     DATABASES = {
