@@ -13,3 +13,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Tasks run in-process so a test sees their effects; the channel layer, cache and database
 # stay whatever the environment points at (Redis and PostgreSQL in CI).
 CELERY_TASK_ALWAYS_EAGER = True
+# Threads in tests (races, websocket consumers) must not keep connections open past a test.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,0 +1,118 @@
+"""Live events reach exactly the agents who may see them, and only after commit."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+
+from inbox import realtime
+from inbox.ingest import message_ingest
+from tests.factories import inbound, make_inbox, make_user
+from webcare.routing import websocket_urlpatterns
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.smoke]
+
+application = URLRouter(websocket_urlpatterns)
+
+
+async def _connect(user):
+    communicator = WebsocketCommunicator(application, "/ws/inbox/")
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def _next_event(communicator, event, timeout=3):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        payload = await communicator.receive_json_from(timeout=max(deadline - loop.time(), 0.01))
+        if payload.get("event") == event:
+            return payload
+
+
+def test_anonymous_sockets_are_refused():
+    from django.contrib.auth.models import AnonymousUser
+
+    async def scenario():
+        communicator, connected, code = await _connect(AnonymousUser())
+        await communicator.disconnect()
+        return connected, code
+
+    connected, code = asyncio.run(scenario())
+    assert not connected and code == 4401
+
+
+def test_a_new_message_reaches_members_of_its_inbox_and_nobody_else():
+    inbox_a, inbox_b = make_inbox("whatsapp"), make_inbox("whatsapp")
+    anna = make_user("anna", inboxes=[inbox_a])
+    bert = make_user("bert", inboxes=[inbox_b])
+
+    async def scenario():
+        anna_ws, _, _ = await _connect(anna)
+        bert_ws, _, _ = await _connect(bert)
+        assert (await anna_ws.receive_json_from())["inboxes"] == [inbox_a.pk]
+        await bert_ws.receive_json_from()
+
+        message = await database_sync_to_async(
+            lambda: message_ingest(inbox=inbox_a, inbound=inbound("wamid.live")).message
+        )()
+        event = await _next_event(anna_ws, "message_created")
+        bert_got_nothing = await bert_ws.receive_nothing(timeout=0.5)
+        await anna_ws.disconnect()
+        await bert_ws.disconnect()
+        return message, event, bert_got_nothing
+
+    message, event, bert_got_nothing = asyncio.run(scenario())
+    assert event["message_id"] == message.pk
+    assert event["conversation_id"] == message.conversation_id
+    assert event["version"] >= 1
+    assert bert_got_nothing
+
+
+def test_joining_a_conversation_of_another_inbox_is_refused():
+    inbox_a, inbox_b = make_inbox("livechat"), make_inbox("livechat")
+    anna = make_user("anna", inboxes=[inbox_a])
+    foreign = message_ingest(inbox=inbox_b, inbound=inbound("m1", sender_id="v1")).message.conversation
+    own = message_ingest(inbox=inbox_a, inbound=inbound("m2", sender_id="v2")).message.conversation
+
+    async def scenario():
+        ws, _, _ = await _connect(anna)
+        await ws.receive_json_from()
+        await ws.send_json_to({"action": "subscribe_conversation", "conversation_id": foreign.pk})
+        refused = await ws.receive_json_from()
+        await ws.send_json_to({"action": "subscribe_conversation", "conversation_id": own.pk})
+        accepted = await ws.receive_json_from()
+        await ws.disconnect()
+        return refused, accepted
+
+    refused, accepted = asyncio.run(scenario())
+    assert refused == {"event": "error", "error": "not_found", "conversation_id": foreign.pk}
+    assert accepted == {"event": "subscribed", "conversation_id": own.pk}
+
+
+def test_events_of_a_rolled_back_transaction_are_never_sent():
+    inbox = make_inbox("livechat")
+    anna = make_user("anna", inboxes=[inbox])
+
+    async def scenario():
+        ws, _, _ = await _connect(anna)
+        await ws.receive_json_from()
+
+        def write_then_fail():
+            try:
+                with transaction.atomic():
+                    realtime.publish_on_commit([realtime.inbox_group(inbox.pk)], "message_created", message_id=1)
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+
+        await database_sync_to_async(write_then_fail)()
+        nothing = await ws.receive_nothing(timeout=0.5)
+        await ws.disconnect()
+        return nothing
+
+    assert asyncio.run(scenario())
