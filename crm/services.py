@@ -30,7 +30,9 @@ def identify(
     (case-insensitive). Names never match on their own. Must run inside a transaction; a
     concurrent first message of the same identity is resolved by the unique constraint.
     """
-    existing = ContactIdentity.objects.select_related("contact").filter(channel=channel, external_id=external_id).first()
+    existing = (
+        ContactIdentity.objects.select_related("contact").filter(channel=channel, external_id=external_id).first()
+    )
     if existing is not None:
         return Identified(contact=existing.contact, identity=existing, created=False)
 
@@ -91,7 +93,9 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
 
     with transaction.atomic():
         # Lock both rows in primary-key order so two opposite merges cannot deadlock.
-        locked = {c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[survivor.pk, other.pk]).order_by("pk")}
+        locked = {
+            c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[survivor.pk, other.pk]).order_by("pk")
+        }
         survivor, other = locked[survivor.pk], locked[other.pk]
         if other.merged_into_id is not None or survivor.merged_into_id is not None:
             raise ValueError("One of these contacts was already merged.")

@@ -26,4 +26,6 @@ def message_received(message_id: int) -> None:
         try:
             handler(message_id)
         except Exception:
-            logger.exception("automation handler %s failed for message %s", getattr(handler, "__name__", handler), message_id)
+            logger.exception(
+                "automation handler %s failed for message %s", getattr(handler, "__name__", handler), message_id
+            )

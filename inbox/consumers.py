@@ -19,7 +19,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.joined: set[str] = set()
-        inbox_ids = await database_sync_to_async(lambda: list(access.visible_inboxes(user).values_list("id", flat=True)))()
+        inbox_ids = await database_sync_to_async(
+            lambda: list(access.visible_inboxes(user).values_list("id", flat=True))
+        )()
         await self._join(realtime.agent_group(user.pk))
         for inbox_id in inbox_ids:
             await self._join(realtime.inbox_group(inbox_id))

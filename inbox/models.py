@@ -107,7 +107,11 @@ class Conversation(TimestampedModel):
     identity = models.ForeignKey(ContactIdentity, on_delete=models.CASCADE, related_name="conversations")
     status = models.CharField(max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.OPEN)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_conversations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations")
     tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
@@ -287,6 +291,9 @@ class ConversationEvent(models.Model):
             models.Index(fields=["conversation", "created_at"], name="event_conversation_time"),
             models.Index(fields=["inbox", "kind", "created_at"], name="event_inbox_kind_time"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on conversation {self.conversation_id}"
 
 
 class WebhookEventStatus(models.TextChoices):

@@ -68,8 +68,14 @@ def message_deliver(message_id: int) -> str:
 def _message_sent(message: Message, *, external_id: str | None, status: str) -> None:
     with transaction.atomic():
         Message.objects.filter(pk=message.pk, status=DeliveryStatus.PENDING).update(
-            status=status, status_at=timezone.now(), external_id=external_id, claimed_until=None,
-            next_attempt_at=None, error="", error_code="", updated_at=timezone.now(),
+            status=status,
+            status_at=timezone.now(),
+            external_id=external_id,
+            claimed_until=None,
+            next_attempt_at=None,
+            error="",
+            error_code="",
+            updated_at=timezone.now(),
         )
         message.external_id = external_id
         _publish_status(message, status)
@@ -83,8 +89,11 @@ def _attempt_failed(message: Message, error: RetryableSendError) -> str:
         return "failed"
     delay = error.retry_after if error.retry_after is not None else backoff_seconds(message.attempts)
     Message.objects.filter(pk=message.pk, status=DeliveryStatus.PENDING).update(
-        claimed_until=None, next_attempt_at=timezone.now() + timedelta(seconds=delay),
-        error=error.reason, error_code=error.code, updated_at=timezone.now(),
+        claimed_until=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        error=error.reason,
+        error_code=error.code,
+        updated_at=timezone.now(),
     )
     logger.info("message %s: retry in %.0fs (%s)", message.pk, delay, error.reason)
     return "retry"
@@ -93,8 +102,13 @@ def _attempt_failed(message: Message, error: RetryableSendError) -> str:
 def _message_failed(message: Message, *, reason: str, code: str) -> None:
     with transaction.atomic():
         Message.objects.filter(pk=message.pk, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.FAILED, status_at=timezone.now(), error=reason, error_code=code,
-            claimed_until=None, next_attempt_at=None, updated_at=timezone.now(),
+            status=DeliveryStatus.FAILED,
+            status_at=timezone.now(),
+            error=reason,
+            error_code=code,
+            claimed_until=None,
+            next_attempt_at=None,
+            updated_at=timezone.now(),
         )
         _publish_status(message, DeliveryStatus.FAILED)
     logger.warning("message %s failed permanently: %s", message.pk, reason)

@@ -16,7 +16,9 @@ _seq = itertools.count(1)
 
 def make_inbox(kind: str = "whatsapp", *, name: str = "", members=(), **fields) -> Inbox:
     n = next(_seq)
-    inbox = Inbox.objects.create(kind=kind, name=name or f"{kind} inbox {n}", external_id=fields.pop("external_id", f"ext{n}"), **fields)
+    inbox = Inbox.objects.create(
+        kind=kind, name=name or f"{kind} inbox {n}", external_id=fields.pop("external_id", f"ext{n}"), **fields
+    )
     if members:
         inbox.members.add(*members)
     return inbox
@@ -55,7 +57,11 @@ def make_message(conversation: Conversation, *, direction: str = "in", text: str
         "status": "delivered" if direction == "in" else "sent",
     }
     return Message.objects.create(
-        conversation=conversation, inbox_id=conversation.inbox_id, direction=direction, text=text, **{**defaults, **fields}
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=direction,
+        text=text,
+        **{**defaults, **fields},
     )
 
 

@@ -60,7 +60,9 @@ class ContactList(generics.ListAPIView):
         phone = self.request.query_params.get("phone")
         if phone:
             e164 = normalize_phone(phone)
-            queryset = queryset.filter(Q(phone=e164) | Q(identities__phone=e164)).distinct() if e164 else queryset.none()
+            queryset = (
+                queryset.filter(Q(phone=e164) | Q(identities__phone=e164)).distinct() if e164 else queryset.none()
+            )
         query = (self.request.query_params.get("q") or "").strip()
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query))

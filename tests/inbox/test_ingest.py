@@ -60,7 +60,9 @@ def test_next_messages_join_the_open_conversation():
 def test_several_customers_in_one_batch_get_their_own_conversations():
     inbox = make_inbox("whatsapp")
     a = message_ingest(inbox=inbox, inbound=inbound("wamid.a", sender_id="31611111111", phone="31611111111")).message
-    b = message_ingest(inbox=inbox, inbound=inbound("wamid.b", sender_id="4915123456789", phone="4915123456789")).message
+    b = message_ingest(
+        inbox=inbox, inbound=inbound("wamid.b", sender_id="4915123456789", phone="4915123456789")
+    ).message
     assert a.conversation_id != b.conversation_id
     assert a.conversation.contact_id != b.conversation.contact_id
 
@@ -83,7 +85,9 @@ def test_a_message_after_resolved_reopens_the_conversation():
 def test_a_customer_message_wakes_a_waiting_conversation(status):
     inbox = make_inbox("livechat")
     conversation = message_ingest(inbox=inbox, inbound=inbound("m1", sender_id="v1")).message.conversation
-    conversation_update(conversation=conversation, actor=None, status=status, snoozed_until=timezone.now() + timedelta(days=1))
+    conversation_update(
+        conversation=conversation, actor=None, status=status, snoozed_until=timezone.now() + timedelta(days=1)
+    )
 
     message_ingest(inbox=inbox, inbound=inbound("m2", sender_id="v1"))
 
@@ -123,7 +127,9 @@ def test_a_late_older_message_does_not_rewind_the_conversation_clock():
 def test_attachments_are_kept_pending_until_downloaded():
     inbox = make_inbox("whatsapp")
     item = InboundAttachment(kind="image", mime_type="image/jpeg", remote_id="media-1", sha256="ab" * 32)
-    message = message_ingest(inbox=inbox, inbound=inbound("wamid.img", kind="image", text="", attachments=(item,))).message
+    message = message_ingest(
+        inbox=inbox, inbound=inbound("wamid.img", kind="image", text="", attachments=(item,))
+    ).message
 
     attachment = message.attachments.get()
     assert attachment.status == "pending" and attachment.remote_id == "media-1"

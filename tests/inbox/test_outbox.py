@@ -57,7 +57,9 @@ def agent(conversation):
 
 
 @pytest.mark.smoke
-def test_a_reply_is_stored_pending_and_sent_after_commit(platform, conversation, agent, django_capture_on_commit_callbacks):
+def test_a_reply_is_stored_pending_and_sent_after_commit(
+    platform, conversation, agent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = reply_send(conversation=conversation, author=agent, text="Uw pakket komt morgen.")
         # given the transaction has not committed yet: nothing went out
@@ -98,7 +100,9 @@ def test_private_notes_never_leave(platform, conversation, agent, django_capture
     assert conversation.first_response_at is None
 
 
-def test_a_retryable_error_backs_off_then_the_sweeper_delivers(platform, conversation, agent, django_capture_on_commit_callbacks):
+def test_a_retryable_error_backs_off_then_the_sweeper_delivers(
+    platform, conversation, agent, django_capture_on_commit_callbacks
+):
     platform.answers = [RetryableSendError("Rate limit hit", code="130429")]
     with django_capture_on_commit_callbacks(execute=True):
         message = reply_send(conversation=conversation, author=agent, text="Hallo")
@@ -134,7 +138,9 @@ def test_retries_are_bounded(platform, conversation, agent, settings, django_cap
 
 
 @pytest.mark.smoke
-def test_a_permanent_error_fails_the_message_with_the_reason(platform, conversation, agent, django_capture_on_commit_callbacks):
+def test_a_permanent_error_fails_the_message_with_the_reason(
+    platform, conversation, agent, django_capture_on_commit_callbacks
+):
     platform.answers = [PermanentSendError("The customer has blocked this number.", code="131026")]
     with django_capture_on_commit_callbacks(execute=True):
         message = reply_send(conversation=conversation, author=agent, text="Hallo")
