@@ -68,10 +68,9 @@ def reply_send(
             version=conversation.version,
         )
         if not private:
-            from .tasks import message_deliver  # tasks import services; keep the cycle lazy
+            from .tasks import enqueue_on_commit, message_deliver  # tasks import services: keep it lazy
 
-            message_id = message.pk
-            transaction.on_commit(lambda: message_deliver.delay(message_id))
+            enqueue_on_commit(message_deliver, message.pk)
     return message
 
 
