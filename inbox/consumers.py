@@ -43,7 +43,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self._join(realtime.conversation_group(int(conversation_id)))
             await self.send_json({"event": "subscribed", "conversation_id": int(conversation_id)})
         elif action == "unsubscribe_conversation":
-            group = realtime.conversation_group(_as_int(conversation_id := content.get("conversation_id")) or 0)
+            conversation_id = _as_int(content.get("conversation_id"))
+            group = realtime.conversation_group(conversation_id)
             if group in self.joined:
                 await self.channel_layer.group_discard(group, self.channel_name)
                 self.joined.discard(group)
