@@ -64,6 +64,13 @@ def identify(
     return Identified(contact=contact, identity=identity, created=True)
 
 
+def contact_details_add(*, contact: Contact, name: str = "", phone: str = "", email: str = "") -> None:
+    """Complete a contact with details the customer gave later (a live-chat pre-chat or
+    offline form), never overwriting what is known. The phone is stored in E.164."""
+    e164 = normalize_phone(phone) if phone else None
+    _fill_blanks(contact, name=name.strip(), phone=e164 or "", email=email.strip())
+
+
 def _contact_by_phone_or_email(e164: str | None, email: str) -> Contact | None:
     if e164:
         contact = Contact.objects.filter(phone=e164, merged_into__isnull=True).order_by("id").first()

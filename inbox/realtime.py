@@ -63,6 +63,20 @@ def publish_now(groups: list[str], message: dict) -> None:
     _publisher().submit(layer, groups, message)
 
 
+async def publish_async(groups: Iterable[str], event: str, **fields) -> None:
+    """Send an ephemeral event (typing, presence) from a consumer's event loop. Nothing is
+    committed with it, so there is nothing to wait for; a lost one is simply not shown."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": EVENT_HANDLER_TYPE, "event": event, **fields}
+    for group in dict.fromkeys(groups):
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            logger.warning("realtime send failed for %s", event, exc_info=True)
+
+
 class _Publisher:
     """A daemon thread running one event loop for all broadcasts of this process."""
 

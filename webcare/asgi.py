@@ -1,7 +1,9 @@
 """One ASGI application for HTTP and websockets.
 
-Websockets pass the allowed-hosts origin check and session auth; each consumer then checks
-permissions itself on connect and on every group it joins.
+Agents' websockets pass the allowed-hosts origin check and session auth; each consumer then
+checks permissions itself on connect and on every group it joins. The live-chat widget runs on
+other websites, so its sockets (`/ws/livechat/...`) skip both: no cookies are used there, and
+the visitor consumer checks the Origin against the inbox's own allowed origins instead.
 """
 
 import os
@@ -15,11 +17,29 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from webcare.routing import websocket_urlpatterns  # noqa: E402
+from webcare.routing import livechat_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
+
+LIVECHAT_PREFIX = "/ws/livechat/"
+
+
+class WebsocketsByPath:
+    """Send live-chat sockets to their own stack and every other socket to the agents' stack."""
+
+    def __init__(self, *, livechat, agents):
+        self.livechat = livechat
+        self.agents = agents
+
+    async def __call__(self, scope, receive, send):
+        app = self.livechat if scope.get("path", "").startswith(LIVECHAT_PREFIX) else self.agents
+        return await app(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": WebsocketsByPath(
+            livechat=URLRouter(livechat_websocket_urlpatterns),
+            agents=AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        ),
     }
 )

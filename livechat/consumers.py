@@ -1,0 +1,202 @@
+"""The visitor's websocket: `/ws/livechat/<widget key>/`.
+
+Connect: the widget key must name an active live-chat inbox and the page's Origin must be one
+of the inbox's allowed origins (this route does not go through AllowedHostsOriginValidator:
+the widget runs on other sites). Then the widget says `hello` with its token (or none: the
+server issues one), and gets its session: token, availability and history.
+
+Frames from the widget: `hello`, `message` {client_id, text, profile?}, `typing`, `ping`.
+Frames to the widget: `session`, `ack` {client_id, message}, `message`, `seen` {up_to},
+`typing` {name, typing}, `error` {code, detail, client_id?, retry_after?}, `pong`.
+"""
+
+import asyncio
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from inbox import realtime
+
+from . import selectors, services, sessions
+
+HELLO_TIMEOUT_SECONDS = 15
+TYPING_INTERVAL_SECONDS = 1.0
+MAX_FRAME_CHARS = 20_000
+
+
+class VisitorConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.joined: set[str] = set()
+        self.visitor = None
+        self.conversation_id = None
+        self.last_typing = 0.0
+        self.acked: set[int] = set()  # this socket's own messages: their group echo is skipped
+        self.inbox = await database_sync_to_async(selectors.livechat_inbox_by_key)(
+            self.scope["url_route"]["kwargs"].get("widget_key")
+        )
+        if self.inbox is None:
+            await self.close(code=4404)
+            return
+        if not sessions.origin_allowed(self.inbox, _header(self.scope, b"origin")):
+            await self.close(code=4403)
+            return
+        await self.accept()
+        self.hello_deadline = asyncio.get_running_loop().call_later(HELLO_TIMEOUT_SECONDS, self._hello_overdue)
+
+    async def disconnect(self, code):
+        deadline = getattr(self, "hello_deadline", None)
+        if deadline is not None:
+            deadline.cancel()
+        for group in list(getattr(self, "joined", ())):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    def _hello_overdue(self):
+        if self.visitor is None:
+            asyncio.ensure_future(self.close(code=4408))
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None or len(text_data) > MAX_FRAME_CHARS:
+            await self._error("frame_too_large", "Frames are JSON text of at most 20,000 characters.")
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            content = None
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "hello":
+            await self._hello(content)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif self.visitor is None:
+            await self._error("hello_first", "Say hello with your token first.")
+        elif kind == "message":
+            await self._message(content)
+        elif kind == "typing":
+            await self._typing(content)
+        else:
+            await self._error("unknown_type", "Unknown frame type.")
+
+    async def _hello(self, content):
+        if self.visitor is not None:
+            await self._error("already_started", "This connection already has a session.")
+            return
+        opened = await database_sync_to_async(sessions.session_open)(
+            self.inbox,
+            token=content.get("token"),
+            user_id=content.get("user_id"),
+            user_hash_hex=content.get("user_hash"),
+            ip=(self.scope.get("client") or ["unknown"])[0],
+        )
+        if opened.visitor is None:
+            await self._error(
+                "too_many_sessions",
+                "Too many new chats from your network; try again later.",
+                retry_after=opened.refused_retry_after,
+            )
+            await self.close(code=4429)
+            return
+        self.visitor = opened.visitor
+        self.page = content.get("page") if isinstance(content.get("page"), str) else ""
+        # Join the pending group before looking the identity up: a first message committed in
+        # another tab meanwhile is then either seen by the lookup or announced to this socket.
+        await self._join(services.pending_group(self.visitor.identity_key))
+        state = await database_sync_to_async(selectors.visitor_state)(
+            inbox=self.inbox, identity_key=self.visitor.identity_key
+        )
+        if state["identity_id"]:
+            await self._join_visitor_group(state["identity_id"])
+        self.conversation_id = state.pop("conversation_id")
+        state.pop("identity_id")
+        await self.send_json(
+            {
+                "type": "session",
+                "token": opened.token,
+                "new": opened.new,
+                "verified": bool(self.visitor.verified_user_id),
+                **state,
+            }
+        )
+
+    async def _message(self, content):
+        client_id = content.get("client_id")
+        try:
+            profile = services.profile_from(content.get("profile"))
+            received = await database_sync_to_async(services.visitor_message_receive)(
+                inbox=self.inbox,
+                visitor=self.visitor,
+                client_id=client_id,
+                text=content.get("text"),
+                profile=profile,
+                page=self.page,
+            )
+        except services.VisitorMessageRefused as refused:
+            await self._error(refused.code, refused.detail, client_id=client_id, retry_after=refused.retry_after)
+            return
+        await self._join_visitor_group(received.identity_id)
+        self.conversation_id = received.message.conversation_id
+        if len(self.acked) > 500:
+            self.acked.clear()
+        self.acked.add(received.message.pk)
+        message = await database_sync_to_async(selectors.message_public)(received.message)
+        await self.send_json({"type": "ack", "client_id": client_id, "message": message})
+
+    async def _typing(self, content):
+        now = time.monotonic()
+        if self.conversation_id is None or now - self.last_typing < TYPING_INTERVAL_SECONDS:
+            return
+        self.last_typing = now
+        await realtime.publish_async(
+            [realtime.conversation_group(self.conversation_id)],
+            "visitor_typing",
+            conversation_id=self.conversation_id,
+            typing=content.get("typing", True) is not False,
+        )
+
+    async def realtime_event(self, event):
+        name = event.get("event")
+        if name == "identity_ready":
+            await self._join_visitor_group(event["identity_id"])
+        if name in ("identity_ready", "message_created") and event.get("message_id") not in self.acked:
+            message = await database_sync_to_async(selectors.message_for_visitor)(
+                inbox=self.inbox, identity_key=self.visitor.identity_key, message_id=event.get("message_id")
+            )
+            if message is not None:
+                self.conversation_id = message["conversation_id"]
+                await self.send_json({"type": "message", "message": message})
+        elif name == "messages_seen":
+            await self.send_json({"type": "seen", "up_to": event.get("up_to")})
+        elif name == "agent_typing":
+            await self.send_json({"type": "typing", "name": event.get("name"), "typing": event.get("typing", True)})
+
+    async def _join_visitor_group(self, identity_id: int) -> None:
+        group = realtime.visitor_group(identity_id)
+        if group in self.joined:
+            return
+        await self._join(group)
+        pending = services.pending_group(self.visitor.identity_key)
+        if pending in self.joined:
+            await self.channel_layer.group_discard(pending, self.channel_name)
+            self.joined.discard(pending)
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.add(group)
+
+    async def _error(self, code: str, detail: str, *, client_id=None, retry_after: int = 0) -> None:
+        frame = {"type": "error", "code": code, "detail": detail}
+        if client_id is not None:
+            frame["client_id"] = client_id
+        if retry_after:
+            frame["retry_after"] = retry_after
+        await self.send_json(frame)
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or ():
+        if key == name:
+            return value.decode("latin-1")
+    return None

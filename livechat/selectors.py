@@ -1,0 +1,179 @@
+"""Reads for the widget: the visitor's history, one message as the visitor may see it, and the
+inbox's public widget configuration. Every read is scoped to the visitor's identity in the
+widget's inbox, and private notes are never part of it."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from crm.models import ChannelKind, ContactIdentity
+from inbox.models import Attachment, DeliveryStatus, Direction, Inbox, Message
+
+from . import limits
+
+HISTORY_LIMIT = 200
+FILE_SALT = "livechat.attachment-url"
+FILE_URL_MAX_AGE = 7 * 24 * 3600  # a history fetch hands out fresh links
+LANGUAGES = ("en", "nl", "de")
+PRECHAT_FIELDS = ("name", "email", "phone")
+
+
+def visitor_messages(*, inbox: Inbox, identity_key: str):
+    """Messages the visitor may see: their identity's conversations in this inbox (closed ones
+    included), never private notes."""
+    return Message.objects.filter(
+        inbox=inbox,
+        conversation__identity__channel=ChannelKind.LIVECHAT,
+        conversation__identity__external_id=identity_key,
+        private=False,
+    )
+
+
+def visitor_history(*, inbox: Inbox, identity_key: str, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The latest `limit` messages, oldest first."""
+    latest = (
+        visitor_messages(inbox=inbox, identity_key=identity_key)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("-sent_at", "-id")[:limit]
+    )
+    return [message_public(message) for message in reversed(list(latest))]
+
+
+def message_for_visitor(*, inbox: Inbox, identity_key: str, message_id) -> dict | None:
+    message = (
+        visitor_messages(inbox=inbox, identity_key=identity_key)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .filter(pk=message_id)
+        .first()
+    )
+    return message_public(message) if message else None
+
+
+def visitor_identity(identity_key: str) -> ContactIdentity | None:
+    return (
+        ContactIdentity.objects.select_related("contact")
+        .filter(channel=ChannelKind.LIVECHAT, external_id=identity_key)
+        .first()
+    )
+
+
+def open_conversation_id(*, inbox: Inbox, identity_id: int) -> int | None:
+    return (
+        inbox.conversations.filter(identity_id=identity_id)
+        .exclude(status="closed")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def message_public(message: Message) -> dict:
+    """A message as the widget shows it: no internal fields, agents by first name only."""
+    author = message.author
+    external_id = message.external_id or ""
+    return {
+        "id": message.pk,
+        "client_id": external_id.split(":", 2)[2] if external_id.startswith("lc:") else None,
+        "conversation_id": message.conversation_id,
+        "direction": message.direction,
+        "sender": message.sender_type,
+        "author": (author.first_name or author.get_username()) if author else None,
+        "kind": message.kind,
+        "text": message.text,
+        "at": message.sent_at.isoformat(),
+        "seen": message.direction == Direction.IN and message.status == DeliveryStatus.READ,
+        "attachments": [attachment_public(a) for a in message.attachments.all()],
+    }
+
+
+def attachment_public(attachment: Attachment) -> dict:
+    url = None
+    if attachment.file:
+        signed = signing.dumps(attachment.pk, salt=FILE_SALT)
+        url = settings.PUBLIC_URL + reverse("livechat:file", args=[signed])
+    return {
+        "kind": attachment.kind,
+        "name": attachment.filename,
+        "mime": attachment.mime_type,
+        "size": attachment.size,
+        "url": url,
+    }
+
+
+def attachment_by_signed(signed: str) -> Attachment | None:
+    try:
+        pk = signing.loads(signed, salt=FILE_SALT, max_age=FILE_URL_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Attachment.objects.filter(pk=pk, message__private=False).first()
+
+
+def _localized(value, default: str = "") -> dict:
+    if isinstance(value, dict):
+        return {lang: str(value[lang]) for lang in LANGUAGES if value.get(lang)}
+    return {"*": str(value)} if value else ({"*": default} if default else {})
+
+
+def prechat_fields(inbox: Inbox) -> dict:
+    """Inbox.config["prechat"] = {"name": "required" | "optional", "email": ..., "phone": ...};
+    a missing field is not asked."""
+    config = (inbox.config or {}).get("prechat") or {}
+    return {name: config[name] for name in PRECHAT_FIELDS if config.get(name) in ("required", "optional")}
+
+
+def widget_config(inbox: Inbox) -> dict:
+    """What the widget needs before it connects; embedded in the widget script, so it must
+    hold nothing secret."""
+    config = inbox.config or {}
+    language = config.get("language") if config.get("language") in LANGUAGES else settings.LANGUAGE_CODE[:2]
+    rules = limits.attachment_rules(inbox)
+    return {
+        "key": inbox.public_key,
+        "title": _localized(config.get("title") or inbox.name),
+        "greeting": _localized(config.get("greeting")),
+        "color": config.get("color") if _is_hex_color(config.get("color")) else "#2563eb",
+        "position": "left" if config.get("position") == "left" else "right",
+        "lang": language if language in LANGUAGES else "en",
+        "prechat": prechat_fields(inbox),
+        "files": {"types": rules["types"], "max": rules["max_bytes"]} if rules["enabled"] else None,
+        "maxText": limits.MAX_TEXT_LENGTH,
+    }
+
+
+def _is_hex_color(value) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) in (4, 7)
+        and value.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
+
+
+def visitor_state(*, inbox: Inbox, identity_key: str) -> dict:
+    """Everything the widget shows on (re)connect: availability, history, the open conversation."""
+    from .availability import inbox_availability
+
+    identity = visitor_identity(identity_key)
+    availability = inbox_availability(inbox)
+    contact = identity.contact if identity else None
+    return {
+        "identity_id": identity.pk if identity else None,
+        "conversation_id": open_conversation_id(inbox=inbox, identity_id=identity.pk) if identity else None,
+        "online": availability.online,
+        "within_hours": availability.within_hours,
+        "opens_at": availability.opens_at.isoformat() if availability.opens_at else None,
+        "agents": list(availability.agents),
+        "known": {
+            "name": bool(contact and contact.name),
+            "email": bool(contact and contact.email),
+            "phone": bool(contact and contact.phone),
+        },
+        "messages": visitor_history(inbox=inbox, identity_key=identity_key) if identity else [],
+    }
+
+
+def livechat_inbox_by_key(key) -> Inbox | None:
+    if not isinstance(key, str) or not key or len(key) > 64:
+        return None
+    return Inbox.objects.filter(public_key=key, kind=ChannelKind.LIVECHAT, is_active=True).first()
