@@ -1,0 +1,146 @@
+"""HTTP side of the live chat: the widget script and its size budget, uploads and files, the
+snippet, the demo page and the agents' snippet page."""
+
+import gzip
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from bench.widget_size import widget_gzipped_size
+from inbox.models import Attachment, Message
+from livechat import sessions
+from livechat.snippet import snippet_for
+from livechat.widget import BUDGET_GZIPPED_BYTES
+from tests.factories import make_conversation, make_inbox, make_message, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+
+ORIGIN = "https://shop.example"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def inbox():
+    return make_inbox("livechat", name="Shop", config={"allowed_origins": [ORIGIN], "color": "#0f766e"})
+
+
+def test_the_widget_stays_within_its_gzipped_budget():
+    size = widget_gzipped_size()
+    assert 0 < size <= BUDGET_GZIPPED_BYTES, f"widget is {size:,} bytes gzipped, budget {BUDGET_GZIPPED_BYTES:,}"
+
+
+def test_the_widget_script_carries_the_inbox_settings_and_is_gzipped_and_cacheable(client, inbox):
+    response = client.get(f"/widget/{inbox.public_key}.js", secure=True, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Content-Encoding"] == "gzip" and "max-age" in response["Cache-Control"]
+    body = gzip.decompress(response.content).decode()
+    assert "__WEBCARE_CONFIG__" not in body and '"color":"#0f766e"' in body and inbox.public_key in body
+    again = client.get(f"/widget/{inbox.public_key}.js", secure=True, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_inbox_names_cannot_break_out_of_the_script(client):
+    inbox = make_inbox("livechat", name="</script><script>alert(1)</script>")
+    body = client.get(f"/widget/{inbox.public_key}.js", secure=True).content.decode()
+    assert "</script>" not in body and "\\u003c/script\\u003e" in body
+
+
+def test_unknown_widget_keys_are_404(client):
+    assert client.get("/widget/nope.js", secure=True).status_code == 404
+
+
+def test_the_snippet_is_one_async_script_tag_on_the_public_url(inbox, settings):
+    settings.PUBLIC_URL = "https://chat.example.com"
+    assert snippet_for(inbox) == (
+        f'<script async src="https://chat.example.com/widget/{inbox.public_key}.js" '
+        f'data-webcare-key="{inbox.public_key}"></script>'
+    )
+
+
+def _upload(client, inbox, token, *, name="photo.png", content=PNG, client_id="f1", origin=ORIGIN, **extra):
+    return client.post(
+        f"/livechat/{inbox.public_key}/upload/",
+        {"token": token, "client_id": client_id, "file": SimpleUploadedFile(name, content), **extra},
+        secure=True,
+        HTTP_ORIGIN=origin,
+    )
+
+
+def test_a_visitor_uploads_an_image_and_gets_a_link_only_they_are_handed(client, inbox):
+    _, token = sessions.visitor_new(inbox)
+    response = _upload(client, inbox, token)
+    assert response.status_code == 201, response.content
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+    message = response.json()["message"]
+    assert message["kind"] == "image" and message["client_id"] == "f1"
+    attachment = Attachment.objects.get()
+    assert attachment.status == "stored" and attachment.mime_type == "image/png" and attachment.size == len(PNG)
+    url = message["attachments"][0]["url"]
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    file_response = client.get("/" + path, secure=True)
+    assert file_response.status_code == 200 and b"".join(file_response.streaming_content) == PNG
+    # Idempotent like text: the same client id is one message.
+    assert _upload(client, inbox, token).json()["message"]["id"] == message["id"]
+    assert Message.objects.count() == 1
+    assert client.get("/livechat/files/forged:value/", secure=True).status_code == 404
+
+
+def test_uploads_are_checked_for_token_type_size_and_origin(client, inbox, settings):
+    settings.LIVECHAT_ATTACHMENT_MAX_BYTES = 1000
+    _, token = sessions.visitor_new(inbox)
+    assert _upload(client, inbox, "tampered").status_code == 403
+    refused_type = _upload(client, inbox, token, name="page.html", content=b"<script>alert(1)</script>")
+    assert refused_type.status_code == 400 and refused_type.json()["error"]["code"] == "file_type_not_allowed"
+    disguised = _upload(client, inbox, token, name="fake.png", content=b"<html>not an image</html>")
+    assert disguised.status_code == 400
+    too_big = _upload(client, inbox, token, name="big.pdf", content=b"%PDF" + b"0" * 2000)
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "file_too_large"
+    assert _upload(client, inbox, token, origin="https://evil.example").status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_agents_attachments_and_private_notes_in_history(inbox):
+    from django.core.files.base import ContentFile
+
+    from livechat.selectors import visitor_history
+
+    conversation = make_conversation(inbox)
+    reply = make_message(conversation, direction="out", text="Here is the invoice", kind="document")
+    attachment = Attachment(message=reply, kind="document", mime_type="application/pdf", filename="invoice.pdf", size=4)
+    attachment.file.save("invoice.pdf", ContentFile(b"%PDF"), save=True)
+    make_message(conversation, direction="out", text="secret note", private=True)
+    history = visitor_history(inbox=inbox, identity_key=conversation.identity.external_id)
+    assert [m["text"] for m in history] == ["Here is the invoice"]
+    assert history[0]["attachments"][0]["name"] == "invoice.pdf"
+    assert history[0]["attachments"][0]["url"].startswith("http")
+
+
+def test_the_demo_page_needs_debug_or_demo_data(client, inbox, settings):
+    settings.DEBUG = False
+    assert client.get("/livechat/demo/", secure=True).status_code == 404
+    inbox.config = {**inbox.config, "demo": True}
+    inbox.save()
+    page = client.get("/livechat/demo/", secure=True)
+    assert page.status_code == 200 and f'data-webcare-key="{inbox.public_key}"' in page.content.decode()
+
+
+def test_agents_see_the_snippets_of_their_livechat_inboxes_and_only_leads_see_the_secret(client, inbox):
+    other = make_inbox("livechat", name="Other site")
+    agent = make_user("anna", inboxes=[inbox])
+    client.force_login(agent)
+    page = client.get("/livechat/inboxes/", secure=True).content.decode()
+    assert inbox.public_key in page and other.public_key not in page
+    assert 'data-testid="livechat-secret"' not in page
+    client.force_login(make_user("lea", role="lead"))
+    page = client.get("/livechat/inboxes/", secure=True).content.decode()
+    assert other.public_key in page and 'data-testid="livechat-secret"' in page
+
+
+def test_widget_config_holds_nothing_secret(inbox):
+    from livechat.selectors import widget_config
+
+    sessions.user_hash(inbox, "1")  # creates the identity secret
+    inbox.refresh_from_db()
+    assert inbox.credentials["identity_secret"] not in json.dumps(widget_config(inbox))
