@@ -3,10 +3,13 @@ from django.urls import path
 from . import views
 from .api import views as api_views
 
-app_name = "inbox"
-
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/list/", views.conversation_list, name="conversation-list"),
+    path("inbox/conversations/<int:pk>/", views.conversation_pane, name="conversation-pane"),
+    path("inbox/conversations/<int:pk>/messages/", views.conversation_messages, name="conversation-messages"),
+    path("inbox/conversations/<int:pk>/reply/", views.conversation_reply, name="conversation-reply"),
+    path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
 ]
 
 api_urlpatterns = [

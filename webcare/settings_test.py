@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+# Tests speak plain HTTP to the test client: no redirect to https.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("META_GRAPH_URL", "http://127.0.0.1:9/graph-disabled-in-tests")
 
 from .settings import *  # noqa: E402,F403
@@ -15,3 +17,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 CELERY_TASK_ALWAYS_EAGER = True
 # Threads in tests (races, websocket consumers) must not keep connections open past a test.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Static files come from the app folders (finders), not a collected STATIC_ROOT.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
