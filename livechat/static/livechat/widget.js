@@ -142,7 +142,8 @@
       var types = C.files.types, kinds = [];
       types.forEach(function (m) { var k = m.indexOf("image/") === 0 ? t.img : m.split("/")[1].replace("plain", "txt").toUpperCase(); if (kinds.indexOf(k) < 0) kinds.push(k); });
       hint.textContent = kinds.join(", ") + " " + fmt(t.upto, Math.round(C.files.max / 1048576));
-      var attach = ce("button", "a", "📎"); attach.type = "button"; attach.setAttribute("aria-label", t.attach + " (" + hint.textContent + ")");
+      var attach = ce("button", "a"); attach.type = "button";
+      attach.innerHTML = "<svg width=20 height=20 viewBox='0 0 24 24' fill=none stroke=currentColor stroke-width=2 aria-hidden=true><path d='M21 11l-9 9a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8'/></svg>"; attach.setAttribute("aria-label", t.attach + " (" + hint.textContent + ")");
       fileIn = ce("input"); fileIn.type = "file"; fileIn.hidden = true; fileIn.accept = types.join(",");
       attach.onclick = function () { fileIn.click(); };
       fileIn.onchange = function () { if (fileIn.files[0]) upload(fileIn.files[0]); fileIn.value = ""; };
