@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -172,6 +174,7 @@ def _livechat_conversation(request, pk):
 class ConversationSeen(APIView):
     """POST: the agent has read the conversation; the visitor's widget shows "seen"."""
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         conversation = _livechat_conversation(request, pk)
         return Response({"seen": services.messages_seen(conversation=conversation)})
@@ -180,6 +183,7 @@ class ConversationSeen(APIView):
 class AgentTyping(APIView):
     """POST {"typing": true|false}: shows or hides "<agent> is typing" in the visitor's widget."""
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         conversation = _livechat_conversation(request, pk)
         typing = request.data.get("typing", True) not in (False, "false", "0", 0)

@@ -1,7 +1,7 @@
 """REST API for contacts. Visibility comes from `inbox.access` (agents see their inboxes' contacts)."""
 
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -35,6 +35,7 @@ class ContactDetailSerializer(ContactSerializer):
     class Meta(ContactSerializer.Meta):
         fields = [*ContactSerializer.Meta.fields, "notes", "attributes", "conversations"]
 
+    @extend_schema_field(ConversationSerializer(many=True))
     def get_conversations(self, contact):
         request = self.context["request"]
         conversations = (

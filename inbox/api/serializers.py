@@ -1,10 +1,17 @@
 """JSON shapes of the REST API (see CONTRACT.md). Serializers only shape data; rules live in services."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Contact
 from inbox.models import Attachment, Conversation, Message
+
+AGENT_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+}
 
 
 class ContactBriefSerializer(serializers.ModelSerializer):
@@ -22,11 +29,25 @@ class ConversationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Conversation
         fields = [
-            "id", "inbox", "channel", "status", "priority", "contact", "assignee", "team", "tags",
-            "last_message_at", "last_message_preview", "last_customer_message_at", "first_response_at",
-            "resolved_at", "created_at", "version",
+            "id",
+            "inbox",
+            "channel",
+            "status",
+            "priority",
+            "contact",
+            "assignee",
+            "team",
+            "tags",
+            "last_message_at",
+            "last_message_preview",
+            "last_customer_message_at",
+            "first_response_at",
+            "resolved_at",
+            "created_at",
+            "version",
         ]
 
+    @extend_schema_field(AGENT_SCHEMA)
     def get_assignee(self, conversation):
         user = conversation.assignee
         return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
@@ -36,10 +57,14 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 
 class ConversationUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[c[0] for c in Conversation._meta.get_field("status").choices], required=False)
+    status = serializers.ChoiceField(
+        choices=[c[0] for c in Conversation._meta.get_field("status").choices], required=False
+    )
     assignee = serializers.IntegerField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
-    priority = serializers.ChoiceField(choices=[c[0] for c in Conversation._meta.get_field("priority").choices], required=False)
+    priority = serializers.ChoiceField(
+        choices=[c[0] for c in Conversation._meta.get_field("priority").choices], required=False
+    )
     snoozed_until = serializers.DateTimeField(required=False, allow_null=True)
 
 
@@ -67,10 +92,25 @@ class MessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
         fields = [
-            "id", "conversation", "direction", "sender_type", "author", "kind", "text", "content", "attachments",
-            "status", "error", "error_code", "external_id", "reply_to", "private", "created_at",
+            "id",
+            "conversation",
+            "direction",
+            "sender_type",
+            "author",
+            "kind",
+            "text",
+            "content",
+            "attachments",
+            "status",
+            "error",
+            "error_code",
+            "external_id",
+            "reply_to",
+            "private",
+            "created_at",
         ]
 
+    @extend_schema_field(AGENT_SCHEMA)
     def get_author(self, message):
         user = message.author
         return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
