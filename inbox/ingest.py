@@ -78,7 +78,9 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
                 )
         except IntegrityError:
             # The same platform message was stored by a concurrent delivery.
-            return IngestResult(message=Message.objects.get(inbox=inbox, external_id=inbound.external_id), created=False)
+            return IngestResult(
+                message=Message.objects.get(inbox=inbox, external_id=inbound.external_id), created=False
+            )
 
         _attachments_create(message, inbound)
         _conversation_after_inbound(conversation, message, inbound, created=conversation_created)
@@ -90,8 +92,10 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:
     """The identity's unclosed conversation in this inbox, locked; or a new one."""
-    unclosed = Conversation.objects.select_for_update().filter(inbox=inbox, identity=identity).exclude(
-        status=ConversationStatus.CLOSED
+    unclosed = (
+        Conversation.objects.select_for_update()
+        .filter(inbox=inbox, identity=identity)
+        .exclude(status=ConversationStatus.CLOSED)
     )
     conversation = unclosed.first()
     if conversation is not None:
@@ -108,7 +112,9 @@ def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool
     return conversation, True
 
 
-def _conversation_after_inbound(conversation: Conversation, message: Message, inbound: InboundMessage, *, created: bool):
+def _conversation_after_inbound(
+    conversation: Conversation, message: Message, inbound: InboundMessage, *, created: bool
+):
     """Reopen if needed and move the activity clocks forward (never back: late deliveries
     of older messages must not rewind them)."""
     changed = ["version", "updated_at"]
@@ -136,7 +142,9 @@ def _conversation_after_inbound(conversation: Conversation, message: Message, in
         changed.append("source")
     conversation.version += 1
     conversation.save(update_fields=changed)
-    event_record(conversation=conversation, kind=EventKind.MESSAGE_IN, data={"message_id": message.pk}, at=message.sent_at)
+    event_record(
+        conversation=conversation, kind=EventKind.MESSAGE_IN, data={"message_id": message.pk}, at=message.sent_at
+    )
 
 
 def _attachments_create(message: Message, inbound: InboundMessage) -> None:
@@ -174,7 +182,9 @@ def _publish_message_created(conversation: Conversation, message: Message, *, co
     if conversation.assignee_id:
         groups.append(realtime.agent_group(conversation.assignee_id))
     if conversation_created:
-        realtime.publish_on_commit(groups, "conversation_created", conversation_id=conversation.pk, version=conversation.version)
+        realtime.publish_on_commit(
+            groups, "conversation_created", conversation_id=conversation.pk, version=conversation.version
+        )
     realtime.publish_on_commit(
         groups, "message_created", conversation_id=conversation.pk, message_id=message.pk, version=conversation.version
     )

@@ -22,7 +22,14 @@ _UNSET = object()
 
 
 def conversation_update(
-    *, conversation: Conversation, actor, status=_UNSET, assignee=_UNSET, tags=_UNSET, priority=_UNSET, snoozed_until=None
+    *,
+    conversation: Conversation,
+    actor,
+    status=_UNSET,
+    assignee=_UNSET,
+    tags=_UNSET,
+    priority=_UNSET,
+    snoozed_until=None,
 ) -> Conversation:
     """Change what the agent asked to change, in one transaction; record every change."""
     with transaction.atomic():
@@ -37,8 +44,12 @@ def conversation_update(
         if priority is not _UNSET and priority != conversation.priority:
             if priority not in Priority.values:
                 raise ConversationChangeRefused(f"Unknown priority '{priority}'.")
-            event_record(conversation=conversation, kind=EventKind.PRIORITY_CHANGED, actor=actor,
-                         data={"from": conversation.priority, "to": priority})
+            event_record(
+                conversation=conversation,
+                kind=EventKind.PRIORITY_CHANGED,
+                actor=actor,
+                data={"from": conversation.priority, "to": priority},
+            )
             conversation.priority = priority
             changed = True
         if tags is not _UNSET:
@@ -49,8 +60,9 @@ def conversation_update(
             groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
             if conversation.assignee_id:
                 groups.append(realtime.agent_group(conversation.assignee_id))
-            realtime.publish_on_commit(groups, "conversation_updated", conversation_id=conversation.pk,
-                                       version=conversation.version)
+            realtime.publish_on_commit(
+                groups, "conversation_updated", conversation_id=conversation.pk, version=conversation.version
+            )
     return conversation
 
 
@@ -58,8 +70,12 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
     if status not in ConversationStatus.values:
         raise ConversationChangeRefused(f"Unknown status '{status}'.")
     now = timezone.now()
-    event_record(conversation=conversation, kind=EventKind.STATUS_CHANGED, actor=actor,
-                 data={"from": conversation.status, "to": status})
+    event_record(
+        conversation=conversation,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        data={"from": conversation.status, "to": status},
+    )
     conversation.status = status
     conversation.snoozed_until = snoozed_until if status == ConversationStatus.SNOOZED else None
     if status == ConversationStatus.RESOLVED:
@@ -72,8 +88,12 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
 def _set_assignee(conversation: Conversation, assignee, *, actor) -> None:
     if assignee is not None and not access.may_see_inbox(assignee, conversation.inbox_id):
         raise ConversationChangeRefused("That agent is not a member of this conversation's inbox.")
-    event_record(conversation=conversation, kind=EventKind.ASSIGNED, actor=actor,
-                 data={"from": conversation.assignee_id, "to": assignee.pk if assignee else None})
+    event_record(
+        conversation=conversation,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        data={"from": conversation.assignee_id, "to": assignee.pk if assignee else None},
+    )
     conversation.assignee = assignee
 
 
