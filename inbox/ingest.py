@@ -3,6 +3,10 @@
 Channel apps call `message_ingest` with an `InboundMessage` and `status_update_apply` with a
 `StatusUpdate`. Both are idempotent: a redelivered platform event changes nothing, even when
 two deliveries race (database constraints decide, not a check-then-insert).
+
+`external_id` is the idempotency key within an inbox, so it must be unique per inbox for the
+platform. Where clients choose ids (the live-chat widget), the channel namespaces them per
+visitor before calling ingest, so one visitor can never hit another visitor's message.
 """
 
 import logging
