@@ -136,6 +136,7 @@ class Conversation(TimestampedModel):
             models.Index(fields=["assignee", "status", "-last_message_at"], name="conv_assignee_status_activity"),
             models.Index(fields=["contact", "-created_at"], name="conv_contact_created"),
             models.Index(fields=["-last_message_at"], name="conv_activity"),
+            models.Index(fields=["status", "-last_message_at"], name="conv_status_activity"),
         ]
         constraints = [
             # At most one conversation per customer identity and inbox is not closed: the

@@ -72,7 +72,9 @@ def conversation_list(*, user, filters: ListFilters) -> ConversationPage:
     if filters.sort == "waiting":
         ordering = [F("last_customer_message_at").asc(nulls_last=True), "id"]
     else:
-        ordering = [F("last_message_at").desc(nulls_last=True), "-id"]
+        # Plain DESC so PostgreSQL reads the (status, -last_message_at) index instead of
+        # sorting every row (ingest sets last_message_at when it creates a conversation).
+        ordering = ["-last_message_at", "-id"]
     offset = (filters.page - 1) * PAGE_SIZE
     rows = list(
         queryset.select_related("inbox", "contact", "assignee")
