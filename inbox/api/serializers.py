@@ -14,6 +14,10 @@ AGENT_SCHEMA = {
 }
 
 
+def agent_ref(user) -> dict | None:
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
+
+
 class ContactBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
@@ -49,8 +53,7 @@ class ConversationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AGENT_SCHEMA)
     def get_assignee(self, conversation):
-        user = conversation.assignee
-        return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
+        return agent_ref(conversation.assignee)
 
     def get_tags(self, conversation) -> list[str]:
         return sorted(tag.name for tag in conversation.tags.all())
@@ -112,8 +115,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AGENT_SCHEMA)
     def get_author(self, message):
-        user = message.author
-        return {"id": user.pk, "name": user.get_full_name() or user.get_username()} if user else None
+        return agent_ref(message.author)
 
 
 class ReplyCreateSerializer(serializers.Serializer):
