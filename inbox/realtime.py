@@ -49,18 +49,49 @@ def publish_on_commit(groups: Iterable[str], event: str, **fields) -> None:
     transaction.on_commit(lambda: publish_now(group_list, message))
 
 
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def bind_server_loop() -> None:
+    """Remember the ASGI server's event loop (called from the websocket entry point).
+
+    The in-memory layer's queues live on that loop, so sends from other threads (a sync view,
+    the in-process beat thread, a test) must be handed to it rather than run on a loop of
+    their own."""
+    global _server_loop
+    _server_loop = asyncio.get_running_loop()
+
+
 def publish_now(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     if isinstance(layer, InMemoryChannelLayer):
         try:
-            for group in groups:
-                async_to_sync(layer.group_send)(group, message)
+            _send_in_memory(layer, groups, message)
         except Exception:  # a lost hint must never break the write that caused it
             logger.warning("realtime send failed for %s", message.get("event"), exc_info=True)
         return
     _publisher().submit(layer, groups, message)
+
+
+async def _send_all(layer, groups: list[str], message: dict) -> None:
+    for group in groups:
+        await layer.group_send(group, message)
+
+
+def _send_in_memory(layer, groups: list[str], message: dict) -> None:
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    server = _server_loop if _server_loop is not None and _server_loop.is_running() else None
+    if server is not None and server is not running:
+        asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), server)
+    elif running is not None:
+        running.create_task(_send_all(layer, groups, message))
+    else:
+        async_to_sync(_send_all)(layer, groups, message)
 
 
 async def publish_async(groups: Iterable[str], event: str, **fields) -> None:
@@ -99,8 +130,7 @@ class _Publisher:
 
     @staticmethod
     async def _send(layer, groups: list[str], message: dict) -> None:
-        for group in groups:
-            await layer.group_send(group, message)
+        await _send_all(layer, groups, message)
 
 
 _publisher_instance: _Publisher | None = None

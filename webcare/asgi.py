@@ -17,6 +17,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from inbox import realtime  # noqa: E402
 from webcare.routing import livechat_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 LIVECHAT_PREFIX = "/ws/livechat/"
@@ -30,6 +31,7 @@ class WebsocketsByPath:
         self.agents = agents
 
     async def __call__(self, scope, receive, send):
+        realtime.bind_server_loop()
         app = self.livechat if scope.get("path", "").startswith(LIVECHAT_PREFIX) else self.agents
         return await app(scope, receive, send)
 
