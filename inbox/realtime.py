@@ -55,9 +55,8 @@ _server_loop: asyncio.AbstractEventLoop | None = None
 def bind_server_loop() -> None:
     """Remember the ASGI server's event loop (called from the websocket entry point).
 
-    The in-memory layer's queues live on that loop, so sends from other threads (a sync view,
-    the in-process beat thread, a test) must be handed to it rather than run on a loop of
-    their own."""
+    The in-memory layer's queues live on that loop, so a send from a thread that runs an
+    event loop of its own must be handed to it."""
     global _server_loop
     _server_loop = asyncio.get_running_loop()
 
@@ -85,13 +84,17 @@ def _send_in_memory(layer, groups: list[str], message: dict) -> None:
         running = asyncio.get_running_loop()
     except RuntimeError:
         running = None
+    if running is None:
+        # A sync thread: under ASGI, async_to_sync hands the send to the server's loop.
+        async_to_sync(_send_all)(layer, groups, message)
+        return
+    # A thread that runs an event loop of its own (e.g. a browser driver in tests) cannot use
+    # async_to_sync; hand the send to the server's loop, where the layer's queues live.
     server = _server_loop if _server_loop is not None and _server_loop.is_running() else None
     if server is not None and server is not running:
         asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), server)
-    elif running is not None:
-        running.create_task(_send_all(layer, groups, message))
     else:
-        async_to_sync(_send_all)(layer, groups, message)
+        running.create_task(_send_all(layer, groups, message))
 
 
 async def publish_async(groups: Iterable[str], event: str, **fields) -> None:

@@ -20,3 +20,12 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _forget_server_loop():
+    """A test's in-thread ASGI server stops with the test: forget its event loop."""
+    yield
+    from inbox import realtime
+
+    realtime._server_loop = None

@@ -15,6 +15,42 @@
     return view ? view.getAttribute("data-conversation-id") : "";
   }
 
+  function openChannel() {
+    var view = document.querySelector(".conversation-view");
+    return view ? view.getAttribute("data-channel") : "";
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // Live chat only: tell the visitor's widget that an agent read or is typing.
+  function livechatPost(action, body) {
+    var id = openConversationId();
+    if (!id || openChannel() !== "livechat") return;
+    fetch("/livechat/conversations/" + id + "/" + action + "/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(body || {}),
+    }).catch(function () {});
+  }
+
+  var lastTypingSent = 0;
+  var typingTimer = null;
+
+  function showCustomerTyping() {
+    var line = document.getElementById("typing-line");
+    if (!line) return;
+    line.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { line.hidden = true; }, 4000);
+  }
+
   function refreshList() {
     clearTimeout(listTimer);
     listTimer = setTimeout(function () {
@@ -48,6 +84,10 @@
     socket.onmessage = function (frame) {
       var event = JSON.parse(frame.data);
       if (!event.event || event.event === "hello" || event.event === "pong") return;
+      if (event.event === "visitor_typing") {
+        if (String(event.conversation_id) === openConversationId() && event.typing !== false) showCustomerTyping();
+        return;
+      }
       if (event.conversation_id) refreshList();
       if (event.conversation_id && String(event.conversation_id) === openConversationId()) refreshMessages();
     };
@@ -73,6 +113,13 @@
     });
   }
 
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.id === "composer-input" && Date.now() - lastTypingSent > 3000) {
+      lastTypingSent = Date.now();
+      livechatPost("typing", { typing: true });
+    }
+  });
+
   document.addEventListener("keydown", function (e) {
     // Enter sends, Shift+Enter adds a line.
     if (e.target && e.target.id === "composer-input" && e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -91,6 +138,7 @@
     if (e.detail.target.id === "conversation-pane") {
       root.setAttribute("data-open-conversation", openConversationId());
       subscribeOpenConversation();
+      livechatPost("seen");
       scrollTimeline();
     }
     colourServiceLevel();
@@ -100,6 +148,7 @@
     // A refused reply (window closed) comes back as 422 with the reason: show it.
     htmx.config.responseHandling.unshift({ code: "422", swap: true, error: false });
     connect();
+    livechatPost("seen");
     scrollTimeline();
     colourServiceLevel();
     setInterval(colourServiceLevel, 30000);

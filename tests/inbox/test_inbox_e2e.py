@@ -73,3 +73,33 @@ def test_status_and_assignee_change_from_the_header(agent_page):
     conversation.refresh_from_db()
     assert conversation.status == "resolved" and conversation.assignee.username == "anna"
     assert errors == []
+
+
+def test_live_chat_seen_and_typing_both_ways(agent_page):
+    from inbox import realtime
+
+    page, inbox, conversation, errors = agent_page
+    # opening a live-chat conversation tells the widget the agent has read it
+    with page.expect_response(lambda r: r.url.endswith("/seen/")) as seen:
+        page.click(f'[data-conversation-id="{conversation.pk}"] a')
+    assert seen.value.status == 200
+    assert set(conversation.messages.filter(direction="in").values_list("status", flat=True)) == {"read"}
+
+    # the agent typing is announced to the visitor (throttled to one call per 3 s)
+    with page.expect_response(lambda r: r.url.endswith("/typing/")) as typing:
+        page.type('[data-testid="composer-input"]', "Even kijken")
+    assert typing.value.status == 200
+
+    # the visitor typing shows up above the composer
+    assert page.locator("#typing-line").is_hidden()
+    realtime.publish_now(
+        [realtime.conversation_group(conversation.pk)],
+        {
+            "type": realtime.EVENT_HANDLER_TYPE,
+            "event": "visitor_typing",
+            "conversation_id": conversation.pk,
+            "typing": True,
+        },
+    )
+    page.wait_for_selector("#typing-line", state="visible", timeout=5000)
+    assert errors == []
