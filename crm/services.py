@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from .models import Contact, ContactIdentity, ContactMerge
-from .phones import normalize_phone
+from .phones import normalize_phone, phone_candidates
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,9 @@ def identify(
     if existing is not None:
         return Identified(contact=existing.contact, identity=existing, created=False)
 
-    e164 = normalize_phone(phone) if phone else None
-    contact = _contact_by_phone_or_email(e164, email)
+    candidates = phone_candidates(phone) if phone else []
+    e164 = candidates[0] if candidates else None
+    contact = _contact_by_phone_or_email(candidates, email)
     contact_is_new = contact is None
     if contact is None:
         contact = Contact.objects.create(
@@ -71,9 +72,9 @@ def contact_details_add(*, contact: Contact, name: str = "", phone: str = "", em
     _fill_blanks(contact, name=name.strip(), phone=e164 or "", email=email.strip())
 
 
-def _contact_by_phone_or_email(e164: str | None, email: str) -> Contact | None:
-    if e164:
-        contact = Contact.objects.filter(phone=e164, merged_into__isnull=True).order_by("id").first()
+def _contact_by_phone_or_email(phones: list[str], email: str) -> Contact | None:
+    if phones:
+        contact = Contact.objects.filter(phone__in=phones, merged_into__isnull=True).order_by("id").first()
         if contact is not None:
             return contact
     if email.strip():
@@ -88,6 +89,37 @@ def _fill_blanks(contact: Contact, **values: str) -> None:
         setattr(contact, name, values[name])
     if changed:
         contact.save(update_fields=[*changed, "updated_at"])
+
+
+def identity_external_id_change(*, channel: str, old_external_id: str, new_external_id: str, phone: str = "") -> bool:
+    """The customer's id on a channel changed (WhatsApp: "changed their phone number"): the
+    identity follows, so replies go to the new id and history stays with the contact. The
+    contact's phone becomes the new number. Returns False when there is nothing to move or the
+    new id already belongs to another identity (then both stay; an agent may merge)."""
+    with transaction.atomic():
+        identity = (
+            ContactIdentity.objects.select_for_update()
+            .select_related("contact")
+            .filter(channel=channel, external_id=old_external_id)
+            .first()
+        )
+        if identity is None or old_external_id == new_external_id:
+            return False
+        if ContactIdentity.objects.filter(channel=channel, external_id=new_external_id).exists():
+            return False
+        candidates = phone_candidates(phone) if phone else []
+        identity.attributes = {
+            **identity.attributes,
+            "previous_external_ids": [*identity.attributes.get("previous_external_ids", []), old_external_id],
+        }
+        identity.external_id = new_external_id
+        identity.phone = candidates[0] if candidates else ""
+        identity.save(update_fields=["external_id", "phone", "attributes", "updated_at"])
+        if candidates:
+            contact = identity.contact
+            contact.phone = candidates[0]
+            contact.save(update_fields=["phone", "updated_at"])
+    return True
 
 
 def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> ContactMerge:

@@ -49,12 +49,33 @@ class WindowState:
 WINDOW_ALWAYS_OPEN = WindowState(open=True)
 
 
+class TemplateRefused(Exception):
+    """A template message cannot be composed (unknown template, wrong parameters)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TemplateMessage:
+    """A channel's pre-approved template, filled in: what the outbox stores and sends."""
+
+    text: str  # the filled-in body, as the agent and the customer see it
+    content: dict  # what the Sender needs: {"template": {"name", "language", "parameters", ...}}
+
+
 @dataclass(frozen=True)
 class Channel:
     kind: str
     send: "Callable[[Message], SendResult]"
     window: "Callable[[Conversation], WindowState]" = lambda conversation: WINDOW_ALWAYS_OPEN
-    process_webhook_event: "Callable[[WebhookEvent], None] | None" = None
+    # Returns the platform errors reported inside the event (kept on the row), or None.
+    process_webhook_event: "Callable[[WebhookEvent], list | None] | None" = None
+    # Channels with pre-approved templates (WhatsApp): compose one or raise TemplateRefused.
+    template_compose: "Callable[..., TemplateMessage] | None" = None
+    # Called when an agent opens a conversation (e.g. WhatsApp read receipts); best effort.
+    conversation_opened: "Callable[[Conversation], None] | None" = None
 
 
 _registry: dict[str, Channel] = {}

@@ -30,6 +30,7 @@ from .models import (
     EventKind,
     Inbox,
     Message,
+    MessageKind,
     ParkedStatusUpdate,
     SenderType,
 )
@@ -70,7 +71,9 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
                     conversation=conversation,
                     inbox=inbox,
                     direction=Direction.IN,
-                    sender_type=SenderType.CONTACT,
+                    # A platform's notice about the customer (e.g. "changed number") is not
+                    # something the customer wrote.
+                    sender_type=SenderType.SYSTEM if inbound.kind == MessageKind.SYSTEM else SenderType.CONTACT,
                     kind=inbound.kind,
                     text=inbound.text,
                     content=inbound.content,
@@ -123,7 +126,8 @@ def _conversation_after_inbound(
     of older messages must not rewind them)."""
     changed = ["version", "updated_at"]
     previous_status = conversation.status
-    if previous_status != ConversationStatus.OPEN:
+    from_customer = message.sender_type == SenderType.CONTACT
+    if previous_status != ConversationStatus.OPEN and from_customer:
         conversation.status = ConversationStatus.OPEN
         conversation.snoozed_until = None
         changed += ["status", "snoozed_until"]
@@ -138,10 +142,12 @@ def _conversation_after_inbound(
         conversation.last_message_at = message.sent_at
         conversation.last_message_preview = _preview(message)
         changed += ["last_message_at", "last_message_preview"]
-    if conversation.last_customer_message_at is None or message.sent_at > conversation.last_customer_message_at:
+    customer_clock = conversation.last_customer_message_at
+    if from_customer and (customer_clock is None or message.sent_at > customer_clock):
         conversation.last_customer_message_at = message.sent_at
         changed.append("last_customer_message_at")
     if inbound.source and not conversation.source:
+        # An ad referral: the conversation's source, counted as a lead by reporting.
         conversation.source = inbound.source
         changed.append("source")
     conversation.version += 1
@@ -191,6 +197,47 @@ def _publish_message_created(conversation: Conversation, message: Message, *, co
         )
     realtime.publish_on_commit(
         groups, "message_created", conversation_id=conversation.pk, message_id=message.pk, version=conversation.version
+    )
+
+
+# --- Reactions -------------------------------------------------------------------------------
+
+
+def reaction_ingest(
+    *, inbox: Inbox, target_external_id: str, emoji: str, timestamp, reactor: str = SenderType.CONTACT
+) -> Message | None:
+    """Set (or, with an empty emoji, remove) the customer's reaction on the message it reacts
+    to. A reaction is not a new bubble: it changes the target and announces `message_updated`.
+    Applied only if newer than what is stored, so a late or redelivered older reaction never
+    undoes a newer one. Returns the target, or None when we do not know it (logged)."""
+    with transaction.atomic():
+        target = (
+            Message.objects.select_for_update().filter(inbox=inbox, external_id=target_external_id).first()
+            if target_external_id
+            else None
+        )
+        if target is None:
+            logger.info("reaction to unknown message %r in inbox %s ignored", target_external_id, inbox.pk)
+            return None
+        at = timestamp.isoformat()
+        current = target.reactions.get(reactor)
+        if current is not None and current.get("at", "") > at:
+            return target
+        if current == {"emoji": emoji, "at": at}:
+            return target  # a redelivery
+        target.reactions = {**target.reactions, reactor: {"emoji": emoji, "at": at}}
+        target.save(update_fields=["reactions", "updated_at"])
+        message_updated_publish(target)
+    return target
+
+
+def message_updated_publish(message: Message) -> None:
+    """Tell browsers a message changed (reaction, attachment arrived) after commit."""
+    realtime.publish_on_commit(
+        [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
+        "message_updated",
+        conversation_id=message.conversation_id,
+        message_id=message.pk,
     )
 
 

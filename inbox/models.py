@@ -209,6 +209,10 @@ class Message(TimestampedModel):
     content = models.JSONField(default=dict, blank=True)
     external_id = models.CharField(max_length=191, null=True, blank=True)
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    # Reactions on this message by who reacted: {"contact": {"emoji": "👍", "at": "<ISO time>"}}.
+    # A removed reaction keeps its entry with an empty emoji, so a late redelivery of the
+    # older reaction cannot bring it back (see ingest.reaction_ingest).
+    reactions = models.JSONField(default=dict, blank=True)
     private = models.BooleanField(default=False)
     # When it happened according to the platform (inbound) or when it was written (outbound).
     sent_at = models.DateTimeField()
@@ -260,6 +264,8 @@ class Attachment(TimestampedModel):
     remote_url = models.URLField(max_length=2000, blank=True)
     status = models.CharField(max_length=8, choices=AttachmentStatus.choices, default=AttachmentStatus.STORED)
     error = models.TextField(blank=True)
+    # Download attempts of a pending attachment (bounded retries, see inbox.attachments).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
 
 class EventKind(models.TextChoices):
@@ -315,6 +321,8 @@ class WebhookEvent(TimestampedModel):
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Errors the platform reported inside the event (not ours): e.g. WhatsApp `value.errors[]`.
+    platform_errors = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [

@@ -74,6 +74,29 @@ def reply_send(
     return message
 
 
+def template_send(*, conversation: Conversation, author, name: str, language: str, parameters: list[str]) -> Message:
+    """Send one of the channel's pre-approved templates (allowed outside the reply window).
+
+    The channel composes it (checks that the template exists and gets the right number of
+    parameters); the outbox delivers it like any reply."""
+    channel = channel_registry.get(conversation.inbox.kind)
+    if channel.template_compose is None:
+        raise ReplyRefused("This channel has no message templates.")
+    try:
+        composed = channel.template_compose(
+            conversation=conversation, name=name, language=language, parameters=list(parameters)
+        )
+    except channel_registry.TemplateRefused as refused:
+        raise ReplyRefused(refused.reason) from None
+    return reply_send(
+        conversation=conversation,
+        author=author,
+        text=composed.text,
+        kind=MessageKind.TEMPLATE,
+        content=composed.content,
+    )
+
+
 def _conversation_after_reply(conversation: Conversation, message: Message) -> None:
     changed = ["version", "updated_at"]
     if not message.private:

@@ -3,13 +3,17 @@
 Each change is recorded as a ConversationEvent and announced after commit.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from . import access, realtime
 from .events import event_record
-from .models import Conversation, ConversationStatus, EventKind, Priority, Tag
+from .models import Conversation, ConversationStatus, EventKind, Inbox, Priority, Tag
+
+logger = logging.getLogger(__name__)
 
 
 class ConversationChangeRefused(Exception):
@@ -118,3 +122,12 @@ def assignee_by_id(user_id) -> object | None:
         return User.objects.get(pk=int(user_id), is_active=True)
     except (ValueError, User.DoesNotExist):
         raise ConversationChangeRefused("Unknown agent.") from None
+
+
+def inbox_credentials_rejected(*, inbox_id: int, reason: str = "") -> bool:
+    """The platform refused the inbox's token (expired, revoked): flag it for an admin to
+    enter new credentials. Returns True if this changed the flag."""
+    changed = Inbox.objects.filter(pk=inbox_id, needs_reauth=False).update(needs_reauth=True, updated_at=timezone.now())
+    if changed:
+        logger.warning("inbox %s needs new credentials: %s", inbox_id, reason)
+    return bool(changed)

@@ -60,7 +60,9 @@ def webhook_event_process(event_id: int) -> str:
         processor = channel_registry.get(event.channel).process_webhook_event
         if processor is None:
             raise RuntimeError(f"No webhook processor registered for {event.channel}.")
-        processor(event)
+        # A processor may return the errors the platform reported inside the event (not
+        # messages, not our failure): they are kept on the raw event for whoever looks.
+        platform_errors = processor(event) or []
     except Exception as error:
         logger.exception("webhook event %s failed", event.pk)
         WebhookEvent.objects.filter(pk=event.pk).update(
@@ -68,7 +70,7 @@ def webhook_event_process(event_id: int) -> str:
         )
         return "failed"
     WebhookEvent.objects.filter(pk=event.pk).update(
-        status=WebhookEventStatus.PROCESSED, processed_at=timezone.now(), error=""
+        status=WebhookEventStatus.PROCESSED, processed_at=timezone.now(), error="", platform_errors=platform_errors
     )
     return "processed"
 

@@ -118,7 +118,24 @@ class MessageSerializer(serializers.ModelSerializer):
         return agent_ref(message.author)
 
 
+class TemplateReplySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=512)
+    language = serializers.CharField(max_length=16)
+    parameters = serializers.ListField(child=serializers.CharField(allow_blank=False), required=False, default=list)
+
+
 class ReplyCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4096, allow_blank=False, trim_whitespace=True)
+    """Either `text` (a free-form reply or note) or `template` (a channel's approved template)."""
+
+    text = serializers.CharField(max_length=4096, allow_blank=False, trim_whitespace=True, required=False)
     private = serializers.BooleanField(default=False)
     reply_to = serializers.IntegerField(required=False, allow_null=True)
+    template = TemplateReplySerializer(required=False)
+
+    def validate(self, attrs):
+        if "template" in attrs:
+            if attrs.get("text") or attrs.get("private"):
+                raise serializers.ValidationError("Send either a template or text, and never a template as a note.")
+        elif not attrs.get("text"):
+            raise serializers.ValidationError({"text": "This field is required."})
+        return attrs

@@ -108,14 +108,24 @@ class MessageListCreate(generics.ListCreateAPIView):
             reply_to = Message.objects.filter(conversation=conversation, pk=form.validated_data["reply_to"]).first()
             if reply_to is None:
                 raise ValidationError({"reply_to": "No such message in this conversation."})
+        template = form.validated_data.get("template")
         try:
-            message = replies.reply_send(
-                conversation=conversation,
-                author=request.user,
-                text=form.validated_data["text"],
-                private=form.validated_data["private"],
-                reply_to=reply_to,
-            )
+            if template is not None:
+                message = replies.template_send(
+                    conversation=conversation,
+                    author=request.user,
+                    name=template["name"],
+                    language=template["language"],
+                    parameters=template["parameters"],
+                )
+            else:
+                message = replies.reply_send(
+                    conversation=conversation,
+                    author=request.user,
+                    text=form.validated_data["text"],
+                    private=form.validated_data["private"],
+                    reply_to=reply_to,
+                )
         except replies.ReplyRefused as refused:
             raise ValidationError({"detail": refused.reason}) from None
         message.refresh_from_db()
