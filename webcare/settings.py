@@ -151,6 +151,8 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "inbox.tasks.outbox_sweep", "schedule": 30.0},
     "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess", "schedule": 60.0},
+    "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
+    "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------

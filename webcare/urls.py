@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include(inbox_api + crm_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("attachments/<int:pk>/", inbox_views.attachment_download, name="attachment-download"),
+    path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("", include("livechat.urls")),
     path("", include("inbox.urls")),
 ]

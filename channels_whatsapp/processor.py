@@ -1,0 +1,56 @@
+"""Processing a stored WhatsApp webhook event: parse it, hand each item to the inbox.
+
+Runs through `inbox.webhooks.webhook_event_process`, which records success or failure on the
+stored row. Every step is idempotent (message ids, monotonic statuses, timestamped
+reactions), so a redelivered or re-processed event changes nothing.
+"""
+
+import json
+import logging
+from dataclasses import asdict
+
+from crm.services import identity_external_id_change
+from inbox.ingest import message_ingest, reaction_ingest, status_update_apply
+from inbox.normalized import InboundMessage, StatusUpdate
+from inbox.tasks import enqueue_on_commit
+
+from .parser import IdentityChange, PlatformError, Reaction, payload_parse
+
+logger = logging.getLogger(__name__)
+
+
+def webhook_event_handle(event) -> list[dict]:
+    """Apply one stored event; returns the platform errors it reported (kept on the row)."""
+    payload = json.loads(event.body)
+    inbox = event.inbox
+    platform_errors = []
+    for item in payload_parse(payload, phone_number_id=inbox.external_id):
+        if isinstance(item, InboundMessage):
+            _message(inbox, item)
+        elif isinstance(item, StatusUpdate):
+            status_update_apply(inbox=inbox, update=item)
+        elif isinstance(item, Reaction):
+            reaction_ingest(
+                inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
+            )
+        elif isinstance(item, IdentityChange):
+            _message(inbox, item.message)
+            identity_external_id_change(
+                channel="whatsapp",
+                old_external_id=item.old_external_id,
+                new_external_id=item.new_external_id,
+                phone=item.new_phone,
+            )
+        elif isinstance(item, PlatformError):
+            platform_errors.append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
+    return platform_errors
+
+
+def _message(inbox, inbound: InboundMessage) -> None:
+    result = message_ingest(inbox=inbox, inbound=inbound)
+    if result.created and inbound.attachments:
+        # Media ids expire after 7 days and URLs after minutes: fetch right away, in a task.
+        from .tasks import media_download
+
+        for attachment_id in result.message.attachments.values_list("id", flat=True):
+            enqueue_on_commit(media_download, attachment_id)

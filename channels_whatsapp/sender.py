@@ -1,0 +1,159 @@
+"""The WhatsApp Sender: deliver one outbox Message through the Cloud API.
+
+Called by `inbox.outbox` outside any transaction. Builds the request body for the message's
+kind (text, reply context, media from an agent's upload, template, reaction), respects the
+phone number's throughput, and turns Meta's errors into retryable or permanent send errors.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from inbox.channel_registry import PermanentSendError, RetryableSendError, SendError, SendResult
+from inbox.services import inbox_credentials_rejected
+
+from . import errors
+from .graph import GraphError, graph_request
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES_PER_SECOND = 80
+MEDIA_KINDS = ("image", "video", "audio", "document", "sticker")
+CAPTIONED_KINDS = ("image", "video", "document")
+
+
+def message_send(message) -> SendResult:
+    """Send `message` (conversation, inbox and identity loaded by the outbox)."""
+    conversation = message.conversation
+    inbox = conversation.inbox
+    token = inbox.credentials.get("access_token", "")
+    if not token or not inbox.external_id:
+        raise PermanentSendError("Channel not configured: this WhatsApp inbox has no access token or phone number id.")
+    try:
+        body = message_body(message, token=token)
+        throughput_wait(inbox)
+        answer = graph_request("POST", f"/{inbox.external_id}/messages", token=token, json=body)
+    except GraphError as error:
+        raise send_error(error, inbox_id=inbox.pk, attempt=message.attempts) from error
+    sent = answer.get("messages") or [{}]
+    external_id = sent[0].get("id")
+    if not external_id:
+        raise RetryableSendError("WhatsApp accepted the request but returned no message id.")
+    return SendResult(external_id=external_id)
+
+
+def message_body(message, *, token: str) -> dict:
+    """The JSON body for POST /{phone-number-id}/messages (uploads media first)."""
+    conversation = message.conversation
+    body = {"messaging_product": "whatsapp", "recipient_type": "individual", **_recipient(conversation.identity)}
+    reply_to = message.reply_to
+    if message.kind == "reaction":
+        if reply_to is None or not reply_to.external_id:
+            raise PermanentSendError("A reaction needs a WhatsApp message to react to.")
+        emoji = str(message.content.get("emoji") or message.text or "")
+        return {**body, "type": "reaction", "reaction": {"message_id": reply_to.external_id, "emoji": emoji}}
+    if reply_to is not None and reply_to.external_id:
+        body["context"] = {"message_id": reply_to.external_id}
+    if message.kind == "template":
+        return {**body, "type": "template", "template": _template_payload(message.content)}
+    attachment = _first_attachment(message)
+    if attachment is not None:
+        return {**body, **_media_payload(message, attachment, token=token)}
+    if len(message.text) > 4096:
+        raise PermanentSendError("WhatsApp text messages can be at most 4,096 characters.")
+    preview = bool(conversation.inbox.config.get("link_preview", False))
+    return {**body, "type": "text", "text": {"body": message.text, "preview_url": preview}}
+
+
+def _recipient(identity) -> dict:
+    # The wa_id exactly as WhatsApp sent it (never a reformatted phone: Brazilian and Mexican
+    # ids differ from the E.164 number). Username users without a phone number are reached by
+    # their business-scoped user id (`CC.digits`).
+    external_id = identity.external_id
+    if external_id.isdigit():
+        return {"to": external_id}
+    return {"recipient": external_id}
+
+
+def _template_payload(content: dict) -> dict:
+    template = content.get("template") or {}
+    payload = {"name": template["name"], "language": {"code": template["language"]}}
+    if template.get("components"):
+        payload["components"] = template["components"]
+    return payload
+
+
+def _first_attachment(message):
+    # One WhatsApp message carries one media item; the composer sends one file per message.
+    return next((a for a in message.attachments.all() if a.file), None)
+
+
+def _media_payload(message, attachment, *, token: str) -> dict:
+    kind = attachment.kind if attachment.kind in MEDIA_KINDS else "document"
+    media_id = media_upload(message.conversation.inbox, attachment, token=token)
+    media = {"id": media_id}
+    if kind in CAPTIONED_KINDS and message.text:
+        media["caption"] = message.text
+    if kind == "document":
+        media["filename"] = attachment.filename or attachment.file.name.rsplit("/", 1)[-1]
+    return {"type": kind, kind: media}
+
+
+def media_upload(inbox, attachment, *, token: str) -> str:
+    """Upload a stored file to /{phone-number-id}/media; returns the media id."""
+    mime_type = attachment.mime_type or "application/octet-stream"
+    filename = attachment.filename or attachment.file.name.rsplit("/", 1)[-1]
+    with attachment.file.open("rb") as handle:
+        answer = graph_request(
+            "POST",
+            f"/{inbox.external_id}/media",
+            token=token,
+            data={"messaging_product": "whatsapp", "type": mime_type},
+            files={"file": (filename, handle, mime_type)},
+        )
+    if not answer.get("id"):
+        raise RetryableSendError("WhatsApp accepted the upload but returned no media id.")
+    return str(answer["id"])
+
+
+def send_error(error: GraphError, *, inbox_id: int, attempt: int) -> SendError:
+    """Meta's error as the outbox understands it; a rejected token also flags the inbox."""
+    code = error.code
+    if code in errors.REAUTH_CODES or error.http_status == 401:
+        inbox_credentials_rejected(inbox_id=inbox_id, reason=error.message)
+        return PermanentSendError(errors.REAUTH_REASON, code=str(code if code is not None else 190))
+    reason = errors.reason_for(code, title=error.title, details=error.details) if code is not None else error.message
+    if code is None and error.http_status is None:
+        return RetryableSendError(reason)  # timeout or connection error
+    if errors.is_retryable(code, http_status=error.http_status):
+        retry_after = 4 ** max(attempt - 1, 0) if code == errors.PAIR_RATE_LIMIT else None
+        return RetryableSendError(reason, code=str(code or error.http_status), retry_after=retry_after)
+    return PermanentSendError(reason, code=str(code if code is not None else error.http_status))
+
+
+def throughput_wait(inbox, *, max_wait: float = 2.0) -> None:
+    """Per phone number rate limit (default 80 messages/s, `config["messages_per_second"]`).
+
+    A counter per phone number and second in Django's cache: shared by every worker when the
+    cache is Redis (REDIS_URL), per process with the local-memory cache of the embedded
+    default (one process sends there). Over the limit: wait for the next second; still over
+    after `max_wait`: retry later instead of holding the worker."""
+    limit = int(inbox.config.get("messages_per_second") or getattr(settings, "WHATSAPP_MESSAGES_PER_SECOND", 0))
+    limit = limit or DEFAULT_MESSAGES_PER_SECOND
+    deadline = time.monotonic() + max_wait
+    while True:
+        second = int(time.time())
+        key = f"whatsapp:mps:{inbox.external_id}:{second}"
+        try:
+            cache.add(key, 0, timeout=5)
+            used = cache.incr(key)
+        except Exception:  # the limiter must not stop sending when the cache is down
+            logger.warning("throughput limiter unavailable; sending without it", exc_info=True)
+            return
+        if used <= limit:
+            return
+        if time.monotonic() >= deadline:
+            raise RetryableSendError("Sending rate limit of this WhatsApp number reached.", retry_after=1)
+        time.sleep(max(second + 1 - time.time(), 0.01))

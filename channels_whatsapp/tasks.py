@@ -1,0 +1,77 @@
+"""Celery tasks of the WhatsApp channel. Each takes ids, calls one service, is safe to run twice."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import media
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="channels_whatsapp.tasks.media_download", ignore_result=True)
+def media_download(attachment_id: int) -> str:
+    outcome = media.media_fetch(attachment_id)
+    if outcome == "retry" and not settings.CELERY_TASK_ALWAYS_EAGER:
+        from inbox.models import Attachment
+
+        attempts = Attachment.objects.filter(pk=attachment_id).values_list("attempts", flat=True).first() or 1
+        media_download.apply_async((attachment_id,), countdown=media.retry_delay(attempts))
+    # In-process (eager) mode leaves retries to the sweeper instead of retrying right away.
+    return outcome
+
+
+@shared_task(name="channels_whatsapp.tasks.media_download_sweep", ignore_result=True)
+def media_download_sweep() -> int:
+    """Re-enqueue WhatsApp downloads still pending (broker down, worker died, eager retries)."""
+    from inbox.models import Attachment, AttachmentStatus
+
+    pending = Attachment.objects.filter(
+        status=AttachmentStatus.PENDING,
+        message__inbox__kind="whatsapp",
+        attempts__lt=media.MAX_ATTEMPTS,
+        created_at__lt=timezone.now() - timedelta(seconds=60),
+    ).exclude(remote_id="")
+    ids = list(pending.order_by("id").values_list("id", flat=True)[:500])
+    for attachment_id in ids:
+        media_download.delay(attachment_id)
+    # Claimed for the last time but never finished (a worker died): say so.
+    Attachment.objects.filter(
+        status=AttachmentStatus.PENDING, message__inbox__kind="whatsapp", attempts__gte=media.MAX_ATTEMPTS
+    ).update(status=AttachmentStatus.FAILED, error="The file could not be downloaded from WhatsApp.")
+    return len(ids)
+
+
+@shared_task(name="channels_whatsapp.tasks.templates_sync", ignore_result=True)
+def templates_sync(inbox_id: int | None = None) -> list[dict]:
+    """Sync the templates of one WhatsApp inbox, or of every active one with a WABA id."""
+    from inbox.models import Inbox
+
+    from .templates import templates_sync as sync
+
+    inboxes = Inbox.objects.filter(kind="whatsapp", is_active=True).order_by("id")
+    if inbox_id is not None:
+        inboxes = inboxes.filter(pk=inbox_id)
+    results = []
+    for inbox in inboxes:
+        if not inbox.config.get("waba_id"):
+            continue
+        try:
+            results.append(sync(inbox=inbox))
+        except Exception as error:
+            logger.warning("template sync of inbox %s failed: %s", inbox.pk, error)
+            results.append({"inbox": inbox.pk, "error": str(error)})
+    return results
+
+
+@shared_task(name="channels_whatsapp.tasks.conversation_mark_read", ignore_result=True)
+def conversation_mark_read(conversation_id: int) -> bool:
+    from inbox.models import Conversation
+
+    from .receipts import conversation_mark_read as mark_read
+
+    conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id).first()
+    return bool(conversation) and mark_read(conversation)

@@ -1,0 +1,119 @@
+"""Message templates: sync from the Graph API and compose one for sending.
+
+Templates are the only messages WhatsApp accepts outside the 24-hour window. They are synced
+from `GET /{waba-id}/message_templates` (the WABA id is `inbox.config["waba_id"]`), stored per
+name and language, and composed here with the agent's parameters for the outbox.
+"""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from inbox.channel_registry import TemplateMessage, TemplateRefused
+
+from .graph import graph_request
+from .models import MessageTemplate
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+PAGE_SIZE = 100
+MAX_PAGES = 100  # 10,000 templates; Meta allows far fewer per account
+
+
+def templates_sync(*, inbox) -> dict:
+    """Fetch every template of the inbox's WhatsApp Business Account (all pages) and store
+    them; templates Meta no longer lists are removed. Network first, then one transaction."""
+    waba_id = str(inbox.config.get("waba_id") or "")
+    if not waba_id:
+        raise ValueError(f"Inbox {inbox.pk} has no WhatsApp Business Account id (config waba_id).")
+    token = inbox.credentials.get("access_token", "")
+    fetched, after = [], None
+    for _ in range(MAX_PAGES):
+        params = {"limit": PAGE_SIZE, "fields": "id,name,language,status,category,components"}
+        if after:
+            params["after"] = after
+        answer = graph_request("GET", f"/{waba_id}/message_templates", token=token, params=params)
+        fetched += [item for item in answer.get("data") or [] if isinstance(item, dict)]
+        paging = answer.get("paging") or {}
+        # Follow the cursor on our own base URL rather than the absolute `next` link, so the
+        # token never goes to a host we did not configure.
+        after = (paging.get("cursors") or {}).get("after")
+        if not paging.get("next") or not after:
+            break
+    return _templates_store(inbox, fetched)
+
+
+def _templates_store(inbox, fetched: list[dict]) -> dict:
+    now = timezone.now()
+    kept = []
+    with transaction.atomic():
+        for item in fetched:
+            names = template_parameter_names(item.get("components") or [])
+            template, _ = MessageTemplate.objects.update_or_create(
+                inbox=inbox,
+                name=str(item.get("name") or ""),
+                language=str(item.get("language") or ""),
+                defaults={
+                    "external_id": str(item.get("id") or ""),
+                    "category": str(item.get("category") or ""),
+                    "status": str(item.get("status") or ""),
+                    "components": item.get("components") or [],
+                    "parameter_names": names,
+                    "parameter_count": len(names),
+                    "synced_at": now,
+                },
+            )
+            kept.append(template.pk)
+        removed, _ = MessageTemplate.objects.filter(inbox=inbox).exclude(pk__in=kept).delete()
+    approved = sum(1 for item in fetched if item.get("status") == "APPROVED")
+    return {"inbox": inbox.pk, "templates": len(kept), "approved": approved, "removed": removed}
+
+
+def template_parameter_names(components: list) -> list[str]:
+    """Placeholders of the text header and the body, in the order they are sent."""
+    names = []
+    for component in _text_components(components):
+        for name in PLACEHOLDER.findall(component.get("text") or ""):
+            if (component["type"], name) not in names:
+                names.append((component["type"], name))
+    return [f"{kind.lower()}.{name}" for kind, name in names]
+
+
+def _text_components(components: list) -> list[dict]:
+    found = []
+    for component in components:
+        kind = str(component.get("type") or "").upper()
+        if kind == "BODY" or (kind == "HEADER" and component.get("format", "TEXT") == "TEXT"):
+            found.append({**component, "type": kind})
+    return sorted(found, key=lambda c: 0 if c["type"] == "HEADER" else 1)
+
+
+def template_compose(*, conversation, name: str, language: str, parameters: list[str]) -> TemplateMessage:
+    """Check the template and fill it in. Raises TemplateRefused with a reason for the agent."""
+    template = MessageTemplate.objects.filter(inbox_id=conversation.inbox_id, name=name, language=language).first()
+    if template is None:
+        raise TemplateRefused(f"No template '{name}' in language '{language}' for this inbox (sync the templates?).")
+    if template.status and template.status != "APPROVED":
+        raise TemplateRefused(f"Template '{name}' ({language}) is {template.status.lower()}, not approved.")
+    if len(parameters) != template.parameter_count:
+        raise TemplateRefused(
+            f"Template '{name}' needs {template.parameter_count} parameter(s), got {len(parameters)}."
+        )
+    values = dict(zip(template.parameter_names, parameters, strict=True))
+    components = []
+    for component in _text_components(template.components):
+        kind = component["type"].lower()
+        sent = []
+        for placeholder in dict.fromkeys(PLACEHOLDER.findall(component.get("text") or "")):
+            parameter = {"type": "text", "text": values[f"{kind}.{placeholder}"]}
+            if not placeholder.isdigit():
+                parameter["parameter_name"] = placeholder  # named parameters
+            sent.append(parameter)
+        if sent:
+            components.append({"type": kind, "parameters": sent})
+    body = next((c for c in _text_components(template.components) if c["type"] == "BODY"), {})
+    text = PLACEHOLDER.sub(lambda m: values.get(f"body.{m.group(1)}", m.group(0)), body.get("text") or name)
+    content = {
+        "template": {"name": name, "language": language, "parameters": list(parameters), "components": components}
+    }
+    return TemplateMessage(text=text, content=content)
