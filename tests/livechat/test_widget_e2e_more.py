@@ -270,3 +270,45 @@ def test_seen_agent_typing_and_the_unread_badge(browser, make_chat):  # noqa: F8
     expect(_messages(page)).to_have_count(3)
     expect(page.get_by_text("Anna is typing…")).to_have_count(0)
     context.close()
+
+
+def test_the_agent_inbox_and_the_widget_show_each_other_typing_and_seen(browser, make_chat):  # noqa: F811
+    """Both sides in the browser: the agent's inbox page (static/inbox/inbox.js) and the widget."""
+    from playwright.sync_api import expect
+
+    chat = make_chat()
+    visitor = browser.new_context(locale="en-US").new_page()
+    visitor.goto(chat["url"])
+    visitor.get_by_test_id("webcare-launcher").click()
+    visitor.get_by_test_id("webcare-input").fill("Anyone there?")
+    visitor.get_by_test_id("webcare-input").press("Enter")
+    mine = _messages(visitor).and_(visitor.locator("[data-direction=in]"))
+    expect(mine.first).not_to_contain_text("Sending")
+    conversation = _wait(lambda: Conversation.objects.filter(inbox=chat["inbox"]).first())
+
+    agent = browser.new_context(locale="en-US").new_page()
+    errors = []
+    agent.on("pageerror", lambda error: errors.append(str(error)))
+    agent.goto(f"{chat['app']}/accounts/login/")
+    agent.fill("#id_username", "anna")
+    agent.fill("#id_password", "pw-secret-123")
+    agent.click("button[type=submit]")
+    # Opening the conversation marks it seen in the widget.
+    agent.click(f'[data-conversation-id="{conversation.pk}"] a')
+    expect(agent.locator(".conversation-view")).to_have_attribute("data-channel", "livechat")
+    expect(mine.first).to_contain_text("Seen")
+
+    # The agent types in the composer: the visitor sees it.
+    agent.get_by_test_id("composer-input").press_sequentially("Yes, ")
+    expect(visitor.get_by_text("Anna is typing…")).to_be_visible()
+
+    # The visitor types (after the widget's own throttle): the agent sees it above the composer.
+    line = agent.locator("#typing-line")
+    expect(line).to_be_hidden()
+    visitor.wait_for_timeout(2100)
+    visitor.get_by_test_id("webcare-input").press_sequentially("ok")
+    expect(line).to_be_visible()
+    expect(line).to_be_hidden(timeout=8000)  # and it fades when they stop
+    assert errors == []
+    visitor.context.close()
+    agent.context.close()
