@@ -3,6 +3,7 @@ and live update. Views parse input, fetch through `access`, call one service, re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -100,6 +101,17 @@ def conversation_update(request, pk: int):
     return render(request, "inbox/_conversation.html", _conversation_context(request, conversation))
 
 
+def _token_user(request):
+    from rest_framework.authentication import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
 def _changes_from(request) -> dict:
     changes = {}
     if "status" in request.POST:
@@ -115,9 +127,14 @@ def _changes_from(request) -> dict:
     return changes
 
 
-@login_required
 def attachment_download(request, pk: int):
-    """Attachments are never public: the agent must be allowed to see the conversation."""
+    """Attachments are never public: the agent must be allowed to see the conversation.
+    Browsers come with their session; API clients with `Authorization: Token ...` (the URL
+    the API hands out), so both work without a second route."""
+    if not request.user.is_authenticated:
+        request.user = _token_user(request)
+        if request.user is None:
+            return redirect_to_login(request.get_full_path())
     attachment = Attachment.objects.select_related("message").filter(pk=pk).first()
     if attachment is None or not attachment.file:
         raise Http404

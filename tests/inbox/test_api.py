@@ -363,11 +363,6 @@ def test_message_items_have_the_contract_keys_and_a_working_attachment_url(api_c
     assert b"".join(download.streaming_content) == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="attachment URLs are served by the session-only browser view (inbox.views.attachment_download): "
-    "a token client is redirected to the login page. Needs a token-authenticated download.",
-)
 def test_an_attachment_url_from_the_api_can_be_fetched_with_the_api_token(api_client, world):
     # given
     message = Message.objects.get(conversation=world.mine)
