@@ -171,7 +171,7 @@ def graph(settings):
     fake = FakeGraph()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
     settings.META_GRAPH_URL = fake.base + VERSION
