@@ -1,43 +1,120 @@
 """`runstack`: serve Webcare and run its background jobs, all from one command (`make run`).
 
-Embedded default (no REDIS_URL): Celery tasks already run in-process, so a daemon thread runs
-the beat schedule (settings.CELERY_BEAT_SCHEDULE) and uvicorn serves HTTP and websockets in the
-same process: the in-memory channel layer only works within one process.
-With REDIS_URL: a Celery worker and Celery beat run as child processes beside uvicorn, the
-same processes docker-compose starts. Ctrl-C stops everything started here.
+Why one command: the embedded default (no services) must behave like the full stack, periodic
+sweepers included, or "it works on my laptop" would hide lost messages and stuck replies.
+
+- Embedded default (no REDIS_URL): Celery tasks already run in-process (eager), so a daemon
+  thread runs the beat table (settings.CELERY_BEAT_SCHEDULE) itself, and uvicorn serves HTTP and
+  websockets in this same process, because the in-memory channel layer only works within one.
+- REDIS_URL set: a Celery worker and Celery beat run as child processes beside uvicorn, the same
+  processes docker-compose starts.
+
+Ctrl-C (SIGINT) or SIGTERM stops everything started here: uvicorn shuts down gracefully, then
+the children are terminated, waited for, and killed if they do not stop in time.
 """
 
 import logging
+import signal
 import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 logger = logging.getLogger("webcare.runstack")
 
+CELERY_QUEUES = "default,ingest,outbound,reports"
+CHILD_STOP_TIMEOUT = 10.0
 
-def run_beat_in_process(stop: threading.Event) -> None:
-    """Run each periodic task at its interval, in this process; one failure never stops the rest."""
+
+def interval_seconds(schedule) -> float:
+    """Seconds between runs of a beat entry: a number, a timedelta or a celery `schedule`."""
+    if isinstance(schedule, int | float):
+        return float(schedule)
+    if isinstance(schedule, timedelta):
+        return schedule.total_seconds()
+    run_every = getattr(schedule, "run_every", None)
+    if run_every is None:
+        raise ValueError(f"runstack runs fixed intervals only, not {schedule!r}")
+    return run_every.total_seconds()
+
+
+def run_periodic_job(task_name: str) -> None:
+    """Run one periodic task in this thread. Celery logs a failing task itself; anything else
+    (an unknown task name) is logged here. Never raises: one failure must not stop the others."""
     from webcare.celery import app
 
-    schedule = {name: float(entry["schedule"]) for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
-    tasks = {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
-    next_run = {name: time.monotonic() + interval for name, interval in schedule.items()}
+    try:
+        app.tasks[task_name].apply()
+    except Exception:
+        logger.exception("periodic job %s failed", task_name)
+    finally:
+        # This thread is not a request: nothing else closes its connection.
+        close_old_connections()
+
+
+def run_beat_in_process(stop: threading.Event) -> None:
+    """Run each entry of the beat table at its interval, until `stop` is set."""
+    from webcare.celery import app
+
+    # Register every app's tasks.py, as a worker does at start: a web process has imported only
+    # the task modules its code happened to use.
+    app.loader.import_default_modules()
+    table = settings.CELERY_BEAT_SCHEDULE
+    entries = {name: (entry["task"], interval_seconds(entry["schedule"])) for name, entry in table.items()}
+    next_run = {name: time.monotonic() + interval for name, (_, interval) in entries.items()}
     while not stop.wait(1.0):
-        for name, due in next_run.items():
-            if time.monotonic() < due:
-                continue
-            next_run[name] = time.monotonic() + schedule[name]
-            try:
-                app.tasks[tasks[name]].apply()
-            except Exception:
-                logger.exception("periodic job %s failed", name)
-            finally:
-                close_old_connections()
+        for name, (task_name, interval) in entries.items():
+            if time.monotonic() >= next_run[name]:
+                next_run[name] = time.monotonic() + interval
+                run_periodic_job(task_name)
+
+
+def celery_commands(schedule_file: str) -> list[list[str]]:
+    """The worker and beat command lines: the same as docker-compose.yml runs."""
+    base = [sys.executable, "-m", "celery", "-A", "webcare"]
+    return [
+        [*base, "worker", "-Q", CELERY_QUEUES, "--concurrency", "2", "-l", "info"],
+        [*base, "beat", "-l", "info", "--schedule", schedule_file],
+    ]
+
+
+def stop_children(children: list[subprocess.Popen]) -> None:
+    """Terminate, wait, then kill whatever is still running."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + CHILD_STOP_TIMEOUT
+    for child in children:
+        try:
+            child.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            logger.warning("pid %s did not stop in %.0f s; killing it", child.pid, CHILD_STOP_TIMEOUT)
+            child.kill()
+            child.wait()
+
+
+def child_name(child: subprocess.Popen) -> str:
+    return f"celery {child.args[5]}"  # [python, -m, celery, -A, webcare, worker|beat, ...]
+
+
+def watch_children(children: list[subprocess.Popen], stop: threading.Event, died: list) -> None:
+    """A worker or beat that dies leaves a stack that silently stops sending: stop it all."""
+    while not stop.wait(1.0):
+        for child in children:
+            if child.poll() is not None and not stop.is_set():
+                died.append(child_name(child))
+                logger.error("%s exited with code %s; stopping everything", child_name(child), child.returncode)
+                signal.raise_signal(signal.SIGINT)  # uvicorn shuts down as on Ctrl-C
+                return
+
+
+def raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -48,40 +125,38 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args, host, port, **options):
-        children = self._start_celery() if settings.REDIS_URL else []
-        stop = threading.Event()
-        if not settings.REDIS_URL:
-            threading.Thread(target=run_beat_in_process, args=(stop,), name="beat", daemon=True).start()
-            self.stdout.write("Background jobs: in-process (no REDIS_URL)")
-        self.stdout.write(f"Webcare at http://{host}:{port}/ (Ctrl-C stops everything)")
+        # uvicorn re-raises the signal it stopped on; with SIGTERM's default action that would
+        # end this process before the `finally` below stops the children.
+        signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+        stop, children, died = threading.Event(), [], []
         try:
-            import uvicorn
-
-            uvicorn.run("webcare.asgi:application", host=host, port=port, log_level="info", proxy_headers=True)
+            children = self._start_background(stop, died)
+            self.stdout.write(f"Webcare at http://{host}:{port}/ (Ctrl-C stops everything)")
+            self.stdout.flush()
+            self._serve(host, port)
         except KeyboardInterrupt:
             pass
         finally:
             stop.set()
-            self._stop(children)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+            stop_children(children)
+        if died:
+            raise CommandError(f"{died[0]} exited unexpectedly")
 
-    def _start_celery(self) -> list[subprocess.Popen]:
-        base = [sys.executable, "-m", "celery", "-A", "webcare"]
-        schedule_file = str(settings.DATA_DIR / "celerybeat-schedule")
+    def _start_background(self, stop: threading.Event, died: list) -> list[subprocess.Popen]:
+        if not settings.REDIS_URL:
+            threading.Thread(target=run_beat_in_process, args=(stop,), name="beat", daemon=True).start()
+            self.stdout.write("Background jobs: in-process (no REDIS_URL); periodic jobs in a thread")
+            return []
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        commands = [
-            [*base, "worker", "-Q", "default,ingest,outbound,reports", "--concurrency", "2", "-l", "info"],
-            [*base, "beat", "-l", "info", "--schedule", schedule_file],
-        ]
-        self.stdout.write("Background jobs: Celery worker and beat on Redis")
-        return [subprocess.Popen(command) for command in commands]  # noqa: S603 - fixed argv
+        schedule_file = str(settings.DATA_DIR / "celerybeat-schedule")
+        children = [subprocess.Popen(command) for command in celery_commands(schedule_file)]  # noqa: S603
+        threading.Thread(target=watch_children, args=(children, stop, died), name="watch", daemon=True).start()
+        self.stdout.write(f"Background jobs: Celery worker (queues {CELERY_QUEUES}) and beat on Redis")
+        return children
 
     @staticmethod
-    def _stop(children: list[subprocess.Popen]) -> None:
-        for child in children:
-            child.terminate()
-        deadline = time.monotonic() + 10
-        for child in children:
-            try:
-                child.wait(max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                child.kill()
+    def _serve(host: str, port: int) -> None:
+        import uvicorn
+
+        uvicorn.run("webcare.asgi:application", host=host, port=port, log_level="info", proxy_headers=True)
