@@ -1,10 +1,12 @@
-# Webcare: `make run` to try it, `make test` to prove it.
+# Webcare: `make run` to try it, `make test` to prove it. Needs only Python 3.11+.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
-export DEBUG ?= 1
+# Scripts under bench/ that need a running server (`make run` in another terminal); `make bench`
+# skips them unless BENCH_SERVER=1.
+BENCH_NEEDS_SERVER := bench/livechat_ws.py
 
 .PHONY: run test lint format bench clean
 
@@ -12,6 +14,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# Stamp files: pip runs again only when a requirements file changed.
 $(VENV)/.installed-requirements: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
@@ -20,6 +23,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-requirements
 
+# DEBUG=1 only for the laptop server (`make run DEBUG=0` to override); the tests use the
+# production-shaped settings.
+run: export DEBUG ?= 1
 run: $(VENV)/.installed-requirements
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -36,10 +42,17 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every bench/*.py in turn; one failing script does not stop the others, but fails the target.
 bench: $(VENV)/.installed-dev
-	$(PY) bench/ingest.py
-	$(PY) bench/widget_size.py
-	@echo "Server benchmarks (need a running stack): see README, Performance."
+	@failed=""; \
+	for script in bench/*.py; do \
+	  case " $(BENCH_NEEDS_SERVER) " in *" $$script "*) \
+	    if [ "$(BENCH_SERVER)" != 1 ]; then echo "== $$script: skipped, needs a running server (BENCH_SERVER=1)"; continue; fi;; \
+	  esac; \
+	  echo "== $$script"; \
+	  $(PY) $$script || failed="$$failed $$script"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "bench failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
