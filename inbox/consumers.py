@@ -3,12 +3,21 @@
 On connect the agent joins their own group and the group of every inbox they may see; a
 browser that opens a conversation asks to join its group, and every join is permission-checked.
 Events are forwarded as JSON hints; the browser fetches what changed over HTTP.
+
+Presence (collision detection): a browser with a conversation open says so (`presence` with
+state `viewing`, `typing` or `left`); the consumer relays it to that conversation's group with
+the agent's name, only for conversations it has joined (so only agents who may see it learn
+who is there). Nothing is stored: presence is a heartbeat, and a closed socket says `left`.
 """
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import access, realtime
+
+
+PRESENCE_STATES = ("viewing", "typing", "left")
+CONVERSATION_GROUP_PREFIX = realtime.conversation_group(0).removesuffix("0")
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):
@@ -29,7 +38,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"event": "hello", "inboxes": inbox_ids})
 
     async def disconnect(self, code):
-        for group in getattr(self, "joined", ()):
+        for group in list(getattr(self, "joined", ())):
+            if group.startswith(CONVERSATION_GROUP_PREFIX):
+                await self._presence(group, "left")
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
@@ -46,14 +57,35 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             conversation_id = _as_int(content.get("conversation_id"))
             group = realtime.conversation_group(conversation_id)
             if group in self.joined:
+                await self._presence(group, "left")
                 await self.channel_layer.group_discard(group, self.channel_name)
                 self.joined.discard(group)
             await self.send_json({"event": "unsubscribed", "conversation_id": conversation_id})
+        elif action == "presence":
+            group = realtime.conversation_group(_as_int(content.get("conversation_id")))
+            state = content.get("state")
+            if group in self.joined and state in PRESENCE_STATES:
+                await self._presence(group, state, ask=bool(content.get("ask")))
         elif action == "ping":
             await self.send_json({"event": "pong"})
 
     async def realtime_event(self, message):
         await self.send_json({key: value for key, value in message.items() if key != "type"})
+
+    async def _presence(self, group: str, state: str, *, ask: bool = False) -> None:
+        await self.channel_layer.group_send(
+            group,
+            {
+                "type": realtime.EVENT_HANDLER_TYPE,
+                "event": "presence",
+                "conversation_id": _as_int(group.removeprefix(CONVERSATION_GROUP_PREFIX)),
+                "user_id": self.user.pk,
+                "name": self.user.get_full_name() or self.user.get_username(),
+                "state": state,
+                # A newcomer asks the others to announce themselves once.
+                "ask": ask,
+            },
+        )
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)

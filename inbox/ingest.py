@@ -142,6 +142,9 @@ def _conversation_after_inbound(
         conversation.last_message_at = message.sent_at
         conversation.last_message_preview = _preview(message)
         changed += ["last_message_at", "last_message_preview"]
+    if from_customer:
+        conversation.unread_count += 1  # the row is locked (select_for_update) or brand new
+        changed.append("unread_count")
     customer_clock = conversation.last_customer_message_at
     if from_customer and (customer_clock is None or message.sent_at > customer_clock):
         conversation.last_customer_message_at = message.sent_at

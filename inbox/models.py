@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from crm.models import ChannelKind, Contact, ContactIdentity
 from webcare.models import TimestampedModel
@@ -15,15 +16,15 @@ def new_public_key() -> str:
 
 
 class Role(models.TextChoices):
-    AGENT = "agent", "Agent"
-    LEAD = "lead", "Team lead"
-    ADMIN = "admin", "Admin"
+    AGENT = "agent", _("Agent")
+    LEAD = "lead", _("Team lead")
+    ADMIN = "admin", _("Admin")
 
 
 class Availability(models.TextChoices):
-    ONLINE = "online", "Online"
-    AWAY = "away", "Away"
-    OFFLINE = "offline", "Offline"
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
 
 
 class Team(TimestampedModel):
@@ -86,19 +87,19 @@ class Tag(TimestampedModel):
 
 
 class ConversationStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    PENDING = "pending", "Pending"
-    SNOOZED = "snoozed", "Snoozed"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    SNOOZED = "snoozed", _("Snoozed")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
 
 
 class Priority(models.TextChoices):
-    NONE = "none", "None"
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+    NONE = "none", _("None")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
 
 
 class Conversation(TimestampedModel):
@@ -127,6 +128,11 @@ class Conversation(TimestampedModel):
     sentiment = models.CharField(max_length=8, blank=True)
     csat_score = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.JSONField(default=dict, blank=True, help_text="Where it came from (ad referral, page, ...)")
+    # Customer messages no agent has looked at yet. Shared by the team, as in a shared mailbox:
+    # once any agent has opened the conversation, it is read for everyone (ingest counts up,
+    # opening resets). A counter, so the list shows it without counting messages per row.
+    unread_count = models.PositiveIntegerField(default=0)
+    agent_last_seen_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change; realtime events carry it so browsers can spot gaps.
     version = models.PositiveIntegerField(default=1)
 
@@ -153,40 +159,40 @@ class Conversation(TimestampedModel):
 
 
 class Direction(models.TextChoices):
-    IN = "in", "Inbound"
-    OUT = "out", "Outbound"
+    IN = "in", _("Inbound")
+    OUT = "out", _("Outbound")
 
 
 class SenderType(models.TextChoices):
-    CONTACT = "contact", "Contact"
-    AGENT = "agent", "Agent"
-    BOT = "bot", "Bot"
-    SYSTEM = "system", "System"
+    CONTACT = "contact", _("Contact")
+    AGENT = "agent", _("Agent")
+    BOT = "bot", _("Bot")
+    SYSTEM = "system", _("System")
 
 
 class MessageKind(models.TextChoices):
-    TEXT = "text", "Text"
-    IMAGE = "image", "Image"
-    AUDIO = "audio", "Audio"
-    VIDEO = "video", "Video"
-    DOCUMENT = "document", "Document"
-    STICKER = "sticker", "Sticker"
-    LOCATION = "location", "Location"
-    CONTACTS = "contacts", "Contact card"
-    INTERACTIVE = "interactive", "Interactive reply"
-    REACTION = "reaction", "Reaction"
-    TEMPLATE = "template", "Template"
-    ORDER = "order", "Order"
-    SYSTEM = "system", "System"
-    UNSUPPORTED = "unsupported", "Unsupported"
+    TEXT = "text", _("Text")
+    IMAGE = "image", _("Image")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
+    DOCUMENT = "document", _("Document")
+    STICKER = "sticker", _("Sticker")
+    LOCATION = "location", _("Location")
+    CONTACTS = "contacts", _("Contact card")
+    INTERACTIVE = "interactive", _("Interactive reply")
+    REACTION = "reaction", _("Reaction")
+    TEMPLATE = "template", _("Template")
+    ORDER = "order", _("Order")
+    SYSTEM = "system", _("System")
+    UNSUPPORTED = "unsupported", _("Unsupported")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    READ = "read", "Read"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
 
 
 # Statuses only move forward along this order; `failed` is terminal (see ingest).
@@ -246,9 +252,9 @@ class Message(TimestampedModel):
 
 
 class AttachmentStatus(models.TextChoices):
-    PENDING = "pending", "Downloading"
-    STORED = "stored", "Stored"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Downloading")
+    STORED = "stored", _("Stored")
+    FAILED = "failed", _("Failed")
 
 
 class Attachment(TimestampedModel):
@@ -342,3 +348,31 @@ class ParkedStatusUpdate(TimestampedModel):
 
     class Meta:
         indexes = [models.Index(fields=["inbox", "external_id"], name="parked_status_lookup")]
+
+
+class CannedCategory(models.TextChoices):
+    """The categories of the response policy (webcare guidelines)."""
+
+    QUESTION = "question", "Question"
+    COMPLAINT = "complaint", "Complaint"
+    COMPLIMENT = "compliment", "Compliment"
+    CRISIS = "crisis", "Crisis"
+    FACTUAL = "factual", "Factual inaccuracy"
+
+
+class CannedResponse(TimestampedModel):
+    """A prepared answer agents insert by typing `/` and its shortcut; managed by leads."""
+
+    shortcut = models.SlugField(max_length=40, unique=True, help_text="Typed after / in the composer")
+    title = models.CharField(max_length=120)
+    text = models.TextField()
+    category = models.CharField(max_length=12, choices=CannedCategory.choices, default=CannedCategory.QUESTION)
+    # Empty: every inbox; otherwise only these.
+    inboxes = models.ManyToManyField(Inbox, blank=True, related_name="canned_responses")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["category", "shortcut"]
+
+    def __str__(self) -> str:
+        return f"/{self.shortcut}"

@@ -7,10 +7,21 @@ inboxes can appear.
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from . import access
-from .models import Attachment, Conversation, ConversationEvent, ConversationStatus, Message, Tag
+from .models import (
+    Attachment,
+    CannedResponse,
+    Conversation,
+    ConversationEvent,
+    ConversationStatus,
+    Inbox,
+    Message,
+    Tag,
+    Team,
+)
 
 PAGE_SIZE = 30
 VIEWS = ("all", "mine", "unassigned")
@@ -24,6 +35,7 @@ class ListFilters:
     inbox: int | None = None
     channel: str = ""
     tag: str = ""
+    team: int | None = None
     sort: str = "recent"
     page: int = 1
 
@@ -40,13 +52,42 @@ class ListFilters:
             inbox=as_int("inbox"),
             channel=query.get("channel", "")[:16],
             tag=query.get("tag", "")[:64],
+            team=as_int("team"),
             sort=query.get("sort") if query.get("sort") in SORTS else "recent",
             page=max(as_int("page") or 1, 1),
         )
 
     def as_query(self, **changes) -> dict:
+        """The filters as URL parameters (defaults left out), so a view can be bookmarked."""
         values = {**self.__dict__, **changes}
-        return {key: value for key, value in values.items() if value not in (None, "", 1) or key == "status"}
+        defaults = {"view": "all", "sort": "recent", "page": 1}
+        return {
+            key: value
+            for key, value in values.items()
+            if value not in (None, "") and (key == "status" or defaults.get(key) != value)
+        }
+
+    def as_querystring(self, **changes) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(self.as_query(**changes))
+
+    # For templates, which cannot pass arguments.
+    @property
+    def querystring(self) -> str:
+        return self.as_querystring()
+
+    @property
+    def querystring_next(self) -> str:
+        return self.as_querystring(page=self.page + 1)
+
+    @property
+    def querystring_previous(self) -> str:
+        return self.as_querystring(page=max(self.page - 1, 1))
+
+    def link(self, **changes) -> str:
+        """A navigation link: these filters with some changed, back on page one."""
+        return "?" + self.as_querystring(page=1, **changes)
 
 
 @dataclass
@@ -69,6 +110,8 @@ def conversation_list(*, user, filters: ListFilters) -> ConversationPage:
         queryset = queryset.filter(inbox__kind=filters.channel)
     if filters.tag:
         queryset = queryset.filter(tags__name=filters.tag)
+    if filters.team:
+        queryset = queryset.filter(team_id=filters.team)
     if filters.sort == "waiting":
         ordering = [F("last_customer_message_at").asc(nulls_last=True), "id"]
     else:
@@ -110,13 +153,17 @@ def conversation_timeline(conversation: Conversation) -> list:
 
 
 def _attach_assignee_names(events: list[ConversationEvent]) -> None:
-    from django.contrib.auth import get_user_model
-
+    """Names for the system lines, in translated words, at most two more queries."""
     ids = {e.data.get("to") for e in events if e.kind == "assigned" and e.data.get("to")}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)} if ids else {}
+    team_ids = {e.data.get("to") for e in events if e.kind == "team_changed" and e.data.get("to")}
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    status_labels = dict(ConversationStatus.choices)
     for event in events:
-        user = users.get(event.data.get("to"))
+        user = users.get(event.data.get("to")) if event.kind == "assigned" else None
         event.assignee_name = (user.get_full_name() or user.get_username()) if user else ""
+        event.team_name = teams.get(event.data.get("to"), "") if event.kind == "team_changed" else ""
+        event.status_label = status_labels.get(event.data.get("to"), event.data.get("to", ""))
 
 
 def contact_other_conversations(*, user, conversation: Conversation, limit: int = 20) -> list[Conversation]:
@@ -127,3 +174,104 @@ def contact_other_conversations(*, user, conversation: Conversation, limit: int 
         .select_related("inbox")
         .order_by("-last_message_at")[:limit]
     )
+
+
+def unread_total(*, user) -> int:
+    """Open conversations with customer messages no agent has seen: the tab title's number."""
+    return (
+        access.visible_conversations(user)
+        .filter(status=ConversationStatus.OPEN, unread_count__gt=0)
+        .order_by()
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str
+    current: bool
+    count: int | None = None
+    kind: str = ""  # channel kind, for the icon
+
+
+def navigation(*, user, filters: ListFilters) -> dict:
+    """The navigation pane: views, statuses, channels, inboxes, teams and tags, each a link
+    that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp). Four queries."""
+    from django.utils.translation import gettext as _
+
+    inboxes = list(access.visible_inboxes(user).order_by("name"))
+    visible = access.visible_conversations(user).filter(status=ConversationStatus.OPEN).order_by()
+    counts = visible.aggregate(
+        all=Count("id"),
+        mine=Count("id", filter=Q(assignee=user)),
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+    )
+    views = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("All"))]
+    channels = [("whatsapp", "WhatsApp"), ("messenger", "Messenger"), ("livechat", _("Live chat"))]
+    kinds_present = {inbox.kind for inbox in inboxes}
+    return {
+        "nav_views": [
+            NavLink(label, filters.link(view=value), filters.view == value, counts[value]) for value, label in views
+        ],
+        "nav_statuses": [
+            NavLink(str(label), filters.link(status=value), filters.status == value)
+            for value, label in [*ConversationStatus.choices, ("any", _("Any status"))]
+        ],
+        "nav_channels": [
+            NavLink(label, filters.link(channel="" if filters.channel == value else value), filters.channel == value, kind=value)
+            for value, label in channels
+            if value in kinds_present
+        ],
+        "nav_inboxes": [
+            NavLink(
+                inbox.name,
+                filters.link(inbox=None if filters.inbox == inbox.pk else inbox.pk),
+                filters.inbox == inbox.pk,
+                kind=inbox.kind,
+            )
+            for inbox in inboxes
+        ],
+        "nav_teams": [
+            NavLink(team.name, filters.link(team=None if filters.team == team.pk else team.pk), filters.team == team.pk)
+            for team in Team.objects.order_by("name")
+        ],
+        "nav_tags": [
+            NavLink(tag.name, filters.link(tag="" if filters.tag == tag.name else tag.name), filters.tag == tag.name)
+            for tag in Tag.objects.order_by("name")[:30]
+        ],
+        "nav_sorts": [
+            NavLink(_("Newest activity"), filters.link(sort="recent"), filters.sort == "recent"),
+            NavLink(_("Oldest waiting"), filters.link(sort="waiting"), filters.sort == "waiting"),
+        ],
+        "inboxes": inboxes,
+        "needs_reauth": [inbox for inbox in inboxes if inbox.needs_reauth],
+    }
+
+
+def assignable_agents(*, user) -> list:
+    """Agents who share an inbox with the user: the bulk bar's assignee choices."""
+    inbox_ids = list(access.visible_inboxes(user).values_list("id", flat=True))
+    return list(
+        get_user_model().objects.filter(is_active=True, inboxes__in=inbox_ids).distinct().order_by("username")
+    )
+
+
+def canned_responses(*, inbox: Inbox | None, query: str = "", limit: int = 20) -> list[CannedResponse]:
+    """Canned responses for this inbox (or every inbox), matching the typed shortcut or words."""
+    found = CannedResponse.objects.all()
+    if inbox is not None:
+        found = found.filter(Q(inboxes=None) | Q(inboxes=inbox))
+    query = query.strip().lstrip("/")
+    if query:
+        found = found.filter(Q(shortcut__istartswith=query) | Q(title__icontains=query) | Q(text__icontains=query))
+    return list(found.distinct().order_by("shortcut")[:limit])
+
+
+def message_templates(inbox: Inbox) -> list:
+    """The inbox's approved templates for the composer's picker (WhatsApp only)."""
+    if inbox.kind != "whatsapp":
+        return []
+    from channels_whatsapp.models import MessageTemplate  # the channel owns its templates
+
+    return list(MessageTemplate.objects.filter(inbox=inbox, status="APPROVED").order_by("name", "language"))

@@ -11,7 +11,18 @@ from django.utils import timezone
 
 from . import access, realtime
 from .events import event_record
-from .models import Conversation, ConversationStatus, EventKind, Inbox, Priority, Tag
+from .models import (
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    EventKind,
+    Inbox,
+    Message,
+    Priority,
+    Tag,
+    Team,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +44,7 @@ def conversation_update(
     assignee=_UNSET,
     tags=_UNSET,
     priority=_UNSET,
+    team=_UNSET,
     snoozed_until=None,
 ) -> Conversation:
     """Change what the agent asked to change, in one transaction; record every change."""
@@ -44,6 +56,15 @@ def conversation_update(
             changed = True
         if assignee is not _UNSET and (assignee.pk if assignee else None) != conversation.assignee_id:
             _set_assignee(conversation, assignee, actor=actor)
+            changed = True
+        if team is not _UNSET and (team.pk if team else None) != conversation.team_id:
+            event_record(
+                conversation=conversation,
+                kind=EventKind.TEAM_CHANGED,
+                actor=actor,
+                data={"from": conversation.team_id, "to": team.pk if team else None},
+            )
+            conversation.team = team
             changed = True
         if priority is not _UNSET and priority != conversation.priority:
             if priority not in Priority.values:
@@ -61,13 +82,114 @@ def conversation_update(
         if changed:
             conversation.version += 1
             conversation.save()
-            groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
-            if conversation.assignee_id:
-                groups.append(realtime.agent_group(conversation.assignee_id))
-            realtime.publish_on_commit(
-                groups, "conversation_updated", conversation_id=conversation.pk, version=conversation.version
-            )
+            _publish_updated(conversation)
     return conversation
+
+
+def _publish_updated(conversation: Conversation) -> None:
+    groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
+    if conversation.assignee_id:
+        groups.append(realtime.agent_group(conversation.assignee_id))
+    realtime.publish_on_commit(
+        groups, "conversation_updated", conversation_id=conversation.pk, version=conversation.version
+    )
+
+
+def conversation_seen(*, conversation: Conversation, agent) -> bool:
+    """An agent opened the conversation: nothing in it is unread any more (for the whole
+    team), and the channel may tell the customer (WhatsApp blue ticks, Messenger mark_seen;
+    each per-inbox setting, best effort). Returns True if unread messages were cleared."""
+    from . import channel_registry
+
+    now = timezone.now()
+    with transaction.atomic():
+        cleared = Conversation.objects.filter(pk=conversation.pk, unread_count__gt=0).update(
+            unread_count=0, agent_last_seen_at=now
+        )
+        if not cleared:
+            Conversation.objects.filter(pk=conversation.pk).update(agent_last_seen_at=now)
+        if cleared:
+            realtime.publish_on_commit(
+                [realtime.inbox_group(conversation.inbox_id)], "conversation_read", conversation_id=conversation.pk
+            )
+    conversation.unread_count, conversation.agent_last_seen_at = 0, now
+    try:
+        opened = channel_registry.get(conversation.inbox.kind).conversation_opened
+    except channel_registry.SendError:
+        opened = None
+    if opened is not None:
+        try:
+            opened(conversation)
+        except Exception:  # read receipts are a courtesy: never break opening a conversation
+            logger.exception("conversation_opened hook failed for conversation %s", conversation.pk)
+    return bool(cleared)
+
+
+def team_by_id(team_id) -> Team | None:
+    if team_id in (None, ""):
+        return None
+    try:
+        return Team.objects.get(pk=int(team_id))
+    except (ValueError, Team.DoesNotExist):
+        raise ConversationChangeRefused("Unknown team.") from None
+
+
+def snoozed_conversations_wake(*, now=None) -> int:
+    """Snoozed conversations whose time has come are open again, each with a system line."""
+    now = now or timezone.now()
+    woken = 0
+    due = Conversation.objects.filter(status=ConversationStatus.SNOOZED, snoozed_until__lte=now)
+    for conversation_id in due.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            conversation = (
+                Conversation.objects.select_for_update()
+                .filter(pk=conversation_id, status=ConversationStatus.SNOOZED, snoozed_until__lte=now)
+                .first()
+            )
+            if conversation is None:
+                continue  # an agent or a customer message got there first
+            event_record(
+                conversation=conversation,
+                kind=EventKind.STATUS_CHANGED,
+                data={"from": ConversationStatus.SNOOZED, "to": ConversationStatus.OPEN, "reason": "snooze_ended"},
+            )
+            conversation.status = ConversationStatus.OPEN
+            conversation.snoozed_until = None
+            conversation.version += 1
+            conversation.save(update_fields=["status", "snoozed_until", "version", "updated_at"])
+            _publish_updated(conversation)
+            woken += 1
+    return woken
+
+
+def message_retry(*, message: Message, actor) -> Message:
+    """Send a failed reply again: back into the outbox as pending, delivered by the worker."""
+    from .tasks import enqueue_on_commit, message_deliver
+
+    with transaction.atomic():
+        updated = Message.objects.filter(
+            pk=message.pk, direction=Direction.OUT, private=False, status=DeliveryStatus.FAILED
+        ).update(
+            status=DeliveryStatus.PENDING,
+            error="",
+            error_code="",
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_until=None,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise ConversationChangeRefused("Only a failed reply can be sent again.")
+        logger.info("message %s queued again by %s", message.pk, getattr(actor, "pk", None))
+        enqueue_on_commit(message_deliver, message.pk)
+        realtime.publish_on_commit(
+            [realtime.conversation_group(message.conversation_id)],
+            "message_updated",
+            conversation_id=message.conversation_id,
+            message_id=message.pk,
+        )
+    message.refresh_from_db()
+    return message
 
 
 def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until) -> None:
@@ -131,3 +253,14 @@ def inbox_credentials_rejected(*, inbox_id: int, reason: str = "") -> bool:
     if changed:
         logger.warning("inbox %s needs new credentials: %s", inbox_id, reason)
     return bool(changed)
+
+
+def agent_language_set(*, user, language: str) -> str:
+    """Remember the agent's UI language; empty follows the browser's."""
+    from django.conf import settings
+
+    from .models import AgentProfile
+
+    language = language if language in dict(settings.LANGUAGES) else ""
+    AgentProfile.objects.update_or_create(user=user, defaults={"language": language})
+    return language

@@ -58,3 +58,10 @@ def webhook_event_process(event_id: int) -> str:
 @shared_task(name="inbox.tasks.webhook_events_reprocess", ignore_result=True)
 def webhook_events_reprocess() -> dict:
     return webhooks.webhook_events_reprocess()
+
+
+@shared_task(name="inbox.tasks.snoozed_conversations_wake", ignore_result=True)
+def snoozed_conversations_wake() -> int:
+    from .services import snoozed_conversations_wake as wake
+
+    return wake()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import canned_views, views
 from .api import views as api_views
 
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/messages/", views.conversation_messages, name="conversation-messages"),
     path("inbox/conversations/<int:pk>/reply/", views.conversation_reply, name="conversation-reply"),
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
+    path("inbox/conversations/<int:pk>/template/", views.conversation_template, name="conversation-template"),
+    path("inbox/messages/<int:pk>/retry/", views.message_retry, name="message-retry"),
+    path("inbox/bulk/", views.conversations_bulk, name="conversations-bulk"),
+    path("inbox/canned/", views.canned_search, name="canned-search"),
+    path("inbox/canned/manage/", canned_views.canned_manage, name="canned-manage"),
+    path("inbox/canned/manage/<int:pk>/", canned_views.canned_manage, name="canned-edit"),
+    path("inbox/canned/manage/<int:pk>/delete/", canned_views.canned_delete, name="canned-delete"),
+    path("inbox/preferences/", views.preferences, name="preferences"),
 ]
 
 api_urlpatterns = [

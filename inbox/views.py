@@ -1,33 +1,58 @@
 """The agent inbox in the browser: three panes, HTMX fragments, one renderer for first load
 and live update. Views parse input, fetch through `access`, call one service, render."""
 
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import access, channel_registry, replies, selectors, services
-from .models import Attachment, ConversationStatus, Priority
+from .models import Attachment, ConversationStatus, Message, Priority, Team
+
+
+# The collision line, translated here because the script that writes it has no gettext.
+PRESENCE_TEXTS = {
+    "%s is replying": gettext_lazy("%s is replying"),
+    "%s are replying": gettext_lazy("%s are replying"),
+    "%s is viewing": gettext_lazy("%s is viewing"),
+    "%s are viewing": gettext_lazy("%s are viewing"),
+}
 
 
 def _list_context(request):
     filters = selectors.ListFilters.from_query(request.GET)
     page = selectors.conversation_list(user=request.user, filters=filters)
-    return {"filters": filters, "page": page, "now": timezone.now(), "statuses": ConversationStatus.choices}
+    return {
+        "filters": filters,
+        "page": page,
+        "now": timezone.now(),
+        "statuses": ConversationStatus.choices,
+        "unread_total": selectors.unread_total(user=request.user),
+    }
 
 
 @login_required
 @require_GET
 def home(request):
     context = _list_context(request)
-    context["inboxes"] = access.visible_inboxes(request.user).order_by("name")
+    context.update(selectors.navigation(user=request.user, filters=context["filters"]))
+    context["members"] = selectors.assignable_agents(user=request.user)
+    context["presence_texts"] = PRESENCE_TEXTS
     open_id = request.GET.get("c", "")
     if open_id.isdigit():
-        context.update(_conversation_context(request, access.access_conversation(request.user, open_id)))
+        conversation = access.access_conversation(request.user, open_id)
+        services.conversation_seen(conversation=conversation, agent=request.user)
+        context.update(_conversation_context(request, conversation))
+        message_id = request.GET.get("m", "")
+        context["highlight_message"] = int(message_id) if message_id.isdigit() else None
     return render(request, "inbox/inbox.html", context)
 
 
@@ -38,7 +63,8 @@ def conversation_list(request):
 
 
 def _conversation_context(request, conversation):
-    window = channel_registry.get(conversation.inbox.kind).window(conversation)
+    channel = channel_registry.get(conversation.inbox.kind)
+    window = channel.window(conversation)
     members = get_user_model().objects.filter(is_active=True, inboxes=conversation.inbox).order_by("username")
     return {
         "conversation": conversation,
@@ -46,9 +72,12 @@ def _conversation_context(request, conversation):
         "other_conversations": selectors.contact_other_conversations(user=request.user, conversation=conversation),
         "identities": conversation.contact.identities.all(),
         "window": window,
+        "templates": selectors.message_templates(conversation.inbox) if not window.open else [],
         "members": members,
+        "teams": Team.objects.order_by("name"),
         "statuses": ConversationStatus.choices,
         "priorities": Priority.choices,
+        "tag_names": ", ".join(tag.name for tag in conversation.tags.all()),
     }
 
 
@@ -56,7 +85,11 @@ def _conversation_context(request, conversation):
 @require_GET
 def conversation_pane(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
-    return render(request, "inbox/_conversation.html", _conversation_context(request, conversation))
+    services.conversation_seen(conversation=conversation, agent=request.user)
+    context = _conversation_context(request, conversation)
+    message_id = request.GET.get("m", "")
+    context["highlight_message"] = int(message_id) if message_id.isdigit() else None
+    return render(request, "inbox/_conversation.html", context)
 
 
 @login_required
@@ -72,14 +105,47 @@ def conversation_reply(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
     error = ""
     try:
+        reply_to = request.POST.get("reply_to", "")
         replies.reply_send(
             conversation=conversation,
             author=request.user,
             text=request.POST.get("text", "")[:4096],
             private=request.POST.get("private") in ("1", "on", "true"),
+            **({"reply_to": _reply_target(conversation, reply_to)} if reply_to else {}),
         )
     except replies.ReplyRefused as refused:
         error = refused.reason
+    return _timeline_response(request, conversation, error)
+
+
+def _reply_target(conversation, message_id: str) -> Message:
+    target = Message.objects.filter(conversation=conversation, pk=message_id if message_id.isdigit() else 0).first()
+    if target is None:
+        raise replies.ReplyRefused("The message you reply to is not in this conversation.")
+    return target
+
+
+@login_required
+@require_POST
+def conversation_template(request, pk: int):
+    """Send a pre-approved template (the only thing WhatsApp allows outside the 24-hour window)."""
+    conversation = access.access_conversation(request.user, pk)
+    error = ""
+    name, _, language = request.POST.get("template", "").partition("|")
+    try:
+        replies.template_send(
+            conversation=conversation,
+            author=request.user,
+            name=name,
+            language=language,
+            parameters=[value[:1024] for value in request.POST.getlist("parameter")][:20],
+        )
+    except replies.ReplyRefused as refused:
+        error = refused.reason
+    return _timeline_response(request, conversation, error)
+
+
+def _timeline_response(request, conversation, error: str) -> HttpResponse:
     response = render(
         request, "inbox/_timeline.html", {"timeline": selectors.conversation_timeline(conversation), "error": error}
     )
@@ -101,6 +167,95 @@ def conversation_update(request, pk: int):
     return render(request, "inbox/_conversation.html", _conversation_context(request, conversation))
 
 
+@login_required
+@require_POST
+def message_retry(request, pk: int):
+    message = Message.objects.filter(pk=pk).only("conversation_id").first()
+    if message is None:
+        raise Http404
+    conversation = access.access_conversation(request.user, message.conversation_id)
+    error = ""
+    try:
+        services.message_retry(message=message, actor=request.user)
+    except services.ConversationChangeRefused as refused:
+        error = refused.reason
+    return _timeline_response(request, conversation, error)
+
+
+BULK_ACTIONS = ("assign_me", "assign", "unassign", "tag", "resolve", "status")
+
+
+@login_required
+@require_POST
+def conversations_bulk(request):
+    """One action on many selected conversations; each is access-checked on its own, and the
+    answer says how many changed (the list refreshes itself through the live events)."""
+    action = request.POST.get("action", "")
+    ids = [value for value in request.POST.getlist("ids") if value.isdigit()][:200]
+    if action not in BULK_ACTIONS or not ids:
+        return HttpResponse("Pick conversations and an action.", status=400, content_type="text/plain")
+    try:
+        changes = _bulk_changes(request, action)
+    except services.ConversationChangeRefused as refused:
+        return HttpResponse(refused.reason, status=400, content_type="text/plain")
+    conversations = list(access.visible_conversations(request.user).filter(pk__in=ids))
+    if len(conversations) != len(set(ids)):
+        raise Http404  # one of them is not the agent's to change: change none
+    changed = 0
+    for conversation in conversations:
+        try:
+            if action == "tag":
+                names = {tag.name for tag in conversation.tags.all()} | set(changes["tags"])
+                services.conversation_update(conversation=conversation, actor=request.user, tags=sorted(names))
+            else:
+                services.conversation_update(conversation=conversation, actor=request.user, **changes)
+            changed += 1
+        except services.ConversationChangeRefused as refused:
+            return HttpResponse(refused.reason, status=400, content_type="text/plain")
+    response = render(request, "inbox/_list.html", _list_context(request))
+    response["HX-Trigger"] = '{"webcare:bulk-done": %d}' % changed
+    return response
+
+
+def _bulk_changes(request, action: str) -> dict:
+    if action == "assign_me":
+        return {"assignee": request.user}
+    if action == "unassign":
+        return {"assignee": None}
+    if action == "assign":
+        return {"assignee": services.assignee_by_id(request.POST.get("assignee") or None)}
+    if action == "tag":
+        tags = [t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()]
+        if not tags:
+            raise services.ConversationChangeRefused("Type the tags to add.")
+        return {"tags": tags}
+    if action == "resolve":
+        return {"status": ConversationStatus.RESOLVED}
+    return {"status": request.POST.get("status", "")}
+
+
+@login_required
+@require_GET
+def canned_search(request):
+    """Canned responses for the composer's `/` picker, as JSON (the picker renders them as text)."""
+    inbox = access.access_inbox(request.user, request.GET.get("inbox", "")) if request.GET.get("inbox") else None
+    found = selectors.canned_responses(inbox=inbox, query=request.GET.get("q", "")[:80])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "shortcut": c.shortcut,
+                    "title": c.title,
+                    "text": c.text,
+                    "category": c.category,
+                    "category_label": c.get_category_display(),
+                }
+                for c in found
+            ]
+        }
+    )
+
+
 def _token_user(request):
     from rest_framework.authentication import TokenAuthentication
     from rest_framework.exceptions import AuthenticationFailed
@@ -116,15 +271,41 @@ def _changes_from(request) -> dict:
     changes = {}
     if "status" in request.POST:
         changes["status"] = request.POST["status"]
-        changes["snoozed_until"] = parse_datetime(request.POST.get("snoozed_until", "") or "")
+        changes["snoozed_until"] = _snooze_time(request.POST.get("snoozed_until", ""))
+        if changes["status"] == ConversationStatus.SNOOZED and changes["snoozed_until"] is None:
+            raise services.ConversationChangeRefused("Pick until when to snooze.")
     if "assignee" in request.POST:
         value = request.POST["assignee"]
         changes["assignee"] = request.user if value == "me" else services.assignee_by_id(value or None)
+    if "team" in request.POST:
+        changes["team"] = services.team_by_id(request.POST["team"] or None)
     if "priority" in request.POST:
         changes["priority"] = request.POST["priority"]
     if "tags" in request.POST:
         changes["tags"] = [t for t in request.POST["tags"].split(",") if t.strip()]
     return changes
+
+
+@login_required
+@require_POST
+def preferences(request):
+    """The agent's own language (empty: follow the browser)."""
+    services.agent_language_set(user=request.user, language=request.POST.get("language", ""))
+    target = request.POST.get("next", "/")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/")
+
+
+def _snooze_time(value: str) -> datetime | None:
+    """`<input type=datetime-local>` sends local time without a zone: the agent's, which is the
+    server's TIME_ZONE for now."""
+    moment = parse_datetime(value or "")
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment <= timezone.now():
+        raise services.ConversationChangeRefused("Snooze until a time in the future.")
+    return moment
 
 
 def attachment_download(request, pk: int):

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "inbox.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -153,6 +154,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "inbox.tasks.outbox_sweep", "schedule": 30.0},
     "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess", "schedule": 60.0},
+    "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake", "schedule": 60.0},
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
 }

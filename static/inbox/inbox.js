@@ -1,34 +1,44 @@
-/* Webcare agent inbox: live updates and keyboard. No framework; HTMX renders fragments.
- * Websocket events are hints: on any event (or after a reconnect) we re-fetch the fragment
- * from the server, which is the record. */
+/* Webcare agent inbox: live updates, presence, composer helpers and keyboard. No framework;
+ * HTMX renders fragments. Websocket events are hints: on any event (or after a reconnect) we
+ * re-fetch the fragment from the server, which is the record. Text from the server is only
+ * ever put into the page with textContent, never as HTML. */
 (function () {
   "use strict";
   var root = document.getElementById("inbox");
   if (!root) return;
+  var myId = root.getAttribute("data-user-id");
+  var baseTitle = root.getAttribute("data-title") || document.title;
   var socket = null;
   var retryDelay = 500;
   var listTimer = null;
   var subscribed = null;
 
-  function openConversationId() {
-    var view = document.querySelector(".conversation-view");
-    return view ? view.getAttribute("data-conversation-id") : "";
-  }
-
-  function openChannel() {
-    var view = document.querySelector(".conversation-view");
-    return view ? view.getAttribute("data-channel") : "";
-  }
-
+  // ---- small helpers -------------------------------------------------------------------
+  function view() { return document.querySelector(".conversation-view"); }
+  function openConversationId() { var v = view(); return v ? v.getAttribute("data-conversation-id") : ""; }
+  function openChannel() { var v = view(); return v ? v.getAttribute("data-channel") : ""; }
+  function openInboxId() { var v = view(); return v ? v.getAttribute("data-inbox-id") : ""; }
+  function composer() { return document.getElementById("composer-input"); }
   function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
-    } catch (e) {
-      return "";
-    }
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+  function typingInField(e) {
+    var t = e.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+  function toast(text) {
+    var box = document.getElementById("toast");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(function () { box.hidden = true; }, 5000);
+  }
+  function send(payload) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
   }
 
-  // Live chat only: tell the visitor's widget that an agent read or is typing.
+  // ---- live chat courtesy: tell the visitor's widget that an agent read or is typing -----
   function livechatPost(action, body) {
     var id = openConversationId();
     if (!id || openChannel() !== "livechat") return;
@@ -40,9 +50,7 @@
     }).catch(function () {});
   }
 
-  var lastTypingSent = 0;
   var typingTimer = null;
-
   function showCustomerTyping() {
     var line = document.getElementById("typing-line");
     if (!line) return;
@@ -51,25 +59,90 @@
     typingTimer = setTimeout(function () { line.hidden = true; }, 4000);
   }
 
+  // ---- refreshing fragments --------------------------------------------------------------
   function refreshList() {
     clearTimeout(listTimer);
     listTimer = setTimeout(function () {
-      htmx.trigger("#conversation-list", "webcare:refresh-list");
+      var list = document.getElementById("conversation-list");
+      if (!list) return;
+      var keep = currentListQuery();
+      htmx.ajax("GET", "/inbox/list/?" + keep, { target: "#conversation-list", swap: "innerHTML" });
     }, 250);
   }
-
+  function currentListQuery() {
+    var params = new URLSearchParams(location.search);
+    params.delete("c");
+    params.delete("m");
+    var page = document.querySelector(".conversation-list");
+    if (page && page.getAttribute("data-page") && page.getAttribute("data-page") !== "1") {
+      params.set("page", page.getAttribute("data-page"));
+    }
+    return params.toString();
+  }
   function refreshMessages() {
     if (document.getElementById("timeline")) htmx.trigger("#timeline", "webcare:refresh-messages");
   }
+  function updateTitle() {
+    var list = document.querySelector(".conversation-list");
+    var unread = list ? Number(list.getAttribute("data-unread-total") || 0) : 0;
+    document.title = (unread > 0 ? "(" + unread + ") " : "") + baseTitle;
+  }
 
+  // ---- presence: who else has this conversation open, who is replying -------------------
+  var others = {}; // user id -> {name, state, until}
+  var presenceTimer = null;
+  var lastTypingSent = 0;
+
+  function renderPresence() {
+    var line = document.getElementById("presence-line");
+    if (!line) return;
+    var now = Date.now();
+    var typing = [], viewing = [];
+    Object.keys(others).forEach(function (id) {
+      var o = others[id];
+      if (o.until < now) { delete others[id]; return; }
+      (o.state === "typing" ? typing : viewing).push(o.name);
+    });
+    var parts = [];
+    if (typing.length) parts.push(fmt(typing.length > 1 ? "%s are replying" : "%s is replying", typing.join(", ")));
+    if (viewing.length) parts.push(fmt(viewing.length > 1 ? "%s are viewing" : "%s is viewing", viewing.join(", ")));
+    line.textContent = parts.join(" · ");
+    line.hidden = parts.length === 0;
+    line.classList.toggle("collision", typing.length > 0);
+  }
+  function fmt(key, value) {
+    var template = (window.gettext ? window.gettext(key) : (PRESENCE_TEXT[key] || key));
+    return template.replace("%s", value);
+  }
+  var PRESENCE_TEXT = (function () {
+    var el = document.getElementById("presence-texts");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+
+  function announce(state, ask) {
+    var id = openConversationId();
+    if (id) send({ action: "presence", conversation_id: id, state: state, ask: !!ask });
+  }
+  function onPresence(event) {
+    if (String(event.user_id) === String(myId) || String(event.conversation_id) !== openConversationId()) return;
+    if (event.state === "left") delete others[event.user_id];
+    else others[event.user_id] = {
+      name: event.name, state: event.state, until: Date.now() + (event.state === "typing" ? 6000 : 45000)
+    };
+    if (event.ask) announce(Date.now() - lastTypingSent < 4000 ? "typing" : "viewing", false);
+    renderPresence();
+  }
+
+  // ---- the websocket ---------------------------------------------------------------------
   function subscribeOpenConversation() {
     var id = openConversationId();
     if (!socket || socket.readyState !== WebSocket.OPEN || id === subscribed) return;
-    if (subscribed) socket.send(JSON.stringify({ action: "unsubscribe_conversation", conversation_id: subscribed }));
-    if (id) socket.send(JSON.stringify({ action: "subscribe_conversation", conversation_id: id }));
+    if (subscribed) send({ action: "unsubscribe_conversation", conversation_id: subscribed });
+    others = {};
+    renderPresence();
+    if (id) send({ action: "subscribe_conversation", conversation_id: id });
     subscribed = id;
   }
-
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + root.getAttribute("data-ws-path"));
@@ -84,65 +157,301 @@
     socket.onmessage = function (frame) {
       var event = JSON.parse(frame.data);
       if (!event.event || event.event === "hello" || event.event === "pong") return;
+      if (event.event === "subscribed") { announce("viewing", true); return; }
+      if (event.event === "presence") { onPresence(event); return; }
       if (event.event === "visitor_typing") {
         if (String(event.conversation_id) === openConversationId() && event.typing !== false) showCustomerTyping();
         return;
       }
+      if (event.event === "contact_updated" || event.event === "contact_merged") {
+        var panel = document.getElementById("contact-panel");
+        if (panel) htmx.trigger(panel, "webcare:refresh-contact");
+        return;
+      }
       if (event.conversation_id) refreshList();
-      if (event.conversation_id && String(event.conversation_id) === openConversationId()) refreshMessages();
+      if (event.conversation_id && String(event.conversation_id) === openConversationId()) {
+        if (event.event === "conversation_updated" && view() &&
+            Number(event.version) > Number(view().getAttribute("data-version")) && !composerBusy()) {
+          htmx.ajax("GET", "/inbox/conversations/" + event.conversation_id + "/", { target: "#conversation-pane" });
+        } else {
+          refreshMessages();
+        }
+      }
     };
     socket.onclose = function () {
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 15000);
     };
   }
-
-  function scrollTimeline() {
-    var timeline = document.getElementById("timeline");
-    if (timeline) timeline.scrollTop = timeline.scrollHeight;
+  // Re-rendering the whole pane would throw away what the agent is typing: then only the
+  // timeline is refreshed, and the header catches up on the next open.
+  function composerBusy() {
+    var input = composer();
+    return input && (input.value.trim() !== "" || document.activeElement === input);
   }
 
+  // ---- timeline, service level ------------------------------------------------------------
+  function scrollTimeline() {
+    var timeline = document.getElementById("timeline");
+    if (!timeline) return;
+    var highlighted = timeline.querySelector(".highlighted");
+    if (highlighted) highlighted.scrollIntoView({ block: "center" });
+    else timeline.scrollTop = timeline.scrollHeight;
+  }
   function colourServiceLevel() {
     var now = Date.now() / 1000;
     document.querySelectorAll(".sla[data-since]").forEach(function (el) {
-      var waited = now - Number(el.getAttribute("data-since"));
+      var waited = Math.max(0, now - Number(el.getAttribute("data-since")));
       var target = Number(el.getAttribute("data-target")) || 1;
       el.classList.toggle("sla-amber", waited >= target * 0.75 && waited < target);
       el.classList.toggle("sla-red", waited >= target);
-      el.textContent = Math.floor(waited / 60) + " min";
+      var minutes = Math.floor(waited / 60);
+      el.textContent = minutes < 60 ? minutes + " min" : Math.floor(minutes / 60) + " h " + (minutes % 60) + " min";
     });
   }
 
-  document.addEventListener("input", function (e) {
-    if (e.target && e.target.id === "composer-input" && Date.now() - lastTypingSent > 3000) {
-      lastTypingSent = Date.now();
-      livechatPost("typing", { typing: true });
+  // ---- composer: reply / note mode, reply-to, canned responses, templates, files ---------
+  function setMode(mode) {
+    var form = document.getElementById("composer");
+    if (!form) return;
+    var note = mode === "note";
+    form.classList.toggle("note-mode", note);
+    document.getElementById("composer-private").value = note ? "1" : "";
+    form.querySelectorAll(".mode").forEach(function (b) {
+      b.setAttribute("aria-selected", String(b.getAttribute("data-mode") === mode));
+    });
+    var input = composer();
+    if (input) {
+      input.disabled = false;
+      input.focus();
     }
+  }
+  function setReplyTo(id, text) {
+    var field = document.getElementById("composer-reply-to");
+    var line = document.getElementById("replying-to");
+    if (!field || !line) return;
+    field.value = id || "";
+    line.hidden = !id;
+    line.querySelector("span").textContent = id ? "↩ " + text : "";
+    if (id && composer()) composer().focus();
+  }
+
+  var canned = { items: [], index: 0, timer: null };
+  function cannedQuery() {
+    var input = composer();
+    if (!input) return null;
+    var before = input.value.slice(0, input.selectionStart);
+    var match = /(?:^|\s)\/([\w-]*)$/.exec(before);
+    return match ? match[1] : null;
+  }
+  function cannedUpdate() {
+    var query = cannedQuery();
+    var picker = document.getElementById("canned-picker");
+    if (!picker) return;
+    if (query === null) { picker.hidden = true; canned.items = []; return; }
+    clearTimeout(canned.timer);
+    canned.timer = setTimeout(function () {
+      var url = "/inbox/canned/?q=" + encodeURIComponent(query) + "&inbox=" + encodeURIComponent(openInboxId());
+      fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+        canned.items = data.results || [];
+        canned.index = 0;
+        cannedRender();
+      }).catch(function () {});
+    }, 120);
+  }
+  function cannedRender() {
+    var picker = document.getElementById("canned-picker");
+    if (!picker) return;
+    picker.textContent = "";
+    canned.items.forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("data-testid", "canned-option");
+      li.setAttribute("aria-selected", String(i === canned.index));
+      var head = document.createElement("strong");
+      head.textContent = "/" + item.shortcut + " · " + item.title;
+      var category = document.createElement("span");
+      category.className = "category category-" + item.category;
+      category.textContent = item.category_label;
+      var body = document.createElement("span");
+      body.className = "muted";
+      body.textContent = item.text.slice(0, 90);
+      li.appendChild(head); li.appendChild(category); li.appendChild(body);
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); cannedInsert(i); });
+      picker.appendChild(li);
+    });
+    picker.hidden = canned.items.length === 0;
+  }
+  function cannedInsert(i) {
+    var item = canned.items[i];
+    var input = composer();
+    if (!item || !input) return;
+    var cursor = input.selectionStart;
+    var before = input.value.slice(0, cursor).replace(/\/[\w-]*$/, "");
+    input.value = before + item.text + input.value.slice(cursor);
+    input.selectionStart = input.selectionEnd = (before + item.text).length;
+    canned.items = [];
+    document.getElementById("canned-picker").hidden = true;
+    input.focus();
+  }
+
+  function templateRender() {
+    var select = document.getElementById("template-select");
+    var box = document.getElementById("template-parameters");
+    if (!select || !box) return;
+    var option = select.options[select.selectedIndex];
+    var count = option ? Number(option.getAttribute("data-parameters") || 0) : 0;
+    document.getElementById("template-body").textContent = option ? option.getAttribute("data-body") : "";
+    box.textContent = "";
+    for (var i = 1; i <= count; i++) {
+      var label = document.createElement("label");
+      label.textContent = "{{" + i + "}} ";
+      var input = document.createElement("input");
+      input.name = "parameter";
+      input.required = true;
+      input.setAttribute("data-testid", "template-parameter");
+      label.appendChild(input);
+      box.appendChild(label);
+    }
+  }
+
+  // ---- list selection, bulk -----------------------------------------------------------------
+  function items() { return Array.prototype.slice.call(document.querySelectorAll(".conversation-item")); }
+  function moveSelection(step) {
+    var all = items();
+    if (!all.length) return;
+    var current = all.findIndex(function (li) { return li.classList.contains("cursor"); });
+    if (current < 0) current = all.findIndex(function (li) { return li.classList.contains("selected"); });
+    var next = Math.max(0, Math.min(all.length - 1, current + step));
+    all.forEach(function (li) { li.classList.remove("cursor"); });
+    all[next].classList.add("cursor");
+    all[next].querySelector("a").focus();
+  }
+  function bulkUpdate() {
+    var form = document.getElementById("bulk-form");
+    if (!form) return;
+    var picked = document.querySelectorAll(".bulk-pick:checked").length;
+    form.hidden = picked === 0;
+    form.querySelector(".bulk-count").textContent = picked ? picked + " ✓" : "";
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.id === "composer-input") {
+      if (Date.now() - lastTypingSent > 3000) {
+        lastTypingSent = Date.now();
+        var note = document.getElementById("composer-private").value === "1";
+        if (!note) livechatPost("typing", { typing: true });
+        announce("typing");
+      }
+      cannedUpdate();
+    }
+  });
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t) return;
+    if (t.classList.contains("bulk-pick")) bulkUpdate();
+    if (t.id === "template-select") templateRender();
+    if (t.name === "file" && t.closest("#composer")) {
+      document.getElementById("attach-names").textContent =
+        Array.prototype.map.call(t.files, function (f) { return f.name; }).join(", ");
+    }
+    if (t.name === "status" && t.closest("#conversation-actions")) {
+      var snooze = document.querySelector("#conversation-actions .snooze");
+      if (snooze) snooze.hidden = t.value !== "snoozed";
+      if (t.value === "snoozed") snooze.querySelector("input").focus();
+    }
+  });
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (!t || !t.closest) return;
+    var mode = t.closest(".composer-modes .mode");
+    if (mode) setMode(mode.getAttribute("data-mode"));
+    var replyButton = t.closest(".reply-to");
+    if (replyButton) setReplyTo(replyButton.getAttribute("data-reply-to"), replyButton.getAttribute("data-reply-text"));
+    if (t.id === "reply-cancel") setReplyTo("", "");
   });
 
   document.addEventListener("keydown", function (e) {
-    // Enter sends, Shift+Enter adds a line.
-    if (e.target && e.target.id === "composer-input" && e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      if (e.target.value.trim()) htmx.trigger("#composer", "submit");
+    var input = composer();
+    if (e.target === input) {
+      var picker = document.getElementById("canned-picker");
+      if (picker && !picker.hidden && canned.items.length) {
+        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          e.preventDefault();
+          canned.index = (canned.index + (e.key === "ArrowDown" ? 1 : canned.items.length - 1)) % canned.items.length;
+          cannedRender();
+          return;
+        }
+        if (e.key === "Enter" || e.key === "Tab") { e.preventDefault(); cannedInsert(canned.index); return; }
+        if (e.key === "Escape") { picker.hidden = true; canned.items = []; return; }
+      }
+      // Enter sends, Shift+Enter adds a line.
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        if (input.value.trim() || (document.querySelector('#composer input[type=file]') || {}).files?.length) {
+          htmx.trigger("#composer", "submit");
+        }
+      }
+      if (e.key === "Escape") input.blur();
+      return;
     }
+    if (typingInField(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    var key = e.key;
+    if (key === "j" || key === "k") { e.preventDefault(); moveSelection(key === "j" ? 1 : -1); }
+    else if (key === "Enter" && document.activeElement && document.activeElement.closest(".conversation-item")) {
+      return; // the focused link opens the conversation itself
+    } else if (key === "r") { e.preventDefault(); setMode("reply"); }
+    else if (key === "n") { e.preventDefault(); setMode("note"); }
+    else if (key === "e") { var resolve = document.getElementById("resolve"); if (resolve) { e.preventDefault(); resolve.click(); } }
+    else if (key === "a") { var mine = document.getElementById("assign-me"); if (mine) { e.preventDefault(); mine.click(); } }
+    else if (key === "/") { var search = document.getElementById("search-input"); if (search) { e.preventDefault(); search.focus(); } }
+    else if (key === "?") { var help = document.getElementById("shortcuts"); if (help) { e.preventDefault(); help.showModal(); } }
   });
 
   document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.detail.target.id === "timeline") {
+    var target = e.detail.target;
+    if (target.id === "timeline") {
       var form = document.getElementById("composer");
       var failed = e.detail.xhr && e.detail.xhr.status >= 400;
-      if (form && !failed && e.detail.requestConfig && e.detail.requestConfig.verb === "post") form.reset();
+      if (form && !failed && e.detail.requestConfig && e.detail.requestConfig.verb === "post" &&
+          e.detail.requestConfig.elt === form) {
+        var note = document.getElementById("composer-private").value;
+        form.reset();
+        document.getElementById("composer-private").value = note;
+        document.getElementById("attach-names").textContent = "";
+        setReplyTo("", "");
+      }
       scrollTimeline();
     }
-    if (e.detail.target.id === "conversation-pane") {
+    if (target.id === "conversation-pane") {
       root.setAttribute("data-open-conversation", openConversationId());
       subscribeOpenConversation();
       livechatPost("seen");
+      templateRender();
       scrollTimeline();
+      document.querySelectorAll(".conversation-item").forEach(function (li) {
+        li.classList.toggle("selected", li.getAttribute("data-conversation-id") === openConversationId());
+      });
+    }
+    if (target.id === "conversation-list") {
+      updateTitle();
+      bulkUpdate();
     }
     colourServiceLevel();
   });
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status === 400 && xhr.responseText && xhr.responseText.length < 300) toast(xhr.responseText);
+    else if (xhr && xhr.status === 404 && e.detail.target && e.detail.target.id !== "contact-panel") toast(document.getElementById("toast").getAttribute("data-not-found") || "Not found");
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (e.detail.elt && e.detail.elt.id === "bulk-form" && e.detail.successful) {
+      document.querySelectorAll(".bulk-pick:checked").forEach(function (box) { box.checked = false; });
+      bulkUpdate();
+    }
+  });
+  window.addEventListener("beforeunload", function () { announce("left"); });
 
   document.addEventListener("DOMContentLoaded", function () {
     // A refused reply (window closed) comes back as 422 with the reason: show it.
@@ -151,6 +460,13 @@
     livechatPost("seen");
     scrollTimeline();
     colourServiceLevel();
+    templateRender();
+    updateTitle();
     setInterval(colourServiceLevel, 30000);
+    // Presence is a heartbeat: others forget us 45 s after the last one.
+    presenceTimer = setInterval(function () {
+      if (document.visibilityState === "visible") announce(Date.now() - lastTypingSent < 4000 ? "typing" : "viewing");
+      renderPresence();
+    }, 20000);
   });
 })();
