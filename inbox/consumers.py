@@ -15,7 +15,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import access, realtime
 
-
 PRESENCE_STATES = ("viewing", "typing", "left")
 CONVERSATION_GROUP_PREFIX = realtime.conversation_group(0).removesuffix("0")
 

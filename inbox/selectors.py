@@ -179,10 +179,7 @@ def contact_other_conversations(*, user, conversation: Conversation, limit: int 
 def unread_total(*, user) -> int:
     """Open conversations with customer messages no agent has seen: the tab title's number."""
     return (
-        access.visible_conversations(user)
-        .filter(status=ConversationStatus.OPEN, unread_count__gt=0)
-        .order_by()
-        .count()
+        access.visible_conversations(user).filter(status=ConversationStatus.OPEN, unread_count__gt=0).order_by().count()
     )
 
 
@@ -219,7 +216,12 @@ def navigation(*, user, filters: ListFilters) -> dict:
             for value, label in [*ConversationStatus.choices, ("any", _("Any status"))]
         ],
         "nav_channels": [
-            NavLink(label, filters.link(channel="" if filters.channel == value else value), filters.channel == value, kind=value)
+            NavLink(
+                label,
+                filters.link(channel="" if filters.channel == value else value),
+                filters.channel == value,
+                kind=value,
+            )
             for value, label in channels
             if value in kinds_present
         ],
@@ -252,9 +254,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
 def assignable_agents(*, user) -> list:
     """Agents who share an inbox with the user: the bulk bar's assignee choices."""
     inbox_ids = list(access.visible_inboxes(user).values_list("id", flat=True))
-    return list(
-        get_user_model().objects.filter(is_active=True, inboxes__in=inbox_ids).distinct().order_by("username")
-    )
+    return list(get_user_model().objects.filter(is_active=True, inboxes__in=inbox_ids).distinct().order_by("username"))
 
 
 def canned_responses(*, inbox: Inbox | None, query: str = "", limit: int = 20) -> list[CannedResponse]:

@@ -1,6 +1,7 @@
 """The agent inbox in the browser: three panes, HTMX fragments, one renderer for first load
 and live update. Views parse input, fetch through `access`, call one service, render."""
 
+import json
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import access, channel_registry, replies, selectors, services
 from .models import Attachment, ConversationStatus, Message, Priority, Team
-
 
 # The collision line, translated here because the script that writes it has no gettext.
 PRESENCE_TEXTS = {
@@ -213,7 +213,7 @@ def conversations_bulk(request):
         except services.ConversationChangeRefused as refused:
             return HttpResponse(refused.reason, status=400, content_type="text/plain")
     response = render(request, "inbox/_list.html", _list_context(request))
-    response["HX-Trigger"] = '{"webcare:bulk-done": %d}' % changed
+    response["HX-Trigger"] = json.dumps({"webcare:bulk-done": changed})
     return response
 
 

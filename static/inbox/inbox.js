@@ -301,11 +301,14 @@
     if (!select || !box) return;
     var option = select.options[select.selectedIndex];
     var count = option ? Number(option.getAttribute("data-parameters") || 0) : 0;
+    var names = option ? (option.getAttribute("data-parameter-names") || "").split(",") : [];
     document.getElementById("template-body").textContent = option ? option.getAttribute("data-body") : "";
     box.textContent = "";
     for (var i = 1; i <= count; i++) {
       var label = document.createElement("label");
-      label.textContent = "{{" + i + "}} ";
+      // "body.1" -> "{{1}}", "header.1" -> "header {{1}}": what the agent sees in the template text
+      var name = (names[i - 1] || "body." + i).split(".");
+      label.textContent = (name[0] === "body" ? "" : name[0] + " ") + "{{" + name.slice(1).join(".") + "}} ";
       var input = document.createElement("input");
       input.name = "parameter";
       input.required = true;

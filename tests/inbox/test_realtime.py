@@ -116,3 +116,47 @@ def test_events_of_a_rolled_back_transaction_are_never_sent():
         return nothing
 
     assert asyncio.run(scenario())
+
+
+def test_agents_on_the_same_conversation_see_each_others_presence_and_outsiders_hear_nothing():
+    inbox, other_inbox = make_inbox("livechat"), make_inbox("livechat")
+    anna = make_user("anna", inboxes=[inbox])
+    anna.first_name = "Anna"
+    anna.save()
+    ben = make_user("ben", inboxes=[inbox])
+    eve = make_user("eve", inboxes=[other_inbox])
+    conversation = message_ingest(inbox=inbox, inbound=inbound("m1", sender_id="v1")).message.conversation
+
+    async def scenario():
+        sockets = {}
+        for name, user in (("anna", anna), ("ben", ben), ("eve", eve)):
+            sockets[name], _, _ = await _connect(user)
+            await sockets[name].receive_json_from()
+        for name in ("anna", "ben"):
+            await sockets[name].send_json_to({"action": "subscribe_conversation", "conversation_id": conversation.pk})
+            await _next_event(sockets[name], "subscribed")
+        # eve cannot join, so she cannot announce herself there either
+        await sockets["eve"].send_json_to({"action": "presence", "conversation_id": conversation.pk, "state": "typing"})
+        await sockets["anna"].send_json_to(
+            {"action": "presence", "conversation_id": conversation.pk, "state": "typing", "ask": True}
+        )
+        ben_sees = await _next_event(sockets["ben"], "presence")
+        await sockets["anna"].disconnect()
+        ben_sees_leaving = await _next_event(sockets["ben"], "presence")
+        ben_heard_nothing_more = await sockets["ben"].receive_nothing(timeout=0.3)
+        eve_heard = await sockets["eve"].receive_nothing(timeout=0.3)
+        for name in ("ben", "eve"):
+            await sockets[name].disconnect()
+        return ben_sees, ben_sees_leaving, ben_heard_nothing_more, eve_heard
+
+    ben_sees, ben_sees_leaving, ben_heard_nothing_more, eve_heard = asyncio.run(scenario())
+    assert ben_sees == {
+        "event": "presence",
+        "conversation_id": conversation.pk,
+        "user_id": anna.pk,
+        "name": "Anna",
+        "state": "typing",
+        "ask": True,
+    }
+    assert ben_sees_leaving["state"] == "left" and ben_sees_leaving["user_id"] == anna.pk
+    assert ben_heard_nothing_more and eve_heard  # eve's "typing" went nowhere; she heard nothing
