@@ -143,6 +143,9 @@
     if (id) send({ action: "subscribe_conversation", conversation_id: id });
     subscribed = id;
   }
+  // The live socket, for diagnostics in the browser console (and the reconnect e2e test).
+  window.webcareInboxSocket = function () { return socket; };
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + root.getAttribute("data-ws-path"));

@@ -253,3 +253,27 @@ def test_an_agents_chosen_language_wins_over_the_browser(client, setup):
     assert 'lang="de"' in page
     client.post("/inbox/preferences/", {"language": "", "next": "https://evil.example/"})
     assert 'lang="nl"' in client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+
+def test_the_whole_page_runs_a_fixed_number_of_queries_whatever_the_data(client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    path = f"/?c={setup['mine'].pk}"
+    before = count(path)
+    billing = Team.objects.create(name="Billing")
+    for n in range(15):
+        conversation = message_ingest(
+            inbox=setup["own"], inbound=inbound(f"q{n}", sender_id=f"qv{n}", name=f"Q{n}")
+        ).message.conversation
+        services.conversation_update(
+            conversation=conversation, actor=setup["anna"], tags=[f"tag{n}"], assignee=setup["ben"], team=billing
+        )
+        message_ingest(inbox=setup["own"], inbound=inbound(f"r{n}", sender_id="v1", text=f"more {n}"))
+        make_message(setup["mine"], direction="out", text=f"answer {n}", status="failed", error="x")
+    assert count(path) == before

@@ -243,3 +243,52 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
         assert page.errors == []
     finally:
         context.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.10.3.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_the_inbox_passes_wcag_aa_checks(app_url, browser, graph, wa_inbox, team, language):  # noqa: F811
+    post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.a11y", "Hallo, een vraag over mijn bestelling"))
+    conversation = Conversation.objects.get(inbox=wa_inbox)
+    context, page = log_in(browser, app_url, "anna")
+    try:
+        page.select_option('[data-testid="language-select"]', language)
+        page.wait_for_selector(f'html[lang="{language}"]')
+        open_conversation(page, conversation.pk)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_a_dropped_websocket_reconnects_and_catches_up(app_url, browser, graph, wa_inbox, team):  # noqa: F811
+    post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.r1", "Eerste bericht"))
+    conversation = Conversation.objects.get(inbox=wa_inbox)
+    context, page = log_in(browser, app_url, "anna")
+    try:
+        open_conversation(page, conversation.pk)
+        page.evaluate("window.__notReloaded = true")
+        # the connection drops; while it is down a message and a new customer arrive
+        page.evaluate("window.webcareInboxSocket().close()")
+        page.wait_for_function("window.webcareInboxSocket().readyState === WebSocket.CLOSED")
+        post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.r2", "Gemist tijdens de storing"))
+        post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.r3", "Ik ook", wa_id="4915100000000", name="Lena"))
+        # it reconnects by itself and fetches what it missed
+        page.wait_for_selector('[data-testid="message"] >> text=Gemist tijdens de storing', timeout=8000)
+        page.wait_for_selector('[data-testid="conversation-item"] >> text=Lena', timeout=8000)
+        page.wait_for_function("window.webcareInboxSocket().readyState === WebSocket.OPEN")
+        assert page.evaluate("window.__notReloaded") is True
+    finally:
+        context.close()
