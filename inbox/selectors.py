@@ -275,3 +275,17 @@ def message_templates(inbox: Inbox) -> list:
     from channels_whatsapp.models import MessageTemplate  # the channel owns its templates
 
     return list(MessageTemplate.objects.filter(inbox=inbox, status="APPROVED").order_by("name", "language"))
+
+
+def conversation_source(conversation: Conversation) -> dict | None:
+    """Where the conversation came from, for the contact panel: an ad (WhatsApp / Messenger
+    referral), an m.me link, or the web page the live chat was opened on. Only http(s) links."""
+    source = conversation.source or {}
+    if not source:
+        return None
+    url = next(
+        (str(source[key]) for key in ("source_url", "page", "url") if str(source.get(key, "")).startswith("http")),
+        "",
+    )
+    label = str(source.get("headline") or source.get("ref") or source.get("source_id") or url or "")
+    return {"label": label[:200], "url": url, "ad": bool(source.get("headline") or source.get("ctwa_clid"))}

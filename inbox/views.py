@@ -78,6 +78,7 @@ def _conversation_context(request, conversation):
         "statuses": ConversationStatus.choices,
         "priorities": Priority.choices,
         "tag_names": ", ".join(tag.name for tag in conversation.tags.all()),
+        "source": selectors.conversation_source(conversation),
     }
 
 

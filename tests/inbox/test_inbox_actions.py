@@ -277,3 +277,17 @@ def test_the_whole_page_runs_a_fixed_number_of_queries_whatever_the_data(client,
         message_ingest(inbox=setup["own"], inbound=inbound(f"r{n}", sender_id="v1", text=f"more {n}"))
         make_message(setup["mine"], direction="out", text=f"answer {n}", status="failed", error="x")
     assert count(path) == before
+
+
+def test_the_contact_panel_shows_an_ad_as_the_source_and_only_web_links(client, setup):
+    ad = {"headline": "Wintersale -20%", "source_url": "https://fb.me/ad1", "ctwa_clid": "abc"}
+    from_ad = message_ingest(
+        inbox=setup["own"], inbound=inbound("ad1", sender_id="ad-visitor", source=ad)
+    ).message.conversation
+    page = client.get(f"/inbox/conversations/{from_ad.pk}/").content.decode()
+    assert "Ad: Wintersale -20%" in page and 'href="https://fb.me/ad1"' in page
+    hostile = {"headline": "x", "source_url": "javascript:alert(1)"}
+    other = message_ingest(
+        inbox=setup["own"], inbound=inbound("ad2", sender_id="ad-visitor-2", source=hostile)
+    ).message.conversation
+    assert "javascript:" not in client.get(f"/inbox/conversations/{other.pk}/").content.decode()
