@@ -257,11 +257,14 @@ def assignable_agents(*, user) -> list:
     return list(get_user_model().objects.filter(is_active=True, inboxes__in=inbox_ids).distinct().order_by("username"))
 
 
-def canned_responses(*, inbox: Inbox | None, query: str = "", limit: int = 20) -> list[CannedResponse]:
-    """Canned responses for this inbox (or every inbox), matching the typed shortcut or words."""
+def canned_responses(*, user, inbox: Inbox | None, query: str = "", limit: int = 20) -> list[CannedResponse]:
+    """Canned responses for this inbox (or for any of the user's inboxes), matching the typed
+    shortcut or words. Those meant for other inboxes stay out of sight."""
     found = CannedResponse.objects.all()
     if inbox is not None:
         found = found.filter(Q(inboxes=None) | Q(inboxes=inbox))
+    else:
+        found = found.filter(Q(inboxes=None) | Q(inboxes__in=access.visible_inboxes(user)))
     query = query.strip().lstrip("/")
     if query:
         found = found.filter(Q(shortcut__istartswith=query) | Q(title__icontains=query) | Q(text__icontains=query))

@@ -95,10 +95,11 @@ def _publish_updated(conversation: Conversation) -> None:
     )
 
 
-def conversation_seen(*, conversation: Conversation, agent) -> bool:
-    """An agent opened the conversation: nothing in it is unread any more (for the whole
-    team), and the channel may tell the customer (WhatsApp blue ticks, Messenger mark_seen;
-    each per-inbox setting, best effort). Returns True if unread messages were cleared."""
+def conversation_seen(*, conversation: Conversation, agent, opened: bool = True) -> bool:
+    """An agent opened the conversation (`opened`) or is looking at it while a new message
+    arrives: nothing in it is unread any more (for the whole team), and the channel may tell
+    the customer (WhatsApp blue ticks, Messenger mark_seen; each per-inbox setting, best
+    effort). Returns True if unread messages were cleared."""
     from . import channel_registry
 
     now = timezone.now()
@@ -113,6 +114,8 @@ def conversation_seen(*, conversation: Conversation, agent) -> bool:
                 [realtime.inbox_group(conversation.inbox_id)], "conversation_read", conversation_id=conversation.pk
             )
     conversation.unread_count, conversation.agent_last_seen_at = 0, now
+    if not (opened or cleared):
+        return False
     try:
         opened = channel_registry.get(conversation.inbox.kind).conversation_opened
     except channel_registry.SendError:

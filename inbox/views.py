@@ -97,6 +97,8 @@ def conversation_pane(request, pk: int):
 @require_GET
 def conversation_messages(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
+    # The agent is looking at it while new messages arrive: they are read.
+    services.conversation_seen(conversation=conversation, agent=request.user, opened=False)
     return render(request, "inbox/_timeline.html", {"timeline": selectors.conversation_timeline(conversation)})
 
 
@@ -240,7 +242,7 @@ def _bulk_changes(request, action: str) -> dict:
 def canned_search(request):
     """Canned responses for the composer's `/` picker, as JSON (the picker renders them as text)."""
     inbox = access.access_inbox(request.user, request.GET.get("inbox", "")) if request.GET.get("inbox") else None
-    found = selectors.canned_responses(inbox=inbox, query=request.GET.get("q", "")[:80])
+    found = selectors.canned_responses(user=request.user, inbox=inbox, query=request.GET.get("q", "")[:80])
     return JsonResponse(
         {
             "results": [

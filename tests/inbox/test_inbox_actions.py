@@ -207,6 +207,7 @@ def test_the_composer_finds_canned_responses_for_the_inbox(client, setup):
     found = client.get(f"/inbox/canned/?q=be&inbox={setup['own'].pk}").json()["results"]
     assert [c["shortcut"] for c in found] == [everywhere.shortcut]
     assert client.get(f"/inbox/canned/?q=be&inbox={setup['foreign'].pk}").status_code == 404
+    assert [c["shortcut"] for c in client.get("/inbox/canned/?q=be").json()["results"]] == ["bedankt"]
 
 
 # --- templates outside the window ----------------------------------------------------------------------------
@@ -291,3 +292,29 @@ def test_the_contact_panel_shows_an_ad_as_the_source_and_only_web_links(client, 
         inbox=setup["own"], inbound=inbound("ad2", sender_id="ad-visitor-2", source=hostile)
     ).message.conversation
     assert "javascript:" not in client.get(f"/inbox/conversations/{other.pk}/").content.decode()
+
+
+def test_messages_arriving_while_the_agent_looks_are_read_and_the_channel_is_told_once(client, setup, monkeypatch):
+    from inbox import channel_registry
+
+    told = []
+    livechat = channel_registry.get("livechat")
+    monkeypatch.setattr(
+        channel_registry,
+        "_registry",
+        {
+            **channel_registry._registry,
+            "livechat": livechat.__class__(
+                **{**livechat.__dict__, "conversation_opened": lambda conversation: told.append(conversation.pk)}
+            ),
+        },
+    )
+    client.get(f"/inbox/conversations/{setup['mine'].pk}/")
+    assert told == [setup["mine"].pk]
+    client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/")  # a refresh with nothing new
+    assert told == [setup["mine"].pk]
+    message_ingest(inbox=setup["own"], inbound=inbound("m9", sender_id="v1", text="En nog iets"))
+    client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/")  # the live refresh
+    setup["mine"].refresh_from_db()
+    assert setup["mine"].unread_count == 0
+    assert told == [setup["mine"].pk, setup["mine"].pk]
