@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
+from .api import search as api_search
 from .api import views as api_views
 
 urlpatterns = [
@@ -10,10 +11,12 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/messages/", views.conversation_messages, name="conversation-messages"),
     path("inbox/conversations/<int:pk>/reply/", views.conversation_reply, name="conversation-reply"),
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
+    path("inbox/search/", search_views.search_results, name="inbox-search"),
 ]
 
 api_urlpatterns = [
     path("conversations/", api_views.ConversationList.as_view(), name="api-conversation-list"),
     path("conversations/<int:pk>/", api_views.ConversationDetail.as_view(), name="api-conversation-detail"),
     path("conversations/<int:pk>/messages/", api_views.MessageListCreate.as_view(), name="api-message-list"),
+    path("search/", api_search.Search.as_view(), name="api-search"),
 ]
