@@ -371,7 +371,7 @@ def test_postgres_the_migration_created_the_search_indexes(on_postgres):
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         trigram = cursor.fetchone() is not None
     assert "to_tsvector('simple'::regconfig, text)" in indexes["msg_text_search"]
-    assert "msg_sent_at" in indexes
+    assert {"msg_sent_at", "conv_status_waiting"} <= set(indexes)
     if trigram:
         assert {"crm_contact_name_trgm", "crm_contact_email_trgm", "crm_contact_phone_trgm"} <= set(indexes)
 
@@ -392,6 +392,17 @@ def test_postgres_message_search_reads_the_full_text_index(on_postgres, world):
 
 def search_index_names() -> list[str]:
     return importlib.import_module("inbox.migrations.0004_message_search").INDEX_NAMES
+
+
+@pytest.mark.smoke
+def test_sqlite_gets_none_of_the_postgres_indexes():
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite side of migration 0004")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert "crm_contact_name" in names  # the model's own indexes are there
+    assert not names & set(search_index_names())
 
 
 # --- SQLite: the simple fallback -------------------------------------------------------------
