@@ -141,7 +141,8 @@ def tsquery_text(terms: list[str]) -> str:
 
 def _contact_hits(*, inbox_ids, query: str, terms: list[str], limit: int) -> list[ContactHit]:
     # From the conversation side, newest first: the first row of a contact is its latest
-    # visible conversation, the link target, and visibility comes with it.
+    # visible conversation, the link target, and visibility comes with it. A contact with
+    # several conversations takes several rows, hence three rows per hit wanted.
     conversations = (
         Conversation.objects.all() if inbox_ids is None else Conversation.objects.filter(inbox_id__in=inbox_ids)
     )
