@@ -301,9 +301,10 @@ def test_like_wildcards_in_the_query_match_only_themselves(world):
 
 
 def _count_queries(run) -> int:
+    """Statements sent, without the savepoints a test's outer transaction turns atomic() into."""
     with CaptureQueriesContext(connection) as queries:
         run()
-    return len(queries)
+    return len([q for q in queries if "SAVEPOINT" not in q["sql"]])
 
 
 @pytest.mark.smoke
@@ -326,7 +327,9 @@ def test_search_runs_a_fixed_number_of_queries_whatever_the_hit_count(client, wo
     assert few == many
     agent_queries = _count_queries(lambda: search.search(user=world["anna"], query="bestelling"))
     lead_queries = _count_queries(lambda: search.search(user=world["lead"], query="bestelling"))
-    assert (agent_queries, lead_queries) == (3, 2)  # the agent's inbox ids, contacts, messages
+    # Contacts, messages (on PostgreSQL with a SET LOCAL before it), and for the agent their inbox ids.
+    assert lead_queries == (3 if connection.vendor == "postgresql" else 2)
+    assert agent_queries == lead_queries + 1
 
 
 # --- PostgreSQL: full-text search, the index --------------------------------------------------
