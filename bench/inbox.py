@@ -2,8 +2,10 @@
 a search, p50/p95 over many requests, with the SQL query count of each view.
 
 In-process: Django's test Client against the real database (no network, no server), so the
-figures are the view's own time: middleware, queries and template rendering. Seed once, then
-run (a few minutes on 2 cores):
+figures are the view's own time: middleware, queries and template rendering. Not included:
+opening the database connection (the test Client keeps one across requests, while the default
+DB_CONN_MAX_AGE=0 opens one per request in a server) and the ASGI/WSGI layer. DEBUG=1 as the
+other bench scripts (no collected static files needed). Seed once, then run (about 90 s):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/webcare_bench .venv/bin/python manage.py seed_demo \\
         --conversations 100000 --messages-per-conversation 10
