@@ -57,6 +57,9 @@ class SearchParams(serializers.Serializer):
 
 
 class Search(APIView):
+    """Contacts (by name, email or phone in any format) and messages (by their words, private
+    notes included) in the inboxes the token's user may see; each hit links into the inbox."""
+
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, description="Words (the last one may be cut short), a name, email or phone"),
