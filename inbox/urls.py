@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import canned_views, views
+from . import canned_views, search_views, views
+from .api import search as api_search
 from .api import views as api_views
 
 urlpatterns = [
@@ -18,10 +19,12 @@ urlpatterns = [
     path("inbox/canned/manage/<int:pk>/", canned_views.canned_manage, name="canned-edit"),
     path("inbox/canned/manage/<int:pk>/delete/", canned_views.canned_delete, name="canned-delete"),
     path("inbox/preferences/", views.preferences, name="preferences"),
+    path("inbox/search/", search_views.search_results, name="inbox-search"),
 ]
 
 api_urlpatterns = [
     path("conversations/", api_views.ConversationList.as_view(), name="api-conversation-list"),
     path("conversations/<int:pk>/", api_views.ConversationDetail.as_view(), name="api-conversation-detail"),
     path("conversations/<int:pk>/messages/", api_views.MessageListCreate.as_view(), name="api-message-list"),
+    path("search/", api_search.Search.as_view(), name="api-search"),
 ]

@@ -402,6 +402,12 @@
       if (e.key === "Escape") input.blur();
       return;
     }
+    if (e.target && e.target.id === "search-input" && e.key === "Escape") {
+      e.target.value = "";
+      document.getElementById("search-results").textContent = "";
+      e.target.blur();
+      return;
+    }
     if (typingInField(e) || e.ctrlKey || e.metaKey || e.altKey) return;
     var key = e.key;
     if (key === "j" || key === "k") { e.preventDefault(); moveSelection(key === "j" ? 1 : -1); }
