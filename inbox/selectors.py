@@ -6,6 +6,7 @@ inboxes can appear.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -72,8 +73,8 @@ class ListFilters:
 
         return urlencode(self.as_query(**changes))
 
-    # For templates, which cannot pass arguments.
-    @property
+    # For templates, which cannot pass arguments. Cached: every row of the list links with it.
+    @cached_property
     def querystring(self) -> str:
         return self.as_querystring()
 

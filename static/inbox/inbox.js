@@ -173,9 +173,9 @@
       }
       if (event.conversation_id) refreshList();
       if (event.conversation_id && String(event.conversation_id) === openConversationId()) {
-        if (event.event === "conversation_updated" && view() &&
-            Number(event.version) > Number(view().getAttribute("data-version")) && !composerBusy()) {
-          htmx.ajax("GET", "/inbox/conversations/" + event.conversation_id + "/", { target: "#conversation-pane" });
+        if (event.event === "conversation_updated") {
+          pane.latest = Math.max(pane.latest, Number(event.version) || 0);
+          reloadPaneIfBehind();
         } else {
           refreshMessages();
         }
@@ -186,6 +186,24 @@
       retryDelay = Math.min(retryDelay * 2, 15000);
     };
   }
+  // The open conversation's header follows changes made elsewhere (another agent, a rule).
+  // Not while a request of our own for the pane is under way: its answer is at least as new,
+  // and a reload racing it would replace buttons the agent is about to press.
+  var pane = { busy: 0, latest: 0 };
+  function reloadPaneIfBehind() {
+    var v = view();
+    if (!v || pane.busy > 0 || pane.latest <= Number(v.getAttribute("data-version"))) return;
+    if (composerBusy()) { refreshMessages(); return; }
+    htmx.ajax("GET", "/inbox/conversations/" + openConversationId() + "/", { target: "#conversation-pane" });
+  }
+  function targetsPane(e) { return e.detail.target && e.detail.target.id === "conversation-pane"; }
+  document.addEventListener("htmx:beforeRequest", function (e) { if (targetsPane(e)) pane.busy += 1; });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (!targetsPane(e)) return;
+    pane.busy = Math.max(0, pane.busy - 1);
+    setTimeout(reloadPaneIfBehind, 0);
+  });
+
   // Re-rendering the whole pane would throw away what the agent is typing: then only the
   // timeline is refreshed, and the header catches up on the next open.
   function composerBusy() {
@@ -341,6 +359,15 @@
     form.querySelector(".bulk-count").textContent = picked ? picked + " ✓" : "";
   }
 
+  // A button swapped in moments ago is wired by htmx only when the swap settles (20 ms):
+  // wire it now, so a fast keyboard shortcut never clicks a dead button.
+  function press(id) {
+    var button = document.getElementById(id);
+    if (!button) return;
+    htmx.process(button);
+    button.click();
+  }
+
   // ---- events ---------------------------------------------------------------------------------
   document.addEventListener("input", function (e) {
     if (e.target && e.target.id === "composer-input") {
@@ -415,10 +442,21 @@
       return; // the focused link opens the conversation itself
     } else if (key === "r") { e.preventDefault(); setMode("reply"); }
     else if (key === "n") { e.preventDefault(); setMode("note"); }
-    else if (key === "e") { var resolve = document.getElementById("resolve"); if (resolve) { e.preventDefault(); resolve.click(); } }
-    else if (key === "a") { var mine = document.getElementById("assign-me"); if (mine) { e.preventDefault(); mine.click(); } }
+    else if (key === "e") { e.preventDefault(); press("resolve"); }
+    else if (key === "a") { e.preventDefault(); press("assign-me"); }
     else if (key === "/") { var search = document.getElementById("search-input"); if (search) { e.preventDefault(); search.focus(); } }
     else if (key === "?") { var help = document.getElementById("shortcuts"); if (help) { e.preventDefault(); help.showModal(); } }
+  });
+
+  // Requests can finish out of order (a live refresh started before the agent's own change):
+  // never replace the open conversation with an older version of itself.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target.id !== "conversation-pane" || !view()) return;
+    var incoming = /data-conversation-id="(\d+)" data-version="(\d+)"/.exec(e.detail.serverResponse || "");
+    if (incoming && incoming[1] === openConversationId() &&
+        Number(incoming[2]) < Number(view().getAttribute("data-version"))) {
+      e.detail.shouldSwap = false;
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function (e) {
@@ -437,6 +475,7 @@
       scrollTimeline();
     }
     if (target.id === "conversation-pane") {
+      if (root.getAttribute("data-open-conversation") !== openConversationId()) pane.latest = 0;
       root.setAttribute("data-open-conversation", openConversationId());
       subscribeOpenConversation();
       livechatPost("seen");

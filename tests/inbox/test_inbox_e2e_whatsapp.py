@@ -86,6 +86,8 @@ def log_in(browser, app_url, username, *, width=1280, height=800):  # noqa: F811
     page.fill("#id_password", "pw-secret-123")
     page.click("button[type=submit]")
     page.wait_for_selector("#conversation-list")
+    # ready: the script runs and the live socket is open
+    page.wait_for_function("window.webcareInboxSocket && window.webcareInboxSocket().readyState === 1")
     return context, page
 
 
@@ -290,5 +292,25 @@ def test_a_dropped_websocket_reconnects_and_catches_up(app_url, browser, graph, 
         page.wait_for_selector('[data-testid="conversation-item"] >> text=Lena', timeout=8000)
         page.wait_for_function("window.webcareInboxSocket().readyState === WebSocket.OPEN")
         assert page.evaluate("window.__notReloaded") is True
+    finally:
+        context.close()
+
+
+def test_search_finds_a_message_and_opens_the_conversation_at_it(app_url, browser, graph, wa_inbox, team):  # noqa: F811
+    post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.s1", "Mijn bestelling 88123 is beschadigd"))
+    for n in range(12):
+        post_webhook(app_url, wa_inbox, whatsapp_text(f"wamid.e2e.s{n + 2}", f"Nog een bericht {n}"))
+    message = Message.objects.get(external_id="wamid.e2e.s1")
+    context, page = log_in(browser, app_url, "anna")
+    try:
+        page.keyboard.press("/")
+        page.keyboard.type("beschadig")
+        hit = page.locator(f'[data-testid="search-result"][data-message-id="{message.pk}"]')
+        hit.wait_for(timeout=5000)
+        assert hit.locator("mark").first.inner_text().lower().startswith("beschadig")
+        hit.locator("a").click()
+        page.wait_for_selector(f"#message-{message.pk}.highlighted")
+        assert f"m={message.pk}" in page.url
+        assert page.locator(f"#message-{message.pk}").is_visible()  # scrolled into view
     finally:
         context.close()
