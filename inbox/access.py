@@ -40,7 +40,23 @@ def visible_conversations(user) -> QuerySet[Conversation]:
         return Conversation.objects.all()
     # A literal id list (one tiny query) lets PostgreSQL walk the (inbox, status, activity)
     # index; a subquery made it sort every conversation of the agent's inboxes.
-    return Conversation.objects.filter(inbox_id__in=list(visible_inboxes(user).values_list("id", flat=True)))
+    return Conversation.objects.filter(inbox_id__in=visible_inbox_ids(user))
+
+
+REQUEST_SCOPED = "_webcare_request_scoped"
+
+
+def visible_inbox_ids(user) -> list[int]:
+    """The ids of the inboxes the user may see. Within one HTTP request (the user object is
+    marked by `inbox.middleware`) they are looked up once; a websocket's user lives for hours,
+    so there every check asks the database again (a removed member loses access at once)."""
+    cached = getattr(user, "_webcare_inbox_ids", None)
+    if cached is not None:
+        return cached
+    ids = list(visible_inboxes(user).values_list("id", flat=True))
+    if getattr(user, REQUEST_SCOPED, False):
+        user._webcare_inbox_ids = ids
+    return ids
 
 
 def visible_contacts(user) -> QuerySet[Contact]:

@@ -143,6 +143,8 @@ class Conversation(TimestampedModel):
             models.Index(fields=["contact", "-created_at"], name="conv_contact_created"),
             models.Index(fields=["-last_message_at"], name="conv_activity"),
             models.Index(fields=["status", "-last_message_at"], name="conv_status_activity"),
+            # The tab title's count: few rows, so a small partial index answers it at once.
+            models.Index(fields=["inbox"], name="conv_open_unread", condition=Q(status="open", unread_count__gt=0)),
         ]
         constraints = [
             # At most one conversation per customer identity and inbox is not closed: the

@@ -195,7 +195,8 @@ class NavLink:
 
 def navigation(*, user, filters: ListFilters) -> dict:
     """The navigation pane: views, statuses, channels, inboxes, teams and tags, each a link
-    that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp). Four queries."""
+    that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp), and the
+    number of conversations with unread messages. Four queries."""
     from django.utils.translation import gettext as _
 
     inboxes = list(access.visible_inboxes(user).order_by("name"))
@@ -204,6 +205,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
         all=Count("id"),
         mine=Count("id", filter=Q(assignee=user)),
         unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        unread=Count("id", filter=Q(unread_count__gt=0)),
     )
     views = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("All"))]
     channels = [("whatsapp", "WhatsApp"), ("messenger", "Messenger"), ("livechat", _("Live chat"))]
@@ -248,6 +250,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
             NavLink(_("Oldest waiting"), filters.link(sort="waiting"), filters.sort == "waiting"),
         ],
         "inboxes": inboxes,
+        "unread_total": counts["unread"],
         "needs_reauth": [inbox for inbox in inboxes if inbox.needs_reauth],
     }
 

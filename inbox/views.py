@@ -27,29 +27,28 @@ PRESENCE_TEXTS = {
 }
 
 
-def _list_context(request):
+def _list_context(request, *, with_unread_total: bool = True):
     filters = selectors.ListFilters.from_query(request.GET)
     page = selectors.conversation_list(user=request.user, filters=filters)
-    return {
-        "filters": filters,
-        "page": page,
-        "now": timezone.now(),
-        "statuses": ConversationStatus.choices,
-        "unread_total": selectors.unread_total(user=request.user),
-    }
+    context = {"filters": filters, "page": page, "now": timezone.now(), "statuses": ConversationStatus.choices}
+    if with_unread_total:
+        context["unread_total"] = selectors.unread_total(user=request.user)
+    return context
 
 
 @login_required
 @require_GET
 def home(request):
-    context = _list_context(request)
+    open_id = request.GET.get("c", "")
+    conversation = access.access_conversation(request.user, open_id) if open_id.isdigit() else None
+    if conversation is not None:
+        # Before the list is read, so it does not show the opened conversation as unread.
+        services.conversation_seen(conversation=conversation, agent=request.user)
+    context = _list_context(request, with_unread_total=False)  # the navigation counts it
     context.update(selectors.navigation(user=request.user, filters=context["filters"]))
     context["members"] = selectors.assignable_agents(user=request.user)
     context["presence_texts"] = PRESENCE_TEXTS
-    open_id = request.GET.get("c", "")
-    if open_id.isdigit():
-        conversation = access.access_conversation(request.user, open_id)
-        services.conversation_seen(conversation=conversation, agent=request.user)
+    if conversation is not None:
         context.update(_conversation_context(request, conversation))
         message_id = request.GET.get("m", "")
         context["highlight_message"] = int(message_id) if message_id.isdigit() else None

@@ -160,3 +160,24 @@ def test_agents_on_the_same_conversation_see_each_others_presence_and_outsiders_
     }
     assert ben_sees_leaving["state"] == "left" and ben_sees_leaving["user_id"] == anna.pk
     assert ben_heard_nothing_more and eve_heard  # eve's "typing" went nowhere; she heard nothing
+
+
+def test_an_agent_removed_from_an_inbox_cannot_join_its_conversations_on_an_open_socket():
+    inbox = make_inbox("livechat")
+    anna = make_user("anna", inboxes=[inbox])
+    conversation = message_ingest(inbox=inbox, inbound=inbound("m1", sender_id="v1")).message.conversation
+
+    async def scenario():
+        ws, _, _ = await _connect(anna)
+        await ws.receive_json_from()
+        await ws.send_json_to({"action": "subscribe_conversation", "conversation_id": conversation.pk})
+        first = await ws.receive_json_from()
+        await database_sync_to_async(lambda: inbox.members.remove(anna))()
+        await ws.send_json_to({"action": "subscribe_conversation", "conversation_id": conversation.pk})
+        second = await ws.receive_json_from()
+        await ws.disconnect()
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first["event"] == "subscribed"
+    assert second == {"event": "error", "error": "not_found", "conversation_id": conversation.pk}
