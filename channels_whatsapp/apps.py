@@ -25,5 +25,6 @@ class WhatsappConfig(AppConfig):
                 process_webhook_event=processor.webhook_event_handle,
                 template_compose=templates.template_compose,
                 conversation_opened=conversation_opened,
+                attachment_kind=sender.attachment_kind,
             )
         )

@@ -11,11 +11,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from inbox.channel_registry import PermanentSendError, RetryableSendError, SendError, SendResult
+from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
 from inbox.services import inbox_credentials_rejected
 
 from . import errors
 from .graph import GraphError, graph_request
+from .media import MB, SIZE_LIMITS
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,29 @@ def message_body(message, *, token: str) -> dict:
         raise PermanentSendError("WhatsApp text messages can be at most 4,096 characters.")
     preview = bool(conversation.inbox.config.get("link_preview", False))
     return {**body, "type": "text", "text": {"body": message.text, "preview_url": preview}}
+
+
+# What WhatsApp accepts per media type (Cloud API "Supported media types"); anything else goes
+# as a document, which WhatsApp delivers as a file whatever its type.
+OUTBOUND_MEDIA_TYPES = {
+    "image": ("image/jpeg", "image/png"),
+    "video": ("video/mp4", "video/3gpp"),
+    "audio": ("audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"),
+}
+
+
+def attachment_kind(inbox, mime_type: str, size: int) -> str:
+    """How an agent's file goes out on WhatsApp, within WhatsApp's size limit for that kind."""
+    base_type = (mime_type or "").split(";", 1)[0].strip().lower()
+    kind = next((k for k, types in OUTBOUND_MEDIA_TYPES.items() if base_type in types), "document")
+    limit = SIZE_LIMITS[kind]
+    if size > limit:
+        raise AttachmentRefused(
+            f"WhatsApp accepts {kind} files up to {limit // MB} MB; this one is {size / MB:.1f} MB."
+        )
+    if size == 0:
+        raise AttachmentRefused("The file is empty.")
+    return kind
 
 
 def _recipient(identity) -> dict:

@@ -69,21 +69,41 @@ def _templates_store(inbox, fetched: list[dict]) -> dict:
     return {"inbox": inbox.pk, "templates": len(kept), "approved": approved, "removed": removed}
 
 
+MEDIA_HEADER_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT")
+
+
 def template_parameter_names(components: list) -> list[str]:
-    """Placeholders of the text header and the body, in the order they are sent."""
+    """What the agent fills in, in sending order: a media header's link (`header.link`), the
+    text header's and the body's placeholders (`header.1`, `body.first_name`), and the
+    dynamic suffix of URL buttons (`button.0.1`: button index, placeholder)."""
     names = []
+    for component in components:
+        kind = str(component.get("type") or "").upper()
+        if kind == "HEADER" and str(component.get("format") or "").upper() in MEDIA_HEADER_FORMATS:
+            names.insert(0, "header.link")
     for component in _text_components(components):
         for name in PLACEHOLDER.findall(component.get("text") or ""):
-            if (component["type"], name) not in names:
-                names.append((component["type"], name))
-    return [f"{kind.lower()}.{name}" for kind, name in names]
+            if f"{component['type'].lower()}.{name}" not in names:
+                names.append(f"{component['type'].lower()}.{name}")
+    for index, button in _url_buttons(components):
+        for name in dict.fromkeys(PLACEHOLDER.findall(button.get("url") or "")):
+            names.append(f"button.{index}.{name}")
+    return names
+
+
+def _url_buttons(components: list) -> list[tuple[int, dict]]:
+    for component in components:
+        if str(component.get("type") or "").upper() == "BUTTONS":
+            buttons = component.get("buttons") or []
+            return [(i, b) for i, b in enumerate(buttons) if str(b.get("type") or "").upper() == "URL"]
+    return []
 
 
 def _text_components(components: list) -> list[dict]:
     found = []
     for component in components:
         kind = str(component.get("type") or "").upper()
-        if kind == "BODY" or (kind == "HEADER" and component.get("format", "TEXT") == "TEXT"):
+        if kind == "BODY" or (kind == "HEADER" and str(component.get("format") or "TEXT").upper() == "TEXT"):
             found.append({**component, "type": kind})
     return sorted(found, key=lambda c: 0 if c["type"] == "HEADER" else 1)
 
@@ -101,6 +121,9 @@ def template_compose(*, conversation, name: str, language: str, parameters: list
         )
     values = dict(zip(template.parameter_names, parameters, strict=True))
     components = []
+    media_header = _media_header(template.components, values.get("header.link"))
+    if media_header:
+        components.append(media_header)
     for component in _text_components(template.components):
         kind = component["type"].lower()
         sent = []
@@ -111,9 +134,31 @@ def template_compose(*, conversation, name: str, language: str, parameters: list
             sent.append(parameter)
         if sent:
             components.append({"type": kind, "parameters": sent})
+    for index, button in _url_buttons(template.components):
+        suffixes = [values[f"button.{index}.{p}"] for p in dict.fromkeys(PLACEHOLDER.findall(button.get("url") or ""))]
+        if suffixes:
+            components.append(
+                {
+                    "type": "button",
+                    "sub_type": "url",
+                    "index": str(index),
+                    "parameters": [{"type": "text", "text": suffix} for suffix in suffixes],
+                }
+            )
     body = next((c for c in _text_components(template.components) if c["type"] == "BODY"), {})
     text = PLACEHOLDER.sub(lambda m: values.get(f"body.{m.group(1)}", m.group(0)), body.get("text") or name)
     content = {
         "template": {"name": name, "language": language, "parameters": list(parameters), "components": components}
     }
     return TemplateMessage(text=text, content=content)
+
+
+def _media_header(components: list, link: str | None) -> dict | None:
+    header = next((c for c in components if str(c.get("type") or "").upper() == "HEADER"), None)
+    media = str((header or {}).get("format") or "").upper()
+    if media not in MEDIA_HEADER_FORMATS:
+        return None
+    if not link or not link.startswith("https://"):
+        raise TemplateRefused(f"This template's header needs the https:// link of its {media.lower()}.")
+    kind = media.lower()
+    return {"type": "header", "parameters": [{"type": kind, kind: {"link": link}}]}

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -13,15 +14,67 @@ from .models import (
     WebhookEvent,
 )
 
+# The secrets an admin may replace (Meta inboxes); live chat has none.
+SECRET_FIELDS = ("access_token", "app_secret", "verify_token")
+
+
+def _secret_field(label: str) -> forms.CharField:
+    widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+    return forms.CharField(label=label, required=False, strip=True, widget=widget)
+
+
+class InboxAdminForm(forms.ModelForm):
+    """Secrets are write-only: the fields start empty, an empty field keeps the stored value,
+    and a new access token clears "needs new credentials" (the platform rejected the old one)."""
+
+    access_token = _secret_field("Access token")
+    app_secret = _secret_field("App secret")
+    verify_token = _secret_field("Webhook verify token")
+
+    class Meta:
+        model = Inbox
+        fields = [  # never `credentials`: secrets go through the write-only fields above
+            "kind",
+            "name",
+            "external_id",
+            "config",
+            "time_zone",
+            "business_hours",
+            "first_response_target_seconds",
+            "members",
+            "team",
+            "is_active",
+            "needs_reauth",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SECRET_FIELDS:
+            stored = bool((self.instance.credentials or {}).get(name)) if self.instance.pk else False
+            self.fields[name].help_text = "Set; leave empty to keep it." if stored else "Not set."
+
+    def save(self, commit=True):
+        inbox = super().save(commit=False)
+        credentials = dict(inbox.credentials or {})
+        for name in SECRET_FIELDS:
+            if self.cleaned_data.get(name):
+                credentials[name] = self.cleaned_data[name]
+                if name == "access_token":
+                    inbox.needs_reauth = False
+        inbox.credentials = credentials
+        if commit:
+            inbox.save()
+            self.save_m2m()
+        return inbox
+
 
 @admin.register(Inbox)
 class InboxAdmin(admin.ModelAdmin):
+    form = InboxAdminForm
     list_display = ["id", "name", "kind", "external_id", "is_active", "needs_reauth"]
     list_filter = ["kind", "is_active", "needs_reauth"]
     search_fields = ["name", "external_id"]
     filter_horizontal = ["members"]
-    # Secrets are never shown back after saving.
-    exclude = ["credentials"]
     readonly_fields = ["public_key", "webhook_path"]
 
 

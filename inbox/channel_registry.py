@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Conversation, Message, WebhookEvent
+    from .models import Conversation, Inbox, Message, WebhookEvent
 
 
 class SendError(Exception):
@@ -65,6 +65,14 @@ class TemplateMessage:
     content: dict  # what the Sender needs: {"template": {"name", "language", "parameters", ...}}
 
 
+class AttachmentRefused(Exception):
+    """An agent's file cannot go out on this channel (type or size); `reason` is for the agent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Channel:
     kind: str
@@ -76,6 +84,10 @@ class Channel:
     template_compose: "Callable[..., TemplateMessage] | None" = None
     # Called when an agent opens a conversation (e.g. WhatsApp read receipts); best effort.
     conversation_opened: "Callable[[Conversation], None] | None" = None
+    # Channels that deliver agents' files: (inbox, MIME type, size in bytes) -> the attachment
+    # kind it goes out as ("image", "document", ...), or AttachmentRefused with the platform's
+    # limit in words. None: the channel cannot send files.
+    attachment_kind: "Callable[[Inbox, str, int], str] | None" = None
 
 
 _registry: dict[str, Channel] = {}

@@ -5,12 +5,27 @@ commit a Celery task delivers it through the channel's Sender (`inbox.outbox`). 
 never leave Webcare.
 """
 
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from . import channel_registry, realtime
 from .events import event_record
-from .models import Conversation, DeliveryStatus, Direction, EventKind, Message, MessageKind, SenderType
+from .models import (
+    Attachment,
+    AttachmentStatus,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    EventKind,
+    Message,
+    MessageKind,
+    SenderType,
+)
 
 
 class ReplyRefused(Exception):
@@ -19,6 +34,26 @@ class ReplyRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file an agent attaches to a reply or note (a Django UploadedFile and what it claims)."""
+
+    name: str
+    content_type: str
+    size: int
+    file: object = field(repr=False)
+
+    @classmethod
+    def from_upload(cls, upload) -> "OutgoingFile":
+        return cls(name=upload.name, content_type=upload.content_type or "", size=upload.size, file=upload)
+
+
+MAX_FILES_PER_REPLY = 10
+# Files on private notes never leave Webcare; they only need a sane ceiling.
+NOTE_FILE_MAX_BYTES = 25 * 1024 * 1024
+CAPTIONED_KINDS = ("image", "video", "document")
 
 
 def reply_send(
@@ -31,35 +66,174 @@ def reply_send(
     kind: str = MessageKind.TEXT,
     content: dict | None = None,
     reply_to: Message | None = None,
+    file: OutgoingFile | None = None,
 ) -> Message:
-    """Store a reply (or a private note) in the outbox and deliver it after commit."""
+    """Store a reply (or a private note), with at most one file, in the outbox and deliver it
+    after commit."""
+    messages = replies_send(
+        conversation=conversation,
+        author=author,
+        text=text,
+        private=private,
+        sender_type=sender_type,
+        kind=kind,
+        content=content,
+        reply_to=reply_to,
+        files=[file] if file is not None else [],
+    )
+    return messages[-1]
+
+
+def replies_send(
+    *,
+    conversation: Conversation,
+    author,
+    text: str,
+    files: list[OutgoingFile],
+    private: bool = False,
+    sender_type: str = SenderType.AGENT,
+    kind: str = MessageKind.TEXT,
+    content: dict | None = None,
+    reply_to: Message | None = None,
+) -> list[Message]:
+    """An agent's reply or note with any number of files: one message per file, because a
+    platform message carries one media item. The text is the first file's caption where the
+    platform shows captions, else a message of its own before the files. Every file is
+    checked against the channel's limits before anything is stored: all go out, or none."""
     text = (text or "").strip()
-    if not text and not content:
+    if not text and not content and not files:
         raise ReplyRefused("A reply needs text.")
+    if len(files) > MAX_FILES_PER_REPLY:
+        raise ReplyRefused(f"At most {MAX_FILES_PER_REPLY} files per reply.")
+    channel = channel_registry.get(conversation.inbox.kind)
     if not private and kind != MessageKind.TEMPLATE:
-        window = channel_registry.get(conversation.inbox.kind).window(conversation)
+        window = channel.window(conversation)
         if not window.open:
             raise ReplyRefused(window.reason or "The channel's reply window is closed.")
+    file_kinds = [_file_kind(channel, conversation, upload, private=private) for upload in files]
 
+    plan = []  # (text, kind, file, file kind) per message, in sending order
+    if not files or (text and file_kinds[0] not in CAPTIONED_KINDS):
+        plan.append((text, kind, None, None))
+        text = ""
+    for index, (upload, file_kind) in enumerate(zip(files, file_kinds, strict=True)):
+        plan.append((text if index == 0 else "", file_kind, upload, file_kind))
+
+    now = timezone.now()
+    messages = []
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        for message_text, message_kind, upload, file_kind in plan:
+            message = Message.objects.create(
+                conversation=conversation,
+                inbox_id=conversation.inbox_id,
+                direction=Direction.OUT,
+                sender_type=sender_type,
+                author=author,
+                kind=message_kind,
+                text=message_text,
+                content=(content or {}) if upload is None else {},
+                reply_to=reply_to if not messages else None,
+                private=private,
+                sent_at=now,
+                # A note is stored, never sent anywhere: it needs no delivery.
+                status=DeliveryStatus.SENT if private else DeliveryStatus.PENDING,
+            )
+            if upload is not None:
+                _attachment_store(message, upload, file_kind)
+            messages.append(message)
+        _conversation_after_reply(conversation, messages)
+        realtime.publish_on_commit(
+            [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)],
+            "message_created",
+            conversation_id=conversation.pk,
+            message_id=messages[-1].pk,
+            version=conversation.version,
+        )
+        if not private:
+            from .tasks import enqueue_on_commit, message_deliver  # tasks import services: keep it lazy
+
+            for message in messages:
+                enqueue_on_commit(message_deliver, message.pk)
+    return messages
+
+
+def _file_kind(channel, conversation: Conversation, upload: OutgoingFile, *, private: bool) -> str:
+    if private:
+        if upload.size > NOTE_FILE_MAX_BYTES:
+            raise ReplyRefused(f"Files on notes can be at most {NOTE_FILE_MAX_BYTES // (1024 * 1024)} MB.")
+        return _kind_from_mime(upload.content_type)
+    if channel.attachment_kind is None:
+        raise ReplyRefused("This channel cannot send files.")
+    try:
+        return channel.attachment_kind(conversation.inbox, upload.content_type, upload.size)
+    except channel_registry.AttachmentRefused as refused:
+        raise ReplyRefused(f"{upload.name}: {refused.reason}") from None
+
+
+def _kind_from_mime(mime_type: str) -> str:
+    major = (mime_type or "").split("/", 1)[0].lower()
+    return {"image": MessageKind.IMAGE, "video": MessageKind.VIDEO, "audio": MessageKind.AUDIO}.get(
+        major, MessageKind.DOCUMENT
+    )
+
+
+def _attachment_store(message: Message, upload: OutgoingFile, kind: str) -> Attachment:
+    digest = hashlib.sha256()
+    upload.file.seek(0)
+    for chunk in iter(lambda: upload.file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.file.seek(0)
+    name = os.path.basename(upload.name)[:200] or "file"
+    attachment = Attachment(
+        message=message,
+        kind=kind,
+        mime_type=(upload.content_type or "application/octet-stream")[:128],
+        filename=name,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        status=AttachmentStatus.STORED,
+    )
+    attachment.file.save(name, File(upload.file, name=name), save=False)
+    attachment.save()
+    return attachment
+
+
+def reaction_send(*, conversation: Conversation, author, target: Message, emoji: str) -> Message:
+    """React to a message in the conversation (an empty emoji removes the reaction). Shown on
+    the target at once; the reaction itself goes out through the outbox like any reply, so
+    its delivery (or failure) is visible too. Only channels whose Sender knows reactions."""
+    emoji = (emoji or "").strip()
+    if len(emoji) > 16:
+        raise ReplyRefused("A reaction is a single emoji.")
+    if target.conversation_id != conversation.pk or target.private or not target.external_id:
+        raise ReplyRefused("Only messages the platform knows can get a reaction.")
+    if conversation.inbox.kind not in REACTION_CHANNELS:
+        raise ReplyRefused("This channel does not support reactions.")
+    window = channel_registry.get(conversation.inbox.kind).window(conversation)
+    if not window.open:
+        raise ReplyRefused(window.reason or "The channel's reply window is closed.")
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        target = Message.objects.select_for_update().get(pk=target.pk)
+        target.reactions = {**target.reactions, "agent": {"emoji": emoji, "at": now.isoformat()}}
+        target.save(update_fields=["reactions", "updated_at"])
         message = Message.objects.create(
             conversation=conversation,
             inbox_id=conversation.inbox_id,
             direction=Direction.OUT,
-            sender_type=sender_type,
+            sender_type=SenderType.AGENT,
             author=author,
-            kind=kind,
-            text=text,
-            content=content or {},
-            reply_to=reply_to,
-            private=private,
+            kind=MessageKind.REACTION,
+            text=emoji,
+            content={"emoji": emoji},
+            reply_to=target,
             sent_at=now,
-            # A note is stored, never sent anywhere: it needs no delivery.
-            status=DeliveryStatus.SENT if private else DeliveryStatus.PENDING,
+            status=DeliveryStatus.PENDING,
         )
-        _conversation_after_reply(conversation, message)
+        conversation.version += 1
+        conversation.save(update_fields=["version", "updated_at"])
         realtime.publish_on_commit(
             [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)],
             "message_created",
@@ -67,11 +241,14 @@ def reply_send(
             message_id=message.pk,
             version=conversation.version,
         )
-        if not private:
-            from .tasks import enqueue_on_commit, message_deliver  # tasks import services: keep it lazy
+        from .tasks import enqueue_on_commit, message_deliver
 
-            enqueue_on_commit(message_deliver, message.pk)
+        enqueue_on_commit(message_deliver, message.pk)
     return message
+
+
+# Channels whose Sender delivers a reaction Message (kind "reaction", reply_to the target).
+REACTION_CHANNELS = ("whatsapp", "messenger")
 
 
 def template_send(*, conversation: Conversation, author, name: str, language: str, parameters: list[str]) -> Message:
@@ -97,29 +274,35 @@ def template_send(*, conversation: Conversation, author, name: str, language: st
     )
 
 
-def _conversation_after_reply(conversation: Conversation, message: Message) -> None:
+def _conversation_after_reply(conversation: Conversation, messages: list[Message]) -> None:
+    """The conversation after the agent's message(s), sent together in this order."""
     changed = ["version", "updated_at"]
-    if not message.private:
-        conversation.last_message_at = message.sent_at
-        conversation.last_message_preview = " ".join(message.text.split())[:160]
+    first, last = messages[0], messages[-1]
+    if not first.private:
+        conversation.last_message_at = last.sent_at
+        preview = last.text or first.text
+        if not preview:
+            preview = "📎 " + str(MessageKind(last.kind).label)
+        conversation.last_message_preview = " ".join(preview.split())[:160]
         changed += ["last_message_at", "last_message_preview"]
-        is_human = message.sender_type == SenderType.AGENT
+        is_human = first.sender_type == SenderType.AGENT
         if is_human and conversation.first_response_at is None:
-            conversation.first_response_at = message.sent_at
+            conversation.first_response_at = first.sent_at
             changed.append("first_response_at")
             event_record(
                 conversation=conversation,
                 kind=EventKind.FIRST_RESPONSE,
+                actor=first.author,
+                data={"message_id": first.pk},
+                at=first.sent_at,
+            )
+        for message in messages:
+            event_record(
+                conversation=conversation,
+                kind=EventKind.MESSAGE_OUT,
                 actor=message.author,
-                data={"message_id": message.pk},
+                data={"message_id": message.pk, "sender_type": message.sender_type},
                 at=message.sent_at,
             )
-        event_record(
-            conversation=conversation,
-            kind=EventKind.MESSAGE_OUT,
-            actor=message.author,
-            data={"message_id": message.pk, "sender_type": message.sender_type},
-            at=message.sent_at,
-        )
     conversation.version += 1
     conversation.save(update_fields=changed)

@@ -131,7 +131,7 @@ def conversation_list(*, user, filters: ListFilters) -> ConversationPage:
 def conversation_messages(conversation: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(conversation=conversation)
-        .select_related("author", "reply_to")
+        .select_related("author", "reply_to", "inbox")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("sent_at", "id")
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
     path("inbox/conversations/<int:pk>/template/", views.conversation_template, name="conversation-template"),
     path("inbox/messages/<int:pk>/retry/", views.message_retry, name="message-retry"),
+    path("inbox/messages/<int:pk>/react/", views.message_react, name="message-react"),
     path("inbox/bulk/", views.conversations_bulk, name="conversations-bulk"),
     path("inbox/canned/", views.canned_search, name="canned-search"),
     path("inbox/canned/manage/", canned_views.canned_manage, name="canned-manage"),

@@ -67,7 +67,7 @@ def _conversation_context(request, conversation):
     members = get_user_model().objects.filter(is_active=True, inboxes=conversation.inbox).order_by("username")
     return {
         "conversation": conversation,
-        "timeline": selectors.conversation_timeline(conversation),
+        **timeline_context(conversation),
         "other_conversations": selectors.contact_other_conversations(user=request.user, conversation=conversation),
         "identities": conversation.contact.identities.all(),
         "window": window,
@@ -98,7 +98,7 @@ def conversation_messages(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
     # The agent is looking at it while new messages arrive: they are read.
     services.conversation_seen(conversation=conversation, agent=request.user, opened=False)
-    return render(request, "inbox/_timeline.html", {"timeline": selectors.conversation_timeline(conversation)})
+    return render(request, "inbox/_timeline.html", timeline_context(conversation))
 
 
 @login_required
@@ -108,12 +108,31 @@ def conversation_reply(request, pk: int):
     error = ""
     try:
         reply_to = request.POST.get("reply_to", "")
-        replies.reply_send(
+        replies.replies_send(
             conversation=conversation,
             author=request.user,
             text=request.POST.get("text", "")[:4096],
             private=request.POST.get("private") in ("1", "on", "true"),
+            files=[replies.OutgoingFile.from_upload(upload) for upload in request.FILES.getlist("file")],
             **({"reply_to": _reply_target(conversation, reply_to)} if reply_to else {}),
+        )
+    except replies.ReplyRefused as refused:
+        error = refused.reason
+    return _timeline_response(request, conversation, error)
+
+
+@login_required
+@require_POST
+def message_react(request, pk: int):
+    """The agent's reaction on a customer's message (an empty emoji takes it back)."""
+    message = Message.objects.filter(pk=pk).only("conversation_id").first()
+    if message is None:
+        raise Http404
+    conversation = access.access_conversation(request.user, message.conversation_id)
+    error = ""
+    try:
+        replies.reaction_send(
+            conversation=conversation, author=request.user, target=message, emoji=request.POST.get("emoji", "")
         )
     except replies.ReplyRefused as refused:
         error = refused.reason
@@ -147,10 +166,19 @@ def conversation_template(request, pk: int):
     return _timeline_response(request, conversation, error)
 
 
+REACTION_CHOICES = ("👍", "❤️", "😂", "😮", "😢", "🙏")
+
+
+def timeline_context(conversation) -> dict:
+    return {
+        "timeline": selectors.conversation_timeline(conversation),
+        "reaction_channels": replies.REACTION_CHANNELS,
+        "reaction_choices": REACTION_CHOICES,
+    }
+
+
 def _timeline_response(request, conversation, error: str) -> HttpResponse:
-    response = render(
-        request, "inbox/_timeline.html", {"timeline": selectors.conversation_timeline(conversation), "error": error}
-    )
+    response = render(request, "inbox/_timeline.html", {**timeline_context(conversation), "error": error})
     if error:
         response.status_code = 422  # HTMX still swaps it in (see inbox.js), the composer keeps the text
     return response

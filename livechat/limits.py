@@ -74,3 +74,16 @@ def attachment_rules(inbox) -> dict:
     types = attachments.get("types") or list(_setting("ATTACHMENT_TYPES", ATTACHMENT_TYPES))
     max_bytes = _inbox_limit(inbox, "attachment_max_bytes", _setting("ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
     return {"enabled": attachments.get("enabled", True) is not False, "types": list(types), "max_bytes": max_bytes}
+
+
+def agent_attachment_kind(inbox, mime_type: str, size: int) -> str:
+    """An agent's file for the visitor: any type up to the inbox's upload limit (the widget
+    shows images inline and offers everything else as a download)."""
+    from inbox.channel_registry import AttachmentRefused
+
+    max_bytes = attachment_rules(inbox)["max_bytes"]
+    if size > max_bytes:
+        raise AttachmentRefused(f"Live chat files can be at most {max_bytes // (1024 * 1024)} MB.")
+    if size == 0:
+        raise AttachmentRefused("The file is empty.")
+    return "image" if (mime_type or "").lower() in ATTACHMENT_TYPES[:4] else "document"

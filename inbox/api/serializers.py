@@ -124,18 +124,29 @@ class TemplateReplySerializer(serializers.Serializer):
     parameters = serializers.ListField(child=serializers.CharField(allow_blank=False), required=False, default=list)
 
 
-class ReplyCreateSerializer(serializers.Serializer):
-    """Either `text` (a free-form reply or note) or `template` (a channel's approved template)."""
+class ReactionSerializer(serializers.Serializer):
+    message = serializers.IntegerField(help_text="id of the message in this conversation to react to")
+    emoji = serializers.CharField(max_length=16, allow_blank=True, trim_whitespace=True, help_text="empty: remove")
 
-    text = serializers.CharField(max_length=4096, allow_blank=False, trim_whitespace=True, required=False)
+
+class ReplyCreateSerializer(serializers.Serializer):
+    """One of: `text` and/or a `file` (multipart; a reply or note), a `template` (a channel's
+    approved template), or a `reaction` on a message of the conversation."""
+
+    text = serializers.CharField(max_length=4096, allow_blank=True, trim_whitespace=True, required=False)
     private = serializers.BooleanField(default=False)
     reply_to = serializers.IntegerField(required=False, allow_null=True)
+    file = serializers.FileField(required=False, help_text="multipart/form-data only; one file per message")
     template = TemplateReplySerializer(required=False)
+    reaction = ReactionSerializer(required=False)
 
     def validate(self, attrs):
-        if "template" in attrs:
-            if attrs.get("text") or attrs.get("private"):
-                raise serializers.ValidationError("Send either a template or text, and never a template as a note.")
-        elif not attrs.get("text"):
-            raise serializers.ValidationError({"text": "This field is required."})
+        special = [key for key in ("template", "reaction") if key in attrs]
+        if len(special) > 1:
+            raise serializers.ValidationError("Send a template or a reaction, not both.")
+        if special:
+            if attrs.get("text") or attrs.get("private") or attrs.get("file"):
+                raise serializers.ValidationError(f"A {special[0]} goes alone: no text, file or private flag with it.")
+        elif not attrs.get("text") and not attrs.get("file"):
+            raise serializers.ValidationError({"text": "This field is required (or send a file)."})
         return attrs

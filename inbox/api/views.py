@@ -103,14 +103,22 @@ class MessageListCreate(generics.ListCreateAPIView):
         conversation = access.access_conversation(request.user, pk)
         form = ReplyCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        data = form.validated_data
         reply_to = None
-        if form.validated_data.get("reply_to"):
-            reply_to = Message.objects.filter(conversation=conversation, pk=form.validated_data["reply_to"]).first()
+        if data.get("reply_to"):
+            reply_to = Message.objects.filter(conversation=conversation, pk=data["reply_to"]).first()
             if reply_to is None:
                 raise ValidationError({"reply_to": "No such message in this conversation."})
-        template = form.validated_data.get("template")
+        template, reaction, upload = data.get("template"), data.get("reaction"), data.get("file")
         try:
-            if template is not None:
+            if reaction is not None:
+                target = Message.objects.filter(conversation=conversation, pk=reaction["message"]).first()
+                if target is None:
+                    raise ValidationError({"reaction": {"message": "No such message in this conversation."}})
+                message = replies.reaction_send(
+                    conversation=conversation, author=request.user, target=target, emoji=reaction["emoji"]
+                )
+            elif template is not None:
                 message = replies.template_send(
                     conversation=conversation,
                     author=request.user,
@@ -122,9 +130,10 @@ class MessageListCreate(generics.ListCreateAPIView):
                 message = replies.reply_send(
                     conversation=conversation,
                     author=request.user,
-                    text=form.validated_data["text"],
-                    private=form.validated_data["private"],
+                    text=data.get("text", ""),
+                    private=data["private"],
                     reply_to=reply_to,
+                    file=replies.OutgoingFile.from_upload(upload) if upload is not None else None,
                 )
         except replies.ReplyRefused as refused:
             raise ValidationError({"detail": refused.reason}) from None
