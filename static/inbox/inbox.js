@@ -329,8 +329,18 @@
       var label = document.createElement("label");
       // "body.1" -> "{{1}}", "header.1" -> "header {{1}}": what the agent sees in the template text
       var name = (names[i - 1] || "body." + i).split(".");
-      label.textContent = (name[0] === "body" ? "" : name[0] + " ") + "{{" + name.slice(1).join(".") + "}} ";
       var input = document.createElement("input");
+      if (name[0] === "header" && name[1] === "link") {
+        // a media header: the https link of the image, video or document
+        label.textContent = box.getAttribute("data-label-header-link") + " ";
+        input.type = "url";
+        input.pattern = "https://.*";
+      } else if (name[0] === "button") {
+        // the dynamic end of a URL button's link
+        label.textContent = box.getAttribute("data-label-button").replace("%s", Number(name[1]) + 1) + " ";
+      } else {
+        label.textContent = (name[0] === "body" ? "" : name[0] + " ") + "{{" + name.slice(1).join(".") + "}} ";
+      }
       input.name = "parameter";
       input.required = true;
       input.setAttribute("data-testid", "template-parameter");

@@ -314,3 +314,46 @@ def test_search_finds_a_message_and_opens_the_conversation_at_it(app_url, browse
         assert page.locator(f"#message-{message.pk}").is_visible()  # scrolled into view
     finally:
         context.close()
+
+
+def test_an_agent_attaches_a_file_and_reacts_from_the_browser(app_url, browser, graph, wa_inbox, team, tmp_path):  # noqa: F811
+    post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.files", "Kunt u de factuur sturen?"))
+    conversation = Conversation.objects.get(inbox=wa_inbox)
+    invoice = tmp_path / "factuur-2026-118.pdf"
+    invoice.write_bytes(b"%PDF-1.4 factuur 118")
+    context, page = log_in(browser, app_url, "anna")
+    try:
+        open_conversation(page, conversation.pk)
+        page.set_input_files('[data-testid="composer-file"]', str(invoice))
+        assert page.locator("#attach-names").inner_text() == "factuur-2026-118.pdf"
+        page.fill('[data-testid="composer-input"]', "Hierbij de factuur")
+        page.keyboard.press("Enter")
+        page.wait_for_selector('[data-testid="message"][data-direction="out"] a.file >> text=factuur-2026-118.pdf')
+        # the composer is empty again, file included
+        page.wait_for_function("document.getElementById('attach-names').textContent === ''")
+        assert page.evaluate("document.querySelector('[data-testid=composer-file]').files.length") == 0
+        sent = wait_for_sends(graph, "document")[0].json
+        assert (
+            sent["document"]["filename"] == "factuur-2026-118.pdf"
+            and sent["document"]["caption"] == "Hierbij de factuur"
+        )
+        assert b"%PDF-1.4 factuur 118" in graph.sent("/media")[0].body
+
+        # react to the customer's question from its menu: shown on the bubble, sent to WhatsApp
+        question = page.locator('[data-testid="message"][data-direction="in"]').first
+        question.locator('[data-testid="react"]').click()
+        question.locator('button[aria-label="React with 👍"]').click()
+        page.wait_for_selector('[data-testid="message"][data-direction="in"] .reaction >> text=👍')
+        assert wait_for_sends(graph, "reaction")[0].json["reaction"] == {"message_id": "wamid.e2e.files", "emoji": "👍"}
+
+        # a file WhatsApp cannot take is refused with the reason and the text stays
+        big = tmp_path / "film.mp4"
+        big.write_bytes(b"\x00" * (16 * 1024 * 1024 + 10))
+        page.set_input_files('[data-testid="composer-file"]', str(big))
+        page.fill('[data-testid="composer-input"]', "Het filmpje")
+        page.click('[data-testid="composer-send"]')
+        page.wait_for_selector("text=16 MB")
+        assert page.input_value('[data-testid="composer-input"]') == "Het filmpje"
+        assert page.errors == []
+    finally:
+        context.close()
