@@ -3,6 +3,7 @@ reactions, templates with media headers and URL buttons; the templates API; and 
 rejected access token in the admin."""
 
 import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -350,7 +351,7 @@ def test_a_new_access_token_in_the_admin_clears_needs_new_credentials_and_secret
         "kind": "whatsapp",
         "name": wa_inbox.name,
         "external_id": wa_inbox.external_id,
-        "config": '{"waba_id": "%s"}' % WABA_ID,
+        "config": json.dumps({"waba_id": WABA_ID}),
         "time_zone": "Europe/Amsterdam",
         "business_hours": "{}",
         "first_response_target_seconds": "1800",
