@@ -117,6 +117,42 @@ def test_agents_attachments_and_private_notes_in_history(inbox):
     assert history[0]["attachments"][0]["url"].startswith("http")
 
 
+def test_an_agent_sends_a_file_from_the_composer_and_the_visitor_can_fetch_it(
+    client, inbox, django_capture_on_commit_callbacks
+):
+    from livechat.selectors import visitor_history
+
+    conversation = make_conversation(inbox)
+    make_message(conversation, text="Heeft u een handleiding?")
+    client.force_login(make_user("anna", inboxes=[inbox]))
+    manual = SimpleUploadedFile("handleiding.pdf", b"%PDF-1.4 manual", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/inbox/conversations/{conversation.pk}/reply/", {"text": "Alstublieft", "file": manual}
+        )
+    assert response.status_code == 200
+    reply = Message.objects.get(direction="out")
+    assert reply.status == "sent" and reply.text == "Alstublieft" and reply.kind == "document"
+    [item] = [
+        m for m in visitor_history(inbox=inbox, identity_key=conversation.identity.external_id) if m["attachments"]
+    ]
+    link = item["attachments"][0]["url"]
+    assert item["attachments"][0]["name"] == "handleiding.pdf"
+    fetched = client.get(link.removeprefix(settings_public_url()))
+    assert fetched.status_code == 200 and b"".join(fetched.streaming_content) == b"%PDF-1.4 manual"
+
+    too_big = SimpleUploadedFile("film.mp4", b"0" * (10 * 1024 * 1024 + 1), content_type="video/mp4")
+    refused = client.post(f"/inbox/conversations/{conversation.pk}/reply/", {"file": too_big})
+    assert refused.status_code == 422 and "10 MB" in refused.content.decode()
+    assert Message.objects.filter(direction="out").count() == 1
+
+
+def settings_public_url() -> str:
+    from django.conf import settings
+
+    return settings.PUBLIC_URL
+
+
 def test_the_demo_page_needs_debug_or_demo_data(client, inbox, settings):
     settings.DEBUG = False
     assert client.get("/livechat/demo/", secure=True).status_code == 404
