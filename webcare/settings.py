@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "inbox.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "webcare.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "webcare.urls"

@@ -7,11 +7,12 @@ from crm.urls import api_urlpatterns as crm_api
 from inbox import views as inbox_views
 from inbox.urls import api_urlpatterns as inbox_api
 
-from . import views
+from . import security, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
+    path("accounts/login/", security.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(inbox_api + crm_api + whatsapp_api)),

@@ -399,10 +399,15 @@
       document.getElementById("attach-names").textContent =
         Array.prototype.map.call(t.files, function (f) { return f.name; }).join(", ");
     }
-    if (t.name === "status" && t.closest("#conversation-actions")) {
-      var snooze = document.querySelector("#conversation-actions .snooze");
-      if (snooze) snooze.hidden = t.value !== "snoozed";
-      if (t.value === "snoozed") snooze.querySelector("input").focus();
+    var actions = t.closest && t.closest("#conversation-actions");
+    if (actions) {
+      if (t.name === "status") {
+        var snooze = actions.querySelector(".snooze");
+        if (snooze) snooze.hidden = t.value !== "snoozed";
+        // "snoozed" waits for its time (saved with the form's own button)
+        if (t.value === "snoozed") { snooze.querySelector("input").focus(); return; }
+      }
+      htmx.trigger(actions, "webcare:save");
     }
   });
   document.addEventListener("click", function (e) {

@@ -1,0 +1,128 @@
+"""Defences of the agent UI beyond Django's own: a Content-Security-Policy and login throttling.
+
+The CSP is the second wall behind escaping: if a customer's text ever slipped through a
+template unescaped, the browser would still refuse to run it (no inline scripts, no eval, no
+foreign origins). Every script and style of the agent UI is a file under /static/.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+AGENT_UI_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Django's admin sets a few style attributes inline; its scripts are files like ours.
+ADMIN_POLICY = AGENT_UI_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# Pages that host the public widget (the demo page) follow the widget's needs, not ours.
+EXEMPT_PREFIXES = ("/livechat/demo/",)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" in response or request.path.startswith(EXEMPT_PREFIXES):
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        admin = request.path.startswith("/admin/")
+        response["Content-Security-Policy"] = ADMIN_POLICY if admin else AGENT_UI_POLICY
+        return response
+
+
+# --- Login throttling ---------------------------------------------------------------------------
+
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+LOGIN_LOCK_SECONDS = 15 * 60
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed: usernames and addresses never appear in the cache's key space as typed.
+    return f"login-failures:{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()[:32]}"
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def login_locked_for(request, username: str) -> int:
+    """Seconds until this username (or this address) may try again; 0 when not locked."""
+    now = time.time()
+    for key, limit in (
+        (_key("user", username), _setting("LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME)),
+        (_key("addr", _client_address(request)), _setting("LOGIN_FAILURES_PER_ADDRESS", LOGIN_FAILURES_PER_ADDRESS)),
+    ):
+        record = cache.get(key) or {"count": 0, "since": now}
+        if record["count"] >= limit:
+            return max(int(record["since"] + LOGIN_LOCK_SECONDS - now), 1)
+    return 0
+
+
+def login_failed(request, username: str) -> None:
+    now = time.time()
+    for key in (_key("user", username), _key("addr", _client_address(request))):
+        record = cache.get(key) or {"count": 0, "since": now}
+        record["count"] += 1
+        cache.set(key, record, timeout=LOGIN_LOCK_SECONDS)
+
+
+def login_succeeded(request, username: str) -> None:
+    cache.delete(_key("user", username))
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, f"WEBCARE_{name}", default))
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form that stops answering after repeated failures for a username or an
+    address (for 15 minutes), so passwords cannot be guessed at speed. The refusal looks the
+    same whether the password was right or not."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Your username and password didn't match. Please try again."),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        wait = login_locked_for(self.request, username)
+        if wait:
+            raise ValidationError(
+                _("Too many failed sign-ins. Try again in %(minutes)s minutes."),
+                code="throttled",
+                params={"minutes": (wait + 59) // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            login_failed(self.request, username)
+            raise
+        login_succeeded(self.request, username)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = ThrottledAuthenticationForm
