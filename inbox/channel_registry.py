@@ -44,6 +44,7 @@ class SendResult:
 class WindowState:
     open: bool
     reason: str = ""  # why a free-form reply cannot be sent now
+    note: str = ""  # what an agent should know while it is open (e.g. Messenger's HUMAN_AGENT tag)
 
 
 WINDOW_ALWAYS_OPEN = WindowState(open=True)
@@ -76,6 +77,8 @@ class Channel:
     template_compose: "Callable[..., TemplateMessage] | None" = None
     # Called when an agent opens a conversation (e.g. WhatsApp read receipts); best effort.
     conversation_opened: "Callable[[Conversation], None] | None" = None
+    # Called while an agent types a reply (e.g. Messenger's typing indicator); best effort.
+    agent_typing: "Callable[[Conversation], None] | None" = None
 
 
 _registry: dict[str, Channel] = {}
