@@ -44,6 +44,7 @@ class FakeGraph:
 
     def __init__(self, default: "Callable[[FakeGraph, str, str, Recorded], Answer | None]", *, file_token=None):
         self.requests: list[Recorded] = []
+        self.downloads: list[Recorded] = []
         self.scripted: dict[tuple[str, str], list[Answer]] = {}
         self.files: dict[str, bytes] = {}
         self.ids = itertools.count(1)
@@ -109,8 +110,8 @@ def _handler_for(fake: FakeGraph):
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=body,
             )
-            if not path.startswith("/files/"):
-                fake.requests.append(recorded)
+            # File downloads are kept apart: `requests` holds the API calls.
+            (fake.downloads if path.startswith("/files/") else fake.requests).append(recorded)
             answer = fake.answer(self.command, path, recorded)
             if answer.delay:
                 time.sleep(answer.delay)
