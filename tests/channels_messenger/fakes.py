@@ -33,6 +33,10 @@ class MessengerGraph(FakeGraph):
     def profile(self, psid: str, answer: Answer) -> None:
         self.script("GET", f"/{psid}", answer)
 
+    def requests_without_profile(self) -> list[Recorded]:
+        """API calls other than the profile lookup every new customer causes."""
+        return [r for r in self.requests if not (r.method == "GET" and r.path.lstrip("/").isdigit())]
+
     def send_bodies(self) -> list[dict]:
         """Every Send API request as a dict (multipart fields decoded: recipient, message...)."""
         return [send_body(r) for r in self.sent()]
