@@ -155,11 +155,9 @@ def message_fields(message: dict) -> dict:
     if "location" in content:
         place = content["location"]
         return {"kind": "location", "text": text or place["name"], "content": {**content, **place}}
-    if links:
-        text = text or "\n".join(filter(None, (link["title"] or link["url"] for link in links)))
-        return {"kind": "text", "text": text, "content": content}
-    if text:
-        return {"kind": "text", "text": text, "content": content}
+    readable = "\n".join(filter(None, (link["title"] or link["url"] for link in links)))
+    if text or readable:
+        return {"kind": "text", "text": text or readable, "content": content}
     return {"kind": "unsupported", "text": "", "content": {**content, "raw": message}}
 
 
