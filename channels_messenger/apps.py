@@ -3,3 +3,37 @@ from django.apps import AppConfig
 
 class MessengerConfig(AppConfig):
     name = "channels_messenger"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from inbox import channel_registry
+
+        from . import processor, rules, sender
+
+        def conversation_opened(conversation) -> None:
+            from inbox.tasks import enqueue_on_commit
+
+            from .tasks import sender_action
+
+            enqueue_on_commit(sender_action, conversation.pk, "mark_seen")
+
+        def agent_typing(conversation) -> None:
+            from inbox.tasks import enqueue_on_commit
+
+            from .sender_actions import typing_due
+            from .tasks import sender_action
+
+            if typing_due(conversation.pk):
+                enqueue_on_commit(sender_action, conversation.pk, "typing_on")
+
+        channel_registry.register(
+            channel_registry.Channel(
+                kind="messenger",
+                send=sender.message_send,
+                window=rules.window,
+                process_webhook_event=processor.webhook_event_handle,
+                conversation_opened=conversation_opened,
+                agent_typing=agent_typing,
+                attachment_kind=sender.attachment_kind,
+            )
+        )

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from inbox.normalized import InboundAttachment, InboundMessage, SenderProfile, StatusUpdate
+from inbox.normalized import InboundAttachment, InboundMessage, Reaction, SenderProfile, StatusUpdate
 
 from .errors import reason_for
 
@@ -18,17 +18,6 @@ logger = logging.getLogger(__name__)
 
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 STATUS_NAMES = {"sent": "sent", "delivered": "delivered", "read": "read", "played": "read", "failed": "failed"}
-
-
-@dataclass(frozen=True)
-class Reaction:
-    """The customer set (or, with an empty emoji, removed) a reaction on a message."""
-
-    external_id: str
-    sender: SenderProfile
-    target_external_id: str
-    emoji: str
-    timestamp: datetime
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,9 @@
 """Celery tasks of the WhatsApp channel. Each takes ids, calls one service, is safe to run twice."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
 from . import media
 
@@ -27,21 +25,11 @@ def media_download(attachment_id: int) -> str:
 @shared_task(name="channels_whatsapp.tasks.media_download_sweep", ignore_result=True)
 def media_download_sweep() -> int:
     """Re-enqueue WhatsApp downloads still pending (broker down, worker died, eager retries)."""
-    from inbox.models import Attachment, AttachmentStatus
+    from meta_platform.media import downloads_due
 
-    pending = Attachment.objects.filter(
-        status=AttachmentStatus.PENDING,
-        message__inbox__kind="whatsapp",
-        attempts__lt=media.MAX_ATTEMPTS,
-        created_at__lt=timezone.now() - timedelta(seconds=60),
-    ).exclude(remote_id="")
-    ids = list(pending.order_by("id").values_list("id", flat=True)[:500])
+    ids = downloads_due(kind="whatsapp", platform="WhatsApp", max_attempts=media.MAX_ATTEMPTS)
     for attachment_id in ids:
         media_download.delay(attachment_id)
-    # Claimed for the last time but never finished (a worker died): say so.
-    Attachment.objects.filter(
-        status=AttachmentStatus.PENDING, message__inbox__kind="whatsapp", attempts__gte=media.MAX_ATTEMPTS
-    ).update(status=AttachmentStatus.FAILED, error="The file could not be downloaded from WhatsApp.")
     return len(ids)
 
 

@@ -1,55 +1,9 @@
-"""The WhatsApp webhook: verification handshake (GET) and events (POST)."""
+"""The WhatsApp webhook: the shared Meta webhook view with WhatsApp's envelope check."""
 
-import hmac
-import json
-import logging
-
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
-from django.shortcuts import get_object_or_404
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
-
-from inbox.models import Inbox
-from inbox.webhooks import signature_valid, webhook_event_process, webhook_event_store
+from meta_platform.webhook import meta_webhook_view
 
 from .parser import payload_shape_valid
 
-logger = logging.getLogger(__name__)
-
-
-@csrf_exempt  # Meta cannot send a CSRF token: the HMAC signature authenticates the POST
-@require_http_methods(["GET", "POST"])
-def webhook(request, key: str):
-    inbox = get_object_or_404(Inbox, kind="whatsapp", public_key=key, is_active=True)
-    if request.method == "GET":
-        return _verify(request, inbox)
-    if not signature_valid(
-        body=request.body,
-        header_value=request.headers.get("X-Hub-Signature-256", ""),
-        secret=inbox.credentials.get("app_secret", ""),
-    ):
-        return HttpResponseForbidden("invalid signature")
-    try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return HttpResponseBadRequest("body is not JSON")
-    if not payload_shape_valid(payload):
-        return HttpResponseBadRequest("not a WhatsApp Business Account webhook")
-    event = webhook_event_store(inbox=inbox, channel="whatsapp", body=request.body, headers=request.headers)
-    # Processed inline, right after the raw event is committed: the message reaches the agent
-    # in the same request (no broker on the inbound path, so Redis being down delays nothing)
-    # and costs milliseconds per message. A failure leaves the row `failed` for the
-    # re-processing task; Meta still gets its 200 because we hold the event.
-    try:
-        webhook_event_process(event.pk)
-    except Exception:
-        logger.exception("processing WhatsApp webhook event %s failed; it stays stored", event.pk)
-    return HttpResponse("OK", content_type="text/plain")
-
-
-def _verify(request, inbox: Inbox) -> HttpResponse:
-    expected = inbox.credentials.get("verify_token", "")
-    token = request.GET.get("hub.verify_token", "")
-    if request.GET.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(token, expected):
-        return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
-    return HttpResponseForbidden("verification failed")
+webhook = meta_webhook_view(
+    kind="whatsapp", payload_shape_valid=payload_shape_valid, shape_name="WhatsApp Business Account"
+)

@@ -91,6 +91,29 @@ def _fill_blanks(contact: Contact, **values: str) -> None:
         contact.save(update_fields=[*changed, "updated_at"])
 
 
+def identity_profile_update(*, identity_id: int, display_name: str = "", attributes: dict | None = None) -> bool:
+    """What the platform's profile API says about a channel identity (Messenger's User Profile
+    API). The display name replaces the identity's; the contact's name follows only while it is
+    blank or still the identity's previous display name (a placeholder such as "Messenger user
+    …1234"), never a name an agent typed. `attributes` are merged into the identity's. Returns
+    True if the display name changed."""
+    with transaction.atomic():
+        identity = ContactIdentity.objects.select_for_update().select_related("contact").filter(pk=identity_id).first()
+        if identity is None:
+            return False
+        previous = identity.display_name
+        changed = bool(display_name) and display_name != previous
+        if changed:
+            identity.display_name = display_name
+            contact = identity.contact
+            if not contact.name or contact.name == previous:
+                contact.name = display_name
+                contact.save(update_fields=["name", "updated_at"])
+        identity.attributes = {**identity.attributes, **(attributes or {})}
+        identity.save(update_fields=["display_name", "attributes", "updated_at"])
+    return changed
+
+
 def identity_external_id_change(*, channel: str, old_external_id: str, new_external_id: str, phone: str = "") -> bool:
     """The customer's id on a channel changed (WhatsApp: "changed their phone number"): the
     identity follows, so replies go to the new id and history stays with the contact. The

@@ -44,6 +44,7 @@ class SendResult:
 class WindowState:
     open: bool
     reason: str = ""  # why a free-form reply cannot be sent now
+    note: str = ""  # what an agent should know while it is open (e.g. Messenger's HUMAN_AGENT tag)
 
 
 WINDOW_ALWAYS_OPEN = WindowState(open=True)
@@ -88,6 +89,8 @@ class Channel:
     # kind it goes out as ("image", "document", ...), or AttachmentRefused with the platform's
     # limit in words. None: the channel cannot send files.
     attachment_kind: "Callable[[Inbox, str, int], str] | None" = None
+    # Called while an agent types a reply (e.g. Messenger's typing indicator); best effort.
+    agent_typing: "Callable[[Conversation], None] | None" = None
 
 
 _registry: dict[str, Channel] = {}

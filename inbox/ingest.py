@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from crm import services as crm_services
@@ -34,7 +35,7 @@ from .models import (
     ParkedStatusUpdate,
     SenderType,
 )
-from .normalized import InboundMessage, StatusUpdate
+from .normalized import InboundMessage, OutboundEcho, StatusUpdate, StatusWatermark
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def _conversation_after_inbound(
     )
 
 
-def _attachments_create(message: Message, inbound: InboundMessage) -> None:
+def _attachments_create(message: Message, inbound: InboundMessage | OutboundEcho) -> None:
     Attachment.objects.bulk_create(
         [
             Attachment(
@@ -200,6 +201,67 @@ def _publish_message_created(conversation: Conversation, message: Message, *, co
         )
     realtime.publish_on_commit(
         groups, "message_created", conversation_id=conversation.pk, message_id=message.pk, version=conversation.version
+    )
+
+
+# --- Echoes: what the business account sent, reported back --------------------------------------
+
+
+def echo_ingest(*, inbox: Inbox, echo: OutboundEcho) -> IngestResult:
+    """Record a message the platform says the business sent. Ours (same external id, or our
+    message's id sent along as `reference`, which covers an echo that outruns the send call's
+    answer) changes nothing. Anything else was sent with another tool (the Page's own inbox,
+    another app): stored as an outbound agent message without an author, marked
+    `sent_outside_webcare`, so the conversation's history is complete. Idempotent."""
+    existing = Message.objects.filter(inbox=inbox, external_id=echo.external_id).first()
+    if existing is None and echo.reference is not None:
+        existing = Message.objects.filter(inbox=inbox, pk=echo.reference, direction=Direction.OUT).first()
+    if existing is not None:
+        return IngestResult(message=existing, created=False)
+    with transaction.atomic():
+        who = crm_services.identify(
+            channel=inbox.kind, external_id=echo.recipient.external_id, display_name=echo.recipient.display_name
+        )
+        conversation, conversation_created = _conversation_for(inbox=inbox, identity=who.identity, at=echo.timestamp)
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    conversation=conversation,
+                    inbox=inbox,
+                    direction=Direction.OUT,
+                    sender_type=SenderType.AGENT,
+                    kind=echo.kind,
+                    text=echo.text,
+                    content={**echo.content, "sent_outside_webcare": True},
+                    external_id=echo.external_id,
+                    reply_to=_message_by_external_id(inbox, echo.reply_to_external_id),
+                    sent_at=echo.timestamp,
+                    status=DeliveryStatus.SENT,
+                    status_at=echo.timestamp,
+                )
+        except IntegrityError:
+            return IngestResult(message=Message.objects.get(inbox=inbox, external_id=echo.external_id), created=False)
+        _attachments_create(message, echo)
+        _conversation_after_echo(conversation, message)
+        _publish_message_created(conversation, message, conversation_created=conversation_created)
+    return IngestResult(message=message, created=True)
+
+
+def _conversation_after_echo(conversation: Conversation, message: Message) -> None:
+    """Another tool's reply moves the activity clock (never back); it is no Webcare agent's
+    reply, so first response and service levels are left alone."""
+    changed = ["version", "updated_at"]
+    if conversation.last_message_at is None or message.sent_at >= conversation.last_message_at:
+        conversation.last_message_at = message.sent_at
+        conversation.last_message_preview = _preview(message)
+        changed += ["last_message_at", "last_message_preview"]
+    conversation.version += 1
+    conversation.save(update_fields=changed)
+    event_record(
+        conversation=conversation,
+        kind=EventKind.MESSAGE_OUT,
+        data={"message_id": message.pk, "sender_type": message.sender_type, "outside_webcare": True},
+        at=message.sent_at,
     )
 
 
@@ -311,3 +373,49 @@ def parked_statuses_apply(message: Message) -> None:
                 ),
             )
         ParkedStatusUpdate.objects.filter(pk__in=[p.pk for p in parked]).delete()
+
+
+def status_watermark_apply(*, inbox: Inbox, update: StatusWatermark) -> int:
+    """Every outbound message to the recipient that was sent by `update.watermark` moves
+    forward to `update.status` (Messenger's delivery and read watermarks). Named messages go
+    through `status_update_apply` first (parked if we do not know them yet). Pending and failed
+    messages never change; statuses never move back. Returns how many messages advanced."""
+    advanced = sum(
+        status_update_apply(
+            inbox=inbox, update=StatusUpdate(external_id=mid, status=update.status, timestamp=update.watermark)
+        )
+        for mid in update.external_ids
+    )
+    rank = DELIVERY_STATUS_RANK.get(update.status)
+    if rank is None:
+        return advanced
+    lower = [status for status, r in DELIVERY_STATUS_RANK.items() if 0 < r < rank and status != DeliveryStatus.FAILED]
+    # When it became `sent` is when the platform had it: that is what the watermark covers.
+    covered = Q(status_at__lte=update.watermark) | Q(status_at__isnull=True, sent_at__lte=update.watermark)
+    targets = list(
+        Message.objects.filter(
+            inbox=inbox,
+            direction=Direction.OUT,
+            private=False,
+            status__in=lower,
+            conversation__identity__external_id=update.recipient_external_id,
+        )
+        .filter(covered)
+        .values_list("id", "conversation_id")
+    )
+    if not targets:
+        return advanced
+    with transaction.atomic():
+        # Conditional update: a concurrent newer status is never undone.
+        Message.objects.filter(pk__in=[pk for pk, _ in targets], status__in=lower).update(
+            status=update.status, status_at=update.watermark, updated_at=timezone.now()
+        )
+        for message_id, conversation_id in targets:
+            realtime.publish_on_commit(
+                [realtime.inbox_group(inbox.pk), realtime.conversation_group(conversation_id)],
+                "message_status_changed",
+                conversation_id=conversation_id,
+                message_id=message_id,
+                status=update.status,
+            )
+    return advanced + len(targets)

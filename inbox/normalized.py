@@ -53,3 +53,42 @@ class StatusUpdate:
     timestamp: datetime
     error_code: str = ""
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """The customer set (or, with an empty emoji, removed) a reaction on a message."""
+
+    external_id: str
+    sender: SenderProfile
+    target_external_id: str
+    emoji: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class OutboundEcho:
+    """A message the business account sent, as the platform reports it back (Messenger's
+    echoes): one of ours (known by its external id or by `reference`, the id of our Message that
+    we sent along), or one sent with another tool, which the inbox stores for a complete history."""
+
+    external_id: str
+    recipient: SenderProfile  # the customer it went to
+    timestamp: datetime
+    kind: str = "text"
+    text: str = ""
+    content: dict = field(default_factory=dict)
+    attachments: tuple[InboundAttachment, ...] = ()
+    reply_to_external_id: str = ""
+    reference: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusWatermark:
+    """Every outbound message to `recipient_external_id` sent up to `watermark` reached
+    `status` (Messenger's delivery and read events); `external_ids` names some of them."""
+
+    recipient_external_id: str
+    status: str  # delivered, read
+    watermark: datetime
+    external_ids: tuple[str, ...] = ()

@@ -128,6 +128,23 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
     return bool(cleared)
 
 
+def conversation_agent_typing(*, conversation: Conversation) -> None:
+    """An agent is typing a reply: the channel may show the customer a typing indicator
+    (Messenger's `typing_on`, throttled and per-inbox by the channel). Best effort."""
+    from . import channel_registry
+
+    try:
+        typing = channel_registry.get(conversation.inbox.kind).agent_typing
+    except channel_registry.SendError:
+        typing = None
+    if typing is None:
+        return
+    try:
+        typing(conversation)
+    except Exception:  # a courtesy: never an error for the agent
+        logger.exception("agent_typing hook failed for conversation %s", conversation.pk)
+
+
 def team_by_id(team_id) -> Team | None:
     if team_id in (None, ""):
         return None

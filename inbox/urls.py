@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/reply/", views.conversation_reply, name="conversation-reply"),
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
     path("inbox/conversations/<int:pk>/template/", views.conversation_template, name="conversation-template"),
+    path("inbox/conversations/<int:pk>/typing/", views.conversation_typing, name="conversation-typing"),
     path("inbox/messages/<int:pk>/retry/", views.message_retry, name="message-retry"),
     path("inbox/messages/<int:pk>/react/", views.message_react, name="message-react"),
     path("inbox/bulk/", views.conversations_bulk, name="conversations-bulk"),

@@ -139,6 +139,15 @@ def message_react(request, pk: int):
     return _timeline_response(request, conversation, error)
 
 
+@login_required
+@require_POST
+def conversation_typing(request, pk: int):
+    """The agent is typing a reply (posted at most every few seconds by the composer)."""
+    conversation = access.access_conversation(request.user, pk)
+    services.conversation_agent_typing(conversation=conversation)
+    return HttpResponse(status=204)
+
+
 def _reply_target(conversation, message_id: str) -> Message:
     target = Message.objects.filter(conversation=conversation, pk=message_id if message_id.isdigit() else 0).first()
     if target is None:

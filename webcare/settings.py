@@ -158,6 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake", "schedule": 60.0},
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
+    "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep", "schedule": 120.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------

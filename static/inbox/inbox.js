@@ -50,6 +50,17 @@
     }).catch(function () {});
   }
 
+  // Messenger shows the customer a typing indicator (the server throttles it per conversation).
+  function channelTyping() {
+    var id = openConversationId();
+    if (!id) return;
+    fetch("/inbox/conversations/" + id + "/typing/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+    }).catch(function () {});
+  }
+
   var typingTimer = null;
   function showCustomerTyping() {
     var line = document.getElementById("typing-line");
@@ -385,6 +396,7 @@
         lastTypingSent = Date.now();
         var note = document.getElementById("composer-private").value === "1";
         if (!note) livechatPost("typing", { typing: true });
+        if (!note && openChannel() === "messenger") channelTyping();
         announce("typing");
       }
       cannedUpdate();

@@ -1,20 +1,17 @@
-"""WhatsApp test helpers: a real local HTTP server standing in for Meta's Graph API, fixture
-payloads as raw bytes, signed webhook posts and a configured WhatsApp inbox (fixtures in conftest)."""
+"""WhatsApp test helpers: the shared fake Graph API (`tests.meta_graph`) with WhatsApp's
+answers, fixture payloads as raw bytes, signed webhook posts and a configured WhatsApp inbox
+(fixtures in conftest)."""
 
 import hashlib
-import hmac
-import itertools
-import json
-import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.factories import make_inbox
+from tests.meta_graph import Answer, FakeGraph, Recorded, error_answer, meta_error, post_signed, serve
+from tests.meta_graph import sign as _sign
+
+__all__ = ["Answer", "error_answer", "meta_error"]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "whatsapp"
 PHONE_NUMBER_ID = "106540352242922"
@@ -22,46 +19,10 @@ WABA_ID = "102290129340398"
 APP_SECRET = "wa-app-secret-\u00e9"  # non-ASCII on purpose: the key is UTF-8 encoded
 ACCESS_TOKEN = "EAAG-test-token"
 VERIFY_TOKEN = "verify-me-123"
-VERSION = "/v21.0"
 
 
-@dataclass
-class Recorded:
-    method: str
-    path: str  # without the version prefix, e.g. /106540352242922/messages
-    query: dict
-    headers: dict
-    body: bytes
-
-    @property
-    def json(self):
-        return json.loads(self.body)
-
-
-@dataclass
-class Answer:
-    status: int = 200
-    json: object = None
-    body: bytes = b""
-    headers: dict = field(default_factory=dict)
-    delay: float = 0.0
-
-
-class FakeGraph:
-    """Answers like Meta: scripted answers per (method, path) first, then sensible defaults."""
-
-    def __init__(self):
-        self.requests: list[Recorded] = []
-        self.scripted: dict[tuple[str, str], list[Answer]] = {}
-        self.files: dict[str, bytes] = {}
-        self.ids = itertools.count(1)
-        self.lock = threading.Lock()
-        self.base = ""
-
-    def script(self, method: str, path: str, *answers: Answer) -> None:
-        self.scripted.setdefault((method, path), []).extend(answers)
-
-    def media(self, media_id: str, data: bytes, *, mime_type: str = "image/jpeg", sha256: str | None = None, size=None):
+class WhatsappGraph(FakeGraph):
+    def media(self, media_id: str, data: bytes, *, mime_type="image/jpeg", sha256=None, size=None):
         """Make a media id resolvable: GET /{id} -> URL on this server -> the bytes."""
         self.files[media_id] = data
         digest = sha256 if sha256 is not None else hashlib.sha256(data).hexdigest()
@@ -80,104 +41,28 @@ class FakeGraph:
             ),
         )
 
-    def sent(self, path_suffix: str = "/messages") -> list[Recorded]:
-        return [r for r in self.requests if r.method == "POST" and r.path.endswith(path_suffix)]
 
-    def answer(self, method: str, path: str, recorded: Recorded) -> Answer:
-        with self.lock:
-            queue = self.scripted.get((method, path))
-            if queue:
-                return queue.pop(0) if len(queue) > 1 else queue[0]
-        if path.startswith("/files/"):
-            data = self.files.get(path.removeprefix("/files/"))
-            if data is None:
-                return Answer(status=404, body=b"not found")
-            if recorded.headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
-                return Answer(status=401, body=b"unauthorized")  # Meta refuses downloads without the token
-            return Answer(body=data, headers={"Content-Type": "application/octet-stream"})
-        if method == "POST" and path.endswith("/messages"):
-            if b'"status": "read"' in recorded.body or b'"status":"read"' in recorded.body:
-                return Answer(json={"success": True})
-            to = (recorded.json or {}).get("to", "")
-            wamid = f"wamid.SENT.{next(self.ids)}"
-            return Answer(
-                json={
-                    "messaging_product": "whatsapp",
-                    "contacts": [{"input": to, "wa_id": to}],
-                    "messages": [{"id": wamid, "message_status": "accepted"}],
-                }
-            )
-        if method == "POST" and path.endswith("/media"):
-            return Answer(json={"id": f"media-{next(self.ids)}"})
-        return Answer(status=404, json=meta_error(100, "Unsupported get request.", http=404))
-
-
-def meta_error(code: int, message: str, *, details: str = "", http: int = 400) -> dict:
-    return {
-        "error": {
-            "message": f"(#{code}) {message}",
-            "type": "OAuthException",
-            "code": code,
-            "error_data": {"messaging_product": "whatsapp", "details": details or message},
-            "fbtrace_id": "AbCdEf123",
-        }
-    }
-
-
-def error_answer(code: int, message: str = "error", *, http: int = 400, details: str = "") -> Answer:
-    return Answer(status=http, json=meta_error(code, message, details=details, http=http))
-
-
-def _handler_for(fake: FakeGraph):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _handle(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            url = urlparse(self.path)
-            path = url.path.removeprefix(VERSION)
-            recorded = Recorded(
-                method=self.command,
-                path=path,
-                query={k: v[0] for k, v in parse_qs(url.query).items()},
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
-            )
-            if not path.startswith("/files/"):
-                fake.requests.append(recorded)
-            answer = fake.answer(self.command, path, recorded)
-            if answer.delay:
-                time.sleep(answer.delay)
-            payload = json.dumps(answer.json).encode() if answer.json is not None else answer.body
-            self.send_response(answer.status)
-            headers = {"Content-Type": "application/json"} if answer.json is not None else {}
-            for name, value in {**headers, **answer.headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = _handle
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
+def whatsapp_default(fake: FakeGraph, method: str, path: str, recorded: Recorded) -> Answer | None:
+    if method == "POST" and path.endswith("/messages"):
+        if b'"status": "read"' in recorded.body or b'"status":"read"' in recorded.body:
+            return Answer(json={"success": True})
+        to = (recorded.json or {}).get("to", "")
+        wamid = f"wamid.SENT.{next(fake.ids)}"
+        return Answer(
+            json={
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": to, "wa_id": to}],
+                "messages": [{"id": wamid, "message_status": "accepted"}],
+            }
+        )
+    if method == "POST" and path.endswith("/media"):
+        return Answer(json={"id": f"media-{next(fake.ids)}"})
+    return None
 
 
 @pytest.fixture
 def graph(settings):
-    fake = FakeGraph()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    fake.base = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.META_GRAPH_URL = fake.base + VERSION
-    yield fake
-    server.shutdown()
-    server.server_close()
+    yield from serve(WhatsappGraph(whatsapp_default, file_token=ACCESS_TOKEN), settings)
 
 
 @pytest.fixture
@@ -196,12 +81,11 @@ def fixture_bytes(name: str) -> bytes:
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return _sign(body, secret)
 
 
 def post_webhook(client, inbox, body: bytes, *, signature: str | None = None):
-    headers = {"HTTP_X_HUB_SIGNATURE_256": sign(body) if signature is None else signature}
-    return client.post(inbox.webhook_path, data=body, content_type="application/json", **headers)
+    return post_signed(client, inbox, body, signature=sign(body) if signature is None else signature)
 
 
 @pytest.fixture

@@ -152,7 +152,7 @@ def test_http_5xx_without_a_meta_body_is_retried(graph, conversation):
 
 
 def test_a_timeout_is_retried(graph, conversation, monkeypatch):
-    monkeypatch.setattr("channels_whatsapp.graph.READ_TIMEOUT", 0.2)
+    monkeypatch.setattr("meta_platform.graph.READ_TIMEOUT", 0.2)
     graph.script("POST", MESSAGES, Answer(json={"messages": [{"id": "late"}]}, delay=1.0))
     outcome, message = _deliver_pending(conversation)
     assert outcome == "retry" and "in time" in message.error

@@ -1,0 +1,63 @@
+"""Processing a stored Messenger webhook event: parse it, hand each item to the inbox.
+
+Runs through `inbox.webhooks.webhook_event_process`, which records success or failure on the
+stored row. Every step is idempotent (message ids, echoes matched by id, monotonic
+watermarks, timestamped reactions), so a redelivered or re-processed event changes nothing.
+"""
+
+import json
+import logging
+
+from inbox.ingest import echo_ingest, message_ingest, reaction_ingest, status_watermark_apply
+from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark
+from inbox.tasks import enqueue_on_commit
+
+from .parser import Ignored, payload_parse
+from .profiles import profile_due
+
+logger = logging.getLogger(__name__)
+
+
+def webhook_event_handle(event) -> list[dict]:
+    """Apply one stored event. Messenger reports no platform errors inside events."""
+    payload = json.loads(event.body)
+    inbox = event.inbox
+    for item in payload_parse(payload, page_id=inbox.external_id):
+        if isinstance(item, InboundMessage):
+            _message(inbox, item)
+        elif isinstance(item, OutboundEcho):
+            result = echo_ingest(inbox=inbox, echo=item)
+            if result.created:
+                _downloads_enqueue(result.message)
+        elif isinstance(item, Reaction):
+            reaction_ingest(
+                inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
+            )
+        elif isinstance(item, StatusWatermark):
+            status_watermark_apply(inbox=inbox, update=item)
+        elif isinstance(item, Ignored):
+            logger.info("Messenger event in webhook event %s not acted on: %s", event.pk, item.reason)
+    return []
+
+
+def _message(inbox, inbound: InboundMessage) -> None:
+    if not inbound.external_id or not inbound.sender.external_id:
+        logger.warning("Messenger message without mid or sender ignored (kept raw)")
+        return
+    result = message_ingest(inbox=inbox, inbound=inbound)
+    if not result.created:
+        return
+    _downloads_enqueue(result.message)
+    identity = result.message.conversation.identity
+    if profile_due(identity):
+        from .tasks import profile_fetch
+
+        enqueue_on_commit(profile_fetch, identity.pk, inbox.pk)
+
+
+def _downloads_enqueue(message) -> None:
+    # CDN URLs expire: fetch right away, in a task.
+    from .tasks import media_download
+
+    for attachment_id in message.attachments.filter(status="pending").values_list("id", flat=True):
+        enqueue_on_commit(media_download, attachment_id)

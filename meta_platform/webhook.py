@@ -1,0 +1,64 @@
+"""The webhook view both Meta channels use: verification handshake (GET) and events (POST).
+
+POST: the signature over the raw bytes (`inbox.webhooks.signature_valid`), the platform's
+envelope, the raw event stored in its own committed row, then processed inline. Each channel
+passes its kind, its envelope check and its name; nothing else differs.
+"""
+
+import hmac
+import json
+import logging
+from collections.abc import Callable
+
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from inbox.models import Inbox
+from inbox.webhooks import signature_valid, webhook_event_process, webhook_event_store
+
+logger = logging.getLogger(__name__)
+
+
+def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool], shape_name: str):
+    """A view for `/webhooks/<kind>/<key>/`; `shape_name` says what a refused body is not."""
+
+    @csrf_exempt  # Meta cannot send a CSRF token: the HMAC signature authenticates the POST
+    @require_http_methods(["GET", "POST"])
+    def webhook(request, key: str):
+        inbox = get_object_or_404(Inbox, kind=kind, public_key=key, is_active=True)
+        if request.method == "GET":
+            return _verify(request, inbox)
+        if not signature_valid(
+            body=request.body,
+            header_value=request.headers.get("X-Hub-Signature-256", ""),
+            secret=inbox.credentials.get("app_secret", ""),
+        ):
+            return HttpResponseForbidden("invalid signature")
+        try:
+            payload = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return HttpResponseBadRequest("body is not JSON")
+        if not payload_shape_valid(payload):
+            return HttpResponseBadRequest(f"not a {shape_name} webhook")
+        event = webhook_event_store(inbox=inbox, channel=kind, body=request.body, headers=request.headers)
+        # Processed inline, right after the raw event is committed: the message reaches the
+        # agent in the same request (no broker on the inbound path, so Redis being down delays
+        # nothing) and costs milliseconds per message. A failure leaves the row `failed` for the
+        # re-processing task; Meta still gets its 200 because we hold the event.
+        try:
+            webhook_event_process(event.pk)
+        except Exception:
+            logger.exception("processing %s webhook event %s failed; it stays stored", kind, event.pk)
+        return HttpResponse("OK", content_type="text/plain")
+
+    return webhook
+
+
+def _verify(request, inbox: Inbox) -> HttpResponse:
+    expected = inbox.credentials.get("verify_token", "")
+    token = request.GET.get("hub.verify_token", "")
+    if request.GET.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(token, expected):
+        return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+    return HttpResponseForbidden("verification failed")
