@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from inbox.channel_registry import PermanentSendError, WindowState
 from inbox.models import SenderType
@@ -53,7 +54,8 @@ def window(conversation, *, now: datetime | None = None) -> WindowState:
     until = date_format(timezone.localtime(last + HUMAN_AGENT_WINDOW), "DATETIME_FORMAT")
     return WindowState(
         open=True,
-        note=f"Outside the 24-hour window: replies go out as a human agent's (HUMAN_AGENT tag) until {until}.",
+        note=gettext("Outside the 24-hour window: replies go out as a human agent's (HUMAN_AGENT tag) until %(until)s.")
+        % {"until": until},
     )
 
 

@@ -4,11 +4,13 @@ Codes from Meta's Cloud API error table (see shared reference §3). Sending and 
 status webhooks use the same table, so an agent sees the same words either way.
 """
 
-WINDOW_CLOSED_REASON = (
+from django.utils.translation import gettext_lazy as _
+
+WINDOW_CLOSED_REASON = _(
     "More than 24 hours have passed since the customer's last message: WhatsApp only allows "
     "an approved template message until the customer writes again."
 )
-REAUTH_REASON = "WhatsApp rejected the inbox's access token (expired or revoked): an admin must enter a new one."
+REAUTH_REASON = _("WhatsApp rejected the inbox's access token (expired or revoked): an admin must enter a new one.")
 
 # Retry with backoff: rate limits, temporary and unknown errors, maintenance.
 RETRYABLE_CODES = {130429, 131056, 80007, 4, 131000, 131016, 1, 2, 131057}

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inbox.channel_registry import WindowState
 
 from .errors import WINDOW_CLOSED_REASON
 
 WINDOW = timedelta(hours=24)
-NO_CUSTOMER_MESSAGE_REASON = (
+NO_CUSTOMER_MESSAGE_REASON = _(
     "The customer has not written to this WhatsApp number yet: WhatsApp only allows an approved template message."
 )
 

@@ -117,6 +117,27 @@ def test_an_agents_file_is_uploaded_with_the_message_then_the_text_follows(graph
     assert text["message"]["text"] == "Hier is uw retourlabel"
 
 
+def test_the_composer_sends_an_image_with_its_caption_and_refuses_files_over_25_mb(
+    graph, conversation, agent, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(agent)
+    photo = SimpleUploadedFile("kapot.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/inbox/conversations/{conversation.pk}/reply/", {"text": "Zo?", "file": photo})
+    assert response.status_code == 200
+    upload, text = graph.send_bodies()[-2:]
+    assert upload["message"]["attachment"]["type"] == "image" and upload["filedata"]["filename"] == "kapot.png"
+    assert text["message"]["text"] == "Zo?"
+    assert Message.objects.get(direction="out").status == "sent"
+
+    huge = SimpleUploadedFile("film.mp4", b"0" * (25 * 1024 * 1024 + 1), content_type="video/mp4")
+    refused = client.post(f"/inbox/conversations/{conversation.pk}/reply/", {"file": huge})
+    assert refused.status_code == 422 and "25 MB" in refused.content.decode()
+    assert Message.objects.filter(direction="out").count() == 1
+
+
 def test_text_over_2000_characters_is_refused_by_messenger_rules(graph, conversation):
     message = make_message(conversation, direction="out", status="pending", text="x" * 2001)
     assert message_deliver(message.pk) == "failed"

@@ -45,7 +45,7 @@ def test_the_composer_shows_the_window_state(agent_client, conversation):
     assert "channel-messenger" in page
 
     _customer_wrote(conversation, timedelta(days=2))
-    assert escape(errors.HUMAN_AGENT_DISABLED_REASON) in _pane(agent_client, conversation)
+    assert escape(str(errors.HUMAN_AGENT_DISABLED_REASON)) in _pane(agent_client, conversation)
 
     Inbox.objects.filter(pk=conversation.inbox_id).update(config={"human_agent": True})
     page = _pane(agent_client, conversation)
@@ -53,7 +53,7 @@ def test_the_composer_shows_the_window_state(agent_client, conversation):
     assert 'data-testid="window-closed"' not in page
 
     _customer_wrote(conversation, timedelta(days=8))
-    assert escape(errors.HUMAN_AGENT_CLOSED_REASON) in _pane(agent_client, conversation)
+    assert escape(str(errors.HUMAN_AGENT_CLOSED_REASON)) in _pane(agent_client, conversation)
 
 
 def test_opening_a_conversation_marks_it_seen_on_messenger(

@@ -371,3 +371,15 @@ def test_a_new_access_token_in_the_admin_clears_needs_new_credentials_and_secret
     assert wa_inbox.credentials["access_token"] == "EAAG-new-token"
     assert wa_inbox.credentials["app_secret"]  # untouched
     assert wa_inbox.needs_reauth is False
+
+
+def test_the_window_reason_is_in_the_agents_language(client, agent, conversation):
+    from inbox.models import AgentProfile
+
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_customer_message_at=timezone.now() - timedelta(hours=30)
+    )
+    AgentProfile.objects.update_or_create(user=agent, defaults={"language": "nl"})
+    client.force_login(agent)
+    pane = client.get(f"/inbox/conversations/{conversation.pk}/").content.decode()
+    assert "WhatsApp staat alleen een goedgekeurd sjabloonbericht toe" in pane
