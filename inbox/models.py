@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import ChannelKind, Contact, ContactIdentity
+from webcare.crypto import EncryptedJSONField
 from webcare.models import TimestampedModel
 
 
@@ -57,7 +58,7 @@ class Inbox(TimestampedModel):
     external_id = models.CharField(max_length=64, blank=True, db_index=True)
     # Unguessable key in the webhook URL (Meta) or the widget snippet (live chat).
     public_key = models.CharField(max_length=64, unique=True, default=new_public_key)
-    credentials = models.JSONField(default=dict, blank=True, help_text="Tokens and secrets; never shown after saving")
+    credentials = EncryptedJSONField(default=dict, blank=True, help_text="Tokens and secrets, encrypted; never shown")
     config = models.JSONField(default=dict, blank=True, help_text="Channel settings (allowed origins, WABA id, ...)")
     time_zone = models.CharField(max_length=64, default="Europe/Amsterdam")
     business_hours = models.JSONField(default=dict, blank=True)
