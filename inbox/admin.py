@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .models import (
     AgentProfile,
     Attachment,
@@ -56,6 +59,7 @@ class InboxAdminForm(forms.ModelForm):
     def save(self, commit=True):
         inbox = super().save(commit=False)
         credentials = dict(inbox.credentials or {})
+        self.changed_secrets = [name for name in SECRET_FIELDS if self.cleaned_data.get(name)]
         for name in SECRET_FIELDS:
             if self.cleaned_data.get(name):
                 credentials[name] = self.cleaned_data[name]
@@ -77,6 +81,19 @@ class InboxAdmin(admin.ModelAdmin):
     filter_horizontal = ["members"]
     readonly_fields = ["public_key", "webhook_path"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit_record(actor=request.user, action=AuditAction.INBOX_CREATED, target=obj, kind=obj.kind)
+        if getattr(form, "changed_secrets", None):
+            # which secrets were replaced, never their values
+            audit_record(
+                actor=request.user,
+                action=AuditAction.INBOX_CREDENTIALS_CHANGED,
+                target=obj,
+                secrets=form.changed_secrets,
+            )
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
@@ -89,6 +106,18 @@ class AgentProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "availability", "capacity", "language"]
     list_filter = ["role", "availability"]
     search_fields = ["user__username", "user__email"]
+
+    def save_model(self, request, obj, form, change):
+        before = AgentProfile.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before != obj.role:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.AGENT_ROLE_CHANGED,
+                target=obj.user,
+                label=obj.user.get_username(),
+                **{"from": before, "to": obj.role},
+            )
 
 
 @admin.register(Tag)

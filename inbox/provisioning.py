@@ -4,6 +4,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .models import AgentProfile, Inbox, Role
 
 DEFAULT_FIRST_RESPONSE_TARGET = {"whatsapp": 30 * 60, "messenger": 60 * 60, "livechat": 2 * 60}
@@ -21,6 +24,7 @@ def inbox_create(
     credentials: dict | None = None,
     config: dict | None = None,
     members=(),
+    actor=None,
 ) -> Inbox:
     """Create an inbox of `kind` with its credentials (never echoed back) and members."""
     if kind not in DEFAULT_FIRST_RESPONSE_TARGET:
@@ -36,6 +40,7 @@ def inbox_create(
         )
         if members:
             inbox.members.add(*members)
+        audit_record(actor=actor, action=AuditAction.INBOX_CREATED, target=inbox, kind=kind)
     return inbox
 
 
@@ -51,7 +56,7 @@ def inbox_summary(inbox: Inbox) -> dict:
     return summary
 
 
-def agent_create(*, username: str, password: str, role: str, inbox_ids=(), email: str = "", name: str = ""):
+def agent_create(*, username: str, password: str, role: str, inbox_ids=(), email: str = "", name: str = "", actor=None):
     if role not in Role.values:
         raise ProvisioningError(f"Unknown role '{role}': choose one of {', '.join(Role.values)}.")
     User = get_user_model()
@@ -75,6 +80,7 @@ def agent_create(*, username: str, password: str, role: str, inbox_ids=(), email
         AgentProfile.objects.create(user=user, role=role)
         for inbox in inboxes:
             inbox.members.add(user)
+        audit_record(actor=actor, action=AuditAction.AGENT_CREATED, target=user, label=username, role=role)
     return user
 
 
