@@ -90,10 +90,10 @@ def test_matching_order(case, expected):
     ContactPhone.objects.create(contact=by_phone, e164="+31612345678", digits="31612345678")
     by_email = make_contact(name="Email owner", email="e@example.nl")
     sender = {
-        "identity beats phone and email": dict(external_id="u7:42", phone="0612345678", email="e@example.nl"),
-        "phone beats email": dict(external_id="v-new", phone="06 12 34 56 78", email="E@example.nl"),
-        "email when no phone matches": dict(external_id="v-new", phone="0687654321", email="E@EXAMPLE.NL"),
-        "nothing known: a new contact": dict(external_id="v-new", phone="0687654321", email="x@example.nl"),
+        "identity beats phone and email": {"external_id": "u7:42", "phone": "0612345678", "email": "e@example.nl"},
+        "phone beats email": {"external_id": "v-new", "phone": "06 12 34 56 78", "email": "E@example.nl"},
+        "email when no phone matches": {"external_id": "v-new", "phone": "0687654321", "email": "E@EXAMPLE.NL"},
+        "nothing known: a new contact": {"external_id": "v-new", "phone": "0687654321", "email": "x@example.nl"},
     }[case]
     who = identify(channel="livechat", **sender)
     owners = {"by_identity": by_identity, "by_phone": by_phone, "by_email": by_email}
