@@ -103,10 +103,8 @@ def _search_condition(text: str) -> Q:
             pk__in=ContactEmail.objects.filter(email_lower=lowered).values("contact_id")
         )
     digits = "".join(ch for ch in text if ch.isdigit())
-    condition = Q(name__icontains=text) | Q(email__icontains=text)
-    folded = keys.name_key(text)
-    if folded and folded != text.lower():
-        condition |= Q(name_key__contains=folded)
+    # name_key is the folded name (no case, accents or double spaces): "jose" finds "José".
+    condition = Q(name_key__contains=keys.name_key(text)) | Q(email__icontains=text)
     if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "").replace("-", "")) - 1:
         condition |= Q(phone__contains=digits.lstrip("0"))  # part of a number
     return condition
