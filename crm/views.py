@@ -23,7 +23,14 @@ FIELD_LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "locale": "L
 
 def access_contact(user, pk) -> Contact:
     """A contact the user may see; a merged one is followed to its survivor."""
-    contact = access.access_contact(user, pk)
+    try:
+        contact = access.access_contact(user, pk)
+    except Http404:
+        # A merged contact's conversations went to the survivor: follow it if that is visible.
+        survivor_id = Contact.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into", flat=True)
+        if not survivor_id:
+            raise
+        return access.access_contact(user, survivor_id[0])
     if contact.merged_into_id:
         return access.access_contact(user, contact.merged_into_id)
     return contact

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(client):
     website, whatsapp = make_inbox("livechat", name="Website"), make_inbox("whatsapp", name="Support")
-    anna = make_user("anna", inboxes=[website])
+    elsewhere = make_inbox("whatsapp", name="Another brand")
+    anna = make_user("anna", inboxes=[website, whatsapp])
     sanne = message_ingest(
         inbox=website, inbound=inbound("lc-1", sender_id="v-1", name="José Pérez", phone="06-12345678")
     ).message.conversation
@@ -25,7 +26,7 @@ def world(client):
         inbound=inbound("wa-1", sender_id="31612345678", phone="31612345678", name="José", text="Via WhatsApp"),
     )
     hidden = message_ingest(
-        inbox=whatsapp, inbound=inbound("wa-2", sender_id="31699999999", name="Secret Sam")
+        inbox=elsewhere, inbound=inbound("wa-2", sender_id="31699999999", name="Secret Sam")
     ).message.conversation
     client.force_login(anna)
     return {"anna": anna, "sanne": sanne.contact, "conversation": sanne, "hidden": hidden.contact}
