@@ -9,6 +9,12 @@
   if (!root || !window.WebSocket) return;
   var contactId = root.getAttribute("data-contact-id");
   var pending = false;
+  var inflight = 0;
+  var lastOwnChange = 0;
+  // The agent's own edits come back as fragments already; their echo on the socket is skipped,
+  // and no refresh may swap the page while one of our requests is on its way.
+  document.addEventListener("htmx:beforeRequest", function () { inflight++; });
+  document.addEventListener("htmx:afterRequest", function () { inflight = Math.max(inflight - 1, 0); lastOwnChange = Date.now(); });
 
   function busy() {
     var active = document.activeElement;
@@ -17,6 +23,7 @@
   }
 
   function refresh() {
+    if (inflight) { pending = true; return; }
     if (busy()) { pending = true; return; }
     pending = false;
     if (window.htmx) htmx.ajax("GET", location.pathname, { target: "#contact-page", select: "#contact-page", swap: "outerHTML" });
@@ -43,6 +50,7 @@
         location.reload();  // this contact was merged away: the server redirects to the survivor
         return;
       }
+      if (Date.now() - lastOwnChange < 1500) return;
       refresh();
     };
     socket.onclose = function () { setTimeout(function () { connect(); refresh(); }, retry); retry = Math.min(retry * 2, 30000); };
