@@ -92,28 +92,26 @@ def contact_search(*, user, filters: ContactFilters) -> QuerySet[Contact]:
 
 
 def _search_condition(text: str) -> Q:
+    # Phone and email searches resolve to ids first (two index lookups): an OR of a column and
+    # a subquery made PostgreSQL scan every contact (bench/crm.py).
+    from .models import ContactEmail, ContactPhone
+
     candidates = phone_candidates(text)
     if candidates:
-        return Q(phone__in=candidates) | Q(pk__in=_contact_ids_with_phone(candidates))
+        ids = set(ContactPhone.objects.filter(e164__in=candidates).values_list("contact_id", flat=True))
+        ids |= set(Contact.objects.filter(phone__in=candidates).values_list("pk", flat=True))
+        return Q(pk__in=ids)
     if "@" in text:
         lowered = keys.email_lower(text)
-        from .models import ContactEmail
-
-        return Q(email__iexact=lowered) | Q(
-            pk__in=ContactEmail.objects.filter(email_lower=lowered).values("contact_id")
-        )
+        ids = set(ContactEmail.objects.filter(email_lower=lowered).values_list("contact_id", flat=True))
+        ids |= set(Contact.objects.filter(email__iexact=lowered).values_list("pk", flat=True))
+        return Q(pk__in=ids)
     digits = "".join(ch for ch in text if ch.isdigit())
     # name_key is the folded name (no case, accents or double spaces): "jose" finds "José".
     condition = Q(name_key__contains=keys.name_key(text)) | Q(email__icontains=text)
     if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "").replace("-", "")) - 1:
         condition |= Q(phone__contains=digits.lstrip("0"))  # part of a number
     return condition
-
-
-def _contact_ids_with_phone(candidates: list[str]):
-    from .models import ContactPhone
-
-    return ContactPhone.objects.filter(e164__in=candidates).values("contact_id")
 
 
 def contact_page(*, user, filters: ContactFilters) -> dict:
