@@ -126,7 +126,8 @@ def contact_by_email(email: str) -> Contact | None:
 def contact_create(*, name: str = "", phone: str = "", email: str = "", locale: str = "") -> Contact:
     """A new contact with its phone and email as matching keys (an unparseable phone is kept
     as typed and flagged)."""
-    e164 = normalize_phone(phone) if phone else None
+    candidates = phone_candidates(phone) if phone else []
+    e164 = candidates[0] if candidates else None
     contact = Contact.objects.create(
         name=name.strip(),
         name_key=keys.name_key(name),
