@@ -1,8 +1,12 @@
 """CRM: who the customer is, across every channel.
 
-Owns `Contact` (name, phone in E.164, email, locale, notes, attributes) and `ContactIdentity`
-(one per channel account of the customer: WhatsApp wa_id, Messenger PSID, live-chat visitor
-id). `crm.services.identify` is the one function the inbox asks "who sent this?"; it links
-identities to one contact by phone number (normalized to E.164) or email, never by name.
-Merges move identities and conversations to the surviving contact and are recorded.
+Owns `Contact` (name, primary phone in E.164, email, locale, attributes, tags) with its
+matching keys `ContactPhone` / `ContactEmail` (several per contact), `ContactIdentity` (one per
+channel account: WhatsApp wa_id, Messenger PSID, live-chat visitor id), agents' `ContactNote`s,
+`MergeSuggestion`s, the `ContactMerge` record and the privacy audit trail.
+
+- `crm.services`: `identify` (the one function the inbox asks "who sent this?"; links by
+  identity, phone or email, never by name) and edits of a contact.
+- `crm.merging`: merge, undo, suggestions. `crm.imports`: CSV import/export.
+  `crm.privacy`: GDPR export, erase, retention. `crm.selectors`: reads, and who sees what.
 """

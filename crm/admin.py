@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Contact, ContactIdentity, ContactMerge
+from .models import AttributeDefinition, Contact, ContactAuditEntry, ContactIdentity, ContactMerge, MergeSuggestion
 
 
 class IdentityInline(admin.TabularInline):
@@ -30,3 +30,22 @@ class ContactIdentityAdmin(admin.ModelAdmin):
 class ContactMergeAdmin(admin.ModelAdmin):
     list_display = ["id", "survivor", "merged", "merged_by", "created_at"]
     raw_id_fields = ["survivor", "merged"]
+
+
+@admin.register(AttributeDefinition)
+class AttributeDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["key", "label", "kind", "position"]
+    list_editable = ["position"]
+
+
+@admin.register(MergeSuggestion)
+class MergeSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["id", "first", "second", "reason", "status", "decided_by"]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["first", "second"]
+
+
+@admin.register(ContactAuditEntry)
+class ContactAuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["id", "contact_id_value", "action", "actor", "created_at"]
+    list_filter = ["action"]

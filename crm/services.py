@@ -1,10 +1,29 @@
-"""Writes of the CRM: recognising a sender and merging contacts."""
+"""Writes of the CRM: recognising a sender, a contact's phones, emails, details, tags and notes.
+
+Merges live in `crm.merging`, imports in `crm.imports`, privacy tools in `crm.privacy`; the
+names callers use are re-exported here.
+"""
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from .models import Contact, ContactIdentity, ContactMerge
+from . import events, keys
+from .models import (
+    AttributeDefinition,
+    AttributeKind,
+    Contact,
+    ContactEmail,
+    ContactIdentity,
+    ContactNote,
+    ContactPhone,
+    ContactTag,
+)
 from .phones import normalize_phone, phone_candidates
 
 
@@ -26,9 +45,15 @@ def identify(
 ) -> Identified:
     """Who sent this? Returns the contact and the channel identity, creating what is missing.
 
-    Matching order: the channel identity; the phone number in E.164; the email address
-    (case-insensitive). Names never match on their own. Must run inside a transaction; a
-    concurrent first message of the same identity is resolved by the unique constraint.
+    Matching order: (1) the channel identity (wa_id, PSID, visitor id); (2) a verified live-chat
+    user id, which *is* the live-chat identity key (`u<inbox>:<user id>`, see
+    `livechat.sessions`), so every device of that user matches in step 1 before any phone or
+    email; (3) any of a contact's phone numbers in E.164 (national forms read with the default
+    region); (4) any of its email addresses, case-insensitively. Names never match: a same-name
+    contact becomes a merge suggestion. A new phone or email of a matched contact is added as
+    one more matching key. An unparseable phone is kept as typed and flagged, never an error.
+    Must run inside a transaction; a concurrent first message of the same identity is resolved
+    by the unique constraint.
     """
     existing = (
         ContactIdentity.objects.select_related("contact").filter(channel=channel, external_id=external_id).first()
@@ -37,24 +62,23 @@ def identify(
         return Identified(contact=existing.contact, identity=existing, created=False)
 
     candidates = phone_candidates(phone) if phone else []
-    e164 = candidates[0] if candidates else None
-    contact = _contact_by_phone_or_email(candidates, email)
+    e164 = candidates[0] if candidates else ""
+    email = (email or "").strip()
+    contact = contact_by_phone(candidates) or contact_by_email(email)
     contact_is_new = contact is None
     if contact is None:
-        contact = Contact.objects.create(
-            name=display_name,
-            phone=e164 or "",
-            phone_raw="" if e164 or not phone else phone,
-            email=email.strip(),
-            locale=locale,
-        )
+        contact = contact_create(name=display_name, phone=phone, email=email, locale=locale)
     else:
-        _fill_blanks(contact, name=display_name, phone=e164 or "", email=email.strip(), locale=locale)
+        _fill_blanks(contact, name=display_name, phone=e164, email=email, locale=locale)
+        if phone:
+            contact_phone_add(contact=contact, raw=phone)
+        if email:
+            contact_email_add(contact=contact, email=email)
 
     try:
         with transaction.atomic():
             identity = ContactIdentity.objects.create(
-                contact=contact, channel=channel, external_id=external_id, display_name=display_name, phone=e164 or ""
+                contact=contact, channel=channel, external_id=external_id, display_name=display_name, phone=e164
             )
     except IntegrityError:
         # A concurrent delivery created this identity first: use theirs, drop our new contact.
@@ -62,24 +86,99 @@ def identify(
             contact.delete()
         identity = ContactIdentity.objects.select_related("contact").get(channel=channel, external_id=external_id)
         return Identified(contact=identity.contact, identity=identity, created=False)
+    if contact_is_new:
+        from .merging import suggestions_refresh  # merging imports this module
+
+        suggestions_refresh(contact=contact)
     return Identified(contact=contact, identity=identity, created=True)
+
+
+def contact_by_phone(candidates: list[str]) -> Contact | None:
+    """The oldest live contact holding one of these E.164 numbers (primary or additional)."""
+    if not candidates:
+        return None
+    found = (
+        ContactPhone.objects.filter(e164__in=candidates, contact__merged_into__isnull=True)
+        .order_by("contact_id")
+        .values_list("contact_id", flat=True)
+        .first()
+    )
+    if found is None:  # contacts written before phones had their own table, or by bulk tools
+        return Contact.objects.filter(phone__in=candidates, merged_into__isnull=True).order_by("id").first()
+    return Contact.objects.get(pk=found)
+
+
+def contact_by_email(email: str) -> Contact | None:
+    lowered = keys.email_lower(email)
+    if not lowered:
+        return None
+    found = (
+        ContactEmail.objects.filter(email_lower=lowered, contact__merged_into__isnull=True)
+        .order_by("contact_id")
+        .values_list("contact_id", flat=True)
+        .first()
+    )
+    if found is None:
+        return Contact.objects.filter(email__iexact=lowered, merged_into__isnull=True).order_by("id").first()
+    return Contact.objects.get(pk=found)
+
+
+def contact_create(*, name: str = "", phone: str = "", email: str = "", locale: str = "") -> Contact:
+    """A new contact with its phone and email as matching keys (an unparseable phone is kept
+    as typed and flagged)."""
+    candidates = phone_candidates(phone) if phone else []
+    e164 = candidates[0] if candidates else None
+    contact = Contact.objects.create(
+        name=name.strip(),
+        name_key=keys.name_key(name),
+        phone=e164 or "",
+        phone_raw="" if e164 or not phone else phone.strip()[:64],
+        email=email.strip(),
+        locale=locale,
+    )
+    if phone:
+        contact_phone_add(contact=contact, raw=phone)
+    if email.strip():
+        contact_email_add(contact=contact, email=email)
+    return contact
+
+
+def contact_phone_add(*, contact: Contact, raw: str) -> ContactPhone:
+    """Add a phone number to a contact (idempotent). Stored in E.164 when it parses; otherwise
+    kept as typed with `valid=False`."""
+    candidates = phone_candidates(raw)
+    e164 = candidates[0] if candidates else ""
+    text = raw.strip()[:64]
+    if e164:
+        known = contact.phones.filter(e164=e164).first()
+        if known:
+            return known
+        return ContactPhone.objects.create(contact=contact, e164=e164, raw=text, digits=e164[1:], valid=True)
+    phone, _created = ContactPhone.objects.get_or_create(
+        contact=contact, e164="", raw=text, defaults={"digits": keys.phone_digits(text), "valid": False}
+    )
+    return phone
+
+
+def contact_email_add(*, contact: Contact, email: str) -> ContactEmail:
+    """Add an email address to a contact (idempotent, case-insensitive)."""
+    address = email.strip()
+    lowered = keys.email_lower(address)
+    row, _created = ContactEmail.objects.get_or_create(
+        contact=contact, email_lower=lowered, defaults={"email": address, "folded": keys.email_folded(address)}
+    )
+    return row
 
 
 def contact_details_add(*, contact: Contact, name: str = "", phone: str = "", email: str = "") -> None:
     """Complete a contact with details the customer gave later (a live-chat pre-chat or
-    offline form), never overwriting what is known. The phone is stored in E.164."""
+    offline form), never overwriting what is known; a new phone or email becomes one more key."""
     e164 = normalize_phone(phone) if phone else None
     _fill_blanks(contact, name=name.strip(), phone=e164 or "", email=email.strip())
-
-
-def _contact_by_phone_or_email(phones: list[str], email: str) -> Contact | None:
-    if phones:
-        contact = Contact.objects.filter(phone__in=phones, merged_into__isnull=True).order_by("id").first()
-        if contact is not None:
-            return contact
+    if phone.strip():
+        contact_phone_add(contact=contact, raw=phone)
     if email.strip():
-        return Contact.objects.filter(email__iexact=email.strip(), merged_into__isnull=True).order_by("id").first()
-    return None
+        contact_email_add(contact=contact, email=email)
 
 
 def _fill_blanks(contact: Contact, **values: str) -> None:
@@ -87,6 +186,9 @@ def _fill_blanks(contact: Contact, **values: str) -> None:
     changed = [name for name, value in values.items() if value and not getattr(contact, name)]
     for name in changed:
         setattr(contact, name, values[name])
+    if "name" in changed:
+        contact.name_key = keys.name_key(contact.name)
+        changed.append("name_key")
     if changed:
         contact.save(update_fields=[*changed, "updated_at"])
 
@@ -107,18 +209,139 @@ def identity_profile_update(*, identity_id: int, display_name: str = "", attribu
             identity.display_name = display_name
             contact = identity.contact
             if not contact.name or contact.name == previous:
-                contact.name = display_name
-                contact.save(update_fields=["name", "updated_at"])
+                contact.name, contact.name_key = display_name, keys.name_key(display_name)
+                contact.save(update_fields=["name", "name_key", "updated_at"])
         identity.attributes = {**identity.attributes, **(attributes or {})}
         identity.save(update_fields=["display_name", "attributes", "updated_at"])
     return changed
 
 
+# --- edits by agents ---------------------------------------------------------------------------
+
+EDITABLE_FIELDS = ("name", "phone", "email", "locale")
+
+
+def contact_update(*, contact: Contact, field: str, value: str, actor=None) -> Contact:
+    """Change one detail of a contact (edit in place): `name`, `phone`, `email`, `locale` or a
+    custom attribute `attr:<key>`. The phone and email become matching keys. Raises
+    ValidationError with a message for the agent."""
+    value = (value or "").strip()
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if field.startswith("attr:"):
+            definition = AttributeDefinition.objects.filter(key=field[5:]).first()
+            if definition is None:
+                raise ValidationError(_("Unknown attribute."))
+            attributes = dict(contact.attributes)
+            if value:
+                attributes[definition.key] = attribute_value(definition, value)
+            else:
+                attributes.pop(definition.key, None)
+            contact.attributes = attributes
+            contact.save(update_fields=["attributes", "updated_at"])
+        elif field == "name":
+            contact.name, contact.name_key = value[:255], keys.name_key(value)
+            contact.save(update_fields=["name", "name_key", "updated_at"])
+        elif field == "phone":
+            _set_primary_phone(contact, value)
+        elif field == "email":
+            _set_primary_email(contact, value)
+        elif field == "locale":
+            contact.locale = value[:16]
+            contact.save(update_fields=["locale", "updated_at"])
+        else:
+            raise ValidationError(_("This field cannot be changed."))
+        events.contact_updated(contact)
+    if field in ("name", "phone", "email"):
+        from .merging import suggestions_refresh
+
+        suggestions_refresh(contact=contact)
+    return contact
+
+
+def _set_primary_phone(contact: Contact, value: str) -> None:
+    if not value:
+        contact.phone, contact.phone_raw = "", ""
+    else:
+        e164 = normalize_phone(value)
+        contact.phone, contact.phone_raw = (e164, "") if e164 else ("", value[:64])
+        contact_phone_add(contact=contact, raw=value)
+    contact.save(update_fields=["phone", "phone_raw", "updated_at"])
+
+
+def _set_primary_email(contact: Contact, value: str) -> None:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError(_("Enter a valid email address.")) from None
+        contact_email_add(contact=contact, email=value)
+    contact.email = value
+    contact.save(update_fields=["email", "updated_at"])
+
+
+def attribute_value(definition: AttributeDefinition, value: str):
+    """The stored (JSON) form of a typed attribute value, or ValidationError."""
+    if definition.kind == AttributeKind.NUMBER:
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(_("Enter a number.")) from None
+        if not number.is_finite():
+            raise ValidationError(_("Enter a number."))
+        return int(number) if number == number.to_integral_value() else float(number)
+    if definition.kind == AttributeKind.DATE:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValidationError(_("Enter a date (YYYY-MM-DD).")) from None
+    if definition.kind == AttributeKind.CHOICE and value not in (definition.choices or []):
+        raise ValidationError(_("Choose one of the options."))
+    return value[:1000]
+
+
+def contact_tags_set(*, contact: Contact, names: list[str]) -> None:
+    """Replace a contact's tags (created on first use)."""
+    tags = [_tag(name) for name in dict.fromkeys(n.strip()[:64] for n in names) if name]
+    contact.tags.set(tags)
+    events.contact_updated(contact)
+
+
+def contacts_tag(*, contact_ids: list[int], name: str) -> int:
+    """Bulk tag: add one tag to many contacts. Returns how many were tagged."""
+    name = name.strip()[:64]
+    if not name or not contact_ids:
+        return 0
+    tag = _tag(name)
+    through = Contact.tags.through
+    tagged = through.objects.filter(contacttag=tag, contact_id__in=contact_ids)
+    existing = set(tagged.values_list("contact_id", flat=True))
+    rows = [through(contact_id=pk, contacttag=tag) for pk in contact_ids if pk not in existing]
+    through.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _tag(name: str) -> ContactTag:
+    tag = ContactTag.objects.filter(name__iexact=name).first()
+    return tag or ContactTag.objects.get_or_create(name=name)[0]
+
+
+def contact_note_add(*, contact: Contact, author, text: str) -> ContactNote:
+    """An agent's note about the customer."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("A note cannot be empty."))
+    note = ContactNote.objects.create(contact=contact, author=author, text=text[:10000])
+    events.contact_updated(contact)
+    return note
+
+
 def identity_external_id_change(*, channel: str, old_external_id: str, new_external_id: str, phone: str = "") -> bool:
     """The customer's id on a channel changed (WhatsApp: "changed their phone number"): the
     identity follows, so replies go to the new id and history stays with the contact. The
-    contact's phone becomes the new number. Returns False when there is nothing to move or the
-    new id already belongs to another identity (then both stay; an agent may merge)."""
+    contact's phone becomes the new number (the old one stays as a key). Returns False when
+    there is nothing to move or the new id already belongs to another identity (then both
+    stay; an agent may merge)."""
     with transaction.atomic():
         identity = (
             ContactIdentity.objects.select_for_update()
@@ -142,40 +365,15 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             contact = identity.contact
             contact.phone = candidates[0]
             contact.save(update_fields=["phone", "updated_at"])
+            contact_phone_add(contact=contact, raw=candidates[0])
     return True
 
 
-def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> ContactMerge:
-    """Merge `other` into `survivor`: identities and conversations move; `other` is kept as a
-    tombstone pointing at the survivor. Blank fields of the survivor take the other's values;
-    the other's values are kept in the merge record. Atomic."""
-    if survivor.pk == other.pk:
-        raise ValueError("A contact cannot be merged into itself.")
-    from inbox.models import Conversation  # inbox depends on crm, not the other way round
+def __getattr__(name):
+    # `from crm.services import contact_merge` keeps working; the merge code lives in
+    # crm.merging (imported lazily: it imports this module).
+    if name in ("contact_merge", "contact_merge_undo"):
+        from . import merging
 
-    with transaction.atomic():
-        # Lock both rows in primary-key order so two opposite merges cannot deadlock.
-        locked = {
-            c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[survivor.pk, other.pk]).order_by("pk")
-        }
-        survivor, other = locked[survivor.pk], locked[other.pk]
-        if other.merged_into_id is not None or survivor.merged_into_id is not None:
-            raise ValueError("One of these contacts was already merged.")
-        snapshot = {
-            "name": other.name,
-            "phone": other.phone,
-            "email": other.email,
-            "locale": other.locale,
-            "notes": other.notes,
-            "attributes": other.attributes,
-        }
-        ContactIdentity.objects.filter(contact=other).update(contact=survivor)
-        Conversation.objects.filter(contact=other).update(contact=survivor)
-        _fill_blanks(survivor, name=other.name, phone=other.phone, email=other.email, locale=other.locale)
-        if other.notes:
-            survivor.notes = "\n\n".join(n for n in [survivor.notes, other.notes] if n)
-        survivor.attributes = {**other.attributes, **survivor.attributes}
-        survivor.save(update_fields=["notes", "attributes", "updated_at"])
-        other.merged_into = survivor
-        other.save(update_fields=["merged_into", "updated_at"])
-        return ContactMerge.objects.create(survivor=survivor, merged=other, merged_by=merged_by, snapshot=snapshot)
+        return getattr(merging, name)
+    raise AttributeError(name)

@@ -163,6 +163,7 @@ CELERY_BEAT_SCHEDULE = {
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
     "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep", "schedule": 120.0},
+    "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise", "schedule": 6 * 3600.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------
@@ -189,6 +190,11 @@ META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v21.0").r
 WEBCARE_OUTBOX_MAX_ATTEMPTS = env_int("WEBCARE_OUTBOX_MAX_ATTEMPTS", 8)
 # A claimed send that has not finished in this many seconds is considered lost (worker died).
 WEBCARE_OUTBOX_LEASE_SECONDS = env_int("WEBCARE_OUTBOX_LEASE_SECONDS", 120)
+
+# CRM: an "undo merge" is offered this many days after the merge.
+WEBCARE_MERGE_UNDO_DAYS = env_int("WEBCARE_MERGE_UNDO_DAYS", 30)
+# Conversations closed longer than this many days are anonymised by a periodic task (0: never).
+WEBCARE_RETENTION_DAYS = env_int("WEBCARE_RETENTION_DAYS", 0)
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

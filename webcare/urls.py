@@ -20,6 +20,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", inbox_views.attachment_download, name="attachment-download"),
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
+    path("", include("crm.urls")),
     path("", include("livechat.urls")),
     path("", include("inbox.urls")),
 ]

@@ -1,14 +1,16 @@
 """REST API for contacts. Visibility comes from `inbox.access` (agents see their inboxes' contacts)."""
 
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crm import services
-from crm.models import Contact, ContactIdentity
+from crm import merging
+from crm.models import Contact, ContactIdentity, ContactPhone
+from crm.models import ContactMerge as MergeRecord
 from crm.phones import normalize_phone
 from inbox import access
 from inbox.api.serializers import ConversationSerializer
@@ -23,10 +25,30 @@ class IdentitySerializer(serializers.ModelSerializer):
 
 class ContactSerializer(serializers.ModelSerializer):
     identities = IdentitySerializer(many=True, read_only=True)
+    phones = serializers.SerializerMethodField()
+    emails = serializers.SerializerMethodField()
 
     class Meta:
         model = Contact
-        fields = ["id", "name", "phone", "email", "locale", "identities", "merged_into", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "email",
+            "phones",
+            "emails",
+            "locale",
+            "identities",
+            "merged_into",
+            "created_at",
+        ]
+
+    def get_phones(self, contact) -> list[str]:
+        """Every phone number of the contact (E.164, or as typed when it did not parse)."""
+        return [p.e164 or p.raw for p in contact.phones.all()]
+
+    def get_emails(self, contact) -> list[str]:
+        return [e.email for e in contact.emails.all()]
 
 
 class ContactDetailSerializer(ContactSerializer):
@@ -61,13 +83,16 @@ class ContactList(generics.ListAPIView):
         phone = self.request.query_params.get("phone")
         if phone:
             e164 = normalize_phone(phone)
+            with_phone = ContactPhone.objects.filter(e164=e164).values("contact_id")
             queryset = (
-                queryset.filter(Q(phone=e164) | Q(identities__phone=e164)).distinct() if e164 else queryset.none()
+                queryset.filter(Q(phone=e164) | Q(pk__in=with_phone) | Q(identities__phone=e164)).distinct()
+                if e164
+                else queryset.none()
             )
         query = (self.request.query_params.get("q") or "").strip()
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query))
-        return queryset.prefetch_related("identities").order_by("-id")
+        return queryset.prefetch_related("identities", "phones", "emails").order_by("-id")
 
 
 class ContactDetail(generics.RetrieveAPIView):
@@ -85,8 +110,25 @@ class ContactMerge(APIView):
         form.is_valid(raise_exception=True)
         other = access.access_contact(request.user, form.validated_data["other"])
         try:
-            services.contact_merge(survivor=survivor, other=other, merged_by=request.user)
-        except ValueError as refused:
+            merging.contact_merge(survivor=survivor, other=other, merged_by=request.user)
+        except merging.MergeRefused as refused:
             raise ValidationError({"other": str(refused)}) from None
         survivor.refresh_from_db()
         return Response(ContactDetailSerializer(survivor, context={"request": request}).data, status=status.HTTP_200_OK)
+
+
+class ContactMergeUndo(APIView):
+    """Undo a merge (within `WEBCARE_MERGE_UNDO_DAYS`): both contacts come back."""
+
+    @extend_schema(request=None, responses={200: ContactDetailSerializer})
+    def post(self, request, pk):
+        merge = MergeRecord.objects.filter(pk=pk).first()
+        if merge is None:
+            raise Http404
+        survivor = access.access_contact(request.user, merge.survivor_id)
+        try:
+            merging.contact_merge_undo(merge=merge, actor=request.user)
+        except merging.MergeRefused as refused:
+            raise ValidationError({"merge": str(refused)}) from None
+        survivor.refresh_from_db()
+        return Response(ContactDetailSerializer(survivor, context={"request": request}).data)

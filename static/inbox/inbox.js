@@ -486,9 +486,26 @@
     }
   });
 
+  // A live refresh of the timeline must not close a reaction menu the agent has open.
+  var openMenus = [];
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target.id !== "timeline") return;
+    var source = e.detail.requestConfig && e.detail.requestConfig.elt;
+    openMenus = Array.prototype.filter.call(e.detail.target.querySelectorAll("details[open]"), function (d) {
+      return !(source && d.contains(source)); // the menu the agent just used closes
+    }).map(function (d) {
+      return d.closest("[data-message-id]").getAttribute("data-message-id");
+    });
+  });
+
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
     if (target.id === "timeline") {
+      openMenus.forEach(function (id) {
+        var menu = target.querySelector('[data-message-id="' + id + '"] details');
+        if (menu) menu.open = true;
+      });
+      openMenus = [];
       var form = document.getElementById("composer");
       var failed = e.detail.xhr && e.detail.xhr.status >= 400;
       if (form && !failed && e.detail.requestConfig && e.detail.requestConfig.verb === "post" &&
