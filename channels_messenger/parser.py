@@ -6,6 +6,7 @@ belongs to the Page in `entry.id`. A message this parser cannot read becomes kin
 with the raw payload; an event it does not know becomes `Ignored` (logged): never an error.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,6 +69,9 @@ def payload_parse(payload: dict, *, page_id: str = "") -> list[Item]:
 
 def event_parse(event: dict, *, standby: bool = False) -> Item:
     """One `messaging[]` (or `standby[]`) item: exactly one event key besides the envelope."""
+    if not _ids_fit(event):
+        logger.warning("ignored a Messenger event with an impossible id; it stays stored raw")
+        return Ignored("impossible id", event)
     if isinstance(event.get("message"), dict):
         if event["message"].get("is_echo"):
             return _echo(event, standby=standby)
@@ -105,7 +109,7 @@ def _message(event: dict, *, standby: bool) -> InboundMessage:
         text=fields.get("text", ""),
         content=content,
         attachments=tuple(fields.get("attachments", ())),
-        reply_to_external_id=str((message.get("reply_to") or {}).get("mid") or ""),
+        reply_to_external_id=str(_dict(message.get("reply_to")).get("mid") or "")[:255],
         source=_referral(message.get("referral")),
     )
 
@@ -130,7 +134,7 @@ def _echo(event: dict, *, standby: bool) -> OutboundEcho:
         text=fields.get("text", ""),
         content=content,
         attachments=tuple(fields.get("attachments", ())),
-        reply_to_external_id=str((message.get("reply_to") or {}).get("mid") or ""),
+        reply_to_external_id=str(_dict(message.get("reply_to")).get("mid") or "")[:255],
         reference=int(reference) if metadata.startswith(REFERENCE_PREFIX) and reference.isdigit() else None,
     )
 
@@ -234,7 +238,7 @@ def _postback(event: dict, *, standby: bool) -> InboundMessage:
         content["standby"] = True
     return InboundMessage(
         # Older postbacks have no mid: the sender and time identify a tap for redeliveries.
-        external_id=str(postback.get("mid") or f"postback:{psid}:{event.get('timestamp')}"),
+        external_id=_fit_id(str(postback.get("mid") or f"postback:{psid}:{event.get('timestamp')}")),
         sender=_profile(psid),
         timestamp=_timestamp(event.get("timestamp")),
         kind="interactive",
@@ -251,7 +255,7 @@ def _reaction(event: dict, *, standby: bool) -> Reaction:
     if reaction.get("action") != "unreact":
         emoji = str(reaction.get("emoji") or REACTION_EMOJI.get(str(reaction.get("reaction"))) or "👍")
     return Reaction(
-        external_id=f"reaction:{psid}:{reaction['mid']}:{event.get('timestamp')}",
+        external_id=_fit_id(f"reaction:{psid}:{reaction['mid']}:{event.get('timestamp')}"),
         sender=_profile(psid),
         target_external_id=str(reaction["mid"]),
         emoji=emoji,
@@ -279,7 +283,7 @@ def _referral_event(event: dict, *, standby: bool) -> InboundMessage:
     source = _referral(event["referral"])
     label = source.get("headline") or source.get("ref") or source.get("source_type", "").lower() or "a link"
     return InboundMessage(
-        external_id=f"referral:{psid}:{event.get('timestamp')}",
+        external_id=_fit_id(f"referral:{psid}:{event.get('timestamp')}"),
         sender=_profile(psid),
         timestamp=_timestamp(event.get("timestamp")),
         kind="system",
@@ -299,7 +303,7 @@ def _optin(event: dict, *, standby: bool) -> InboundMessage | Ignored:
     kind = str(optin.get("type") or "plugin")
     payload = str(optin.get("payload") or optin.get("ref") or "")
     return InboundMessage(
-        external_id=f"optin:{psid}:{event.get('timestamp')}",
+        external_id=_fit_id(f"optin:{psid}:{event.get('timestamp')}"),
         sender=_profile(psid),
         timestamp=_timestamp(event.get("timestamp")),
         kind="system",
@@ -330,6 +334,30 @@ def _profile(psid: str) -> SenderProfile:
     return SenderProfile(external_id=psid, display_name=placeholder_name(psid))
 
 
+# Longer ids than these are not Meta's (columns: message ids 191, identities 128).
+ID_MAX = 191
+SENDER_MAX = 128
+
+
+def _plain(value, limit: int) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, str | int) and not isinstance(value, bool) and len(str(value)) <= limit
+
+
+def _ids_fit(event: dict) -> bool:
+    parties = (_dict(event.get(key)).get("id") for key in ("sender", "recipient"))
+    mids = (_dict(event.get(key)).get("mid") for key in ("message", "postback", "reaction"))
+    return all(_plain(v, SENDER_MAX) for v in parties) and all(_plain(v, ID_MAX) for v in mids)
+
+
+def _fit_id(value: str) -> str:
+    """An id we compose (postbacks without mid, reactions) kept within the column, stably."""
+    if len(value) <= ID_MAX:
+        return value
+    return value.split(":", 1)[0] + ":" + hashlib.sha256(value.encode()).hexdigest()
+
+
 def _id(event: dict, key: str) -> str:
     party = event.get(key)
     return str(party.get("id") or "") if isinstance(party, dict) else ""
@@ -339,13 +367,17 @@ def _dicts(value) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _timestamp(value) -> datetime:
     """Milliseconds since the epoch (a number; some newer examples show seconds, sometimes as a
     string: told apart by size). Missing or garbled: now, logged."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+        seconds = number / 1000 if number > 1e11 else number
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
         logger.warning("Messenger timestamp %r unreadable; using now", value)
         return datetime.now(tz=UTC)
-    seconds = number / 1000 if number > 1e11 else number
-    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -5,12 +5,12 @@ stored row. Every step is idempotent (message ids, echoes matched by id, monoton
 watermarks, timestamped reactions), so a redelivered or re-processed event changes nothing.
 """
 
-import json
 import logging
 
 from inbox.ingest import echo_ingest, message_ingest, reaction_ingest, status_watermark_apply
 from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark
 from inbox.tasks import enqueue_on_commit
+from inbox.webhooks import payload_loads
 
 from .parser import Ignored, payload_parse
 from .profiles import profile_due
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def webhook_event_handle(event) -> list[dict]:
     """Apply one stored event. Messenger reports no platform errors inside events."""
-    payload = json.loads(event.body)
+    payload = payload_loads(event.body)
     inbox = event.inbox
     for item in payload_parse(payload, page_id=inbox.external_id):
         if isinstance(item, InboundMessage):

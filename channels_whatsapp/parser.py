@@ -59,7 +59,7 @@ def payload_parse(payload: dict, *, phone_number_id: str = "") -> list[Item]:
             if change.get("field") != "messages" or not isinstance(value, dict):
                 logger.info("ignored WhatsApp webhook field %r", change.get("field"))
                 continue
-            routed_to = str((value.get("metadata") or {}).get("phone_number_id") or "")
+            routed_to = str(_dict(value.get("metadata")).get("phone_number_id") or "")
             if phone_number_id and routed_to and routed_to != phone_number_id:
                 logger.warning("skipped a change for phone number id %s (inbox is %s)", routed_to, phone_number_id)
                 continue
@@ -73,7 +73,7 @@ def _value_parse(value: dict) -> list[Item]:
         for key in (contact.get("wa_id"), contact.get("user_id")):
             if key:
                 contacts[str(key)] = contact
-    items: list[Item] = [message_parse(m, contacts) for m in _dicts(value.get("messages"))]
+    items: list[Item] = [message_parse(m, contacts) for m in _dicts(value.get("messages")) if _ids_fit(m)]
     items += [s for s in map(status_parse, _dicts(value.get("statuses"))) if s is not None]
     for error in _dicts(value.get("errors")):
         items.append(_platform_error(error))
@@ -83,7 +83,7 @@ def _value_parse(value: dict) -> list[Item]:
 def _platform_error(error: dict) -> PlatformError:
     code = _int(error.get("code"))
     title = str(error.get("title") or error.get("message") or "")
-    details = str((error.get("error_data") or {}).get("details") or "")
+    details = str(_dict(error.get("error_data")).get("details") or "")
     logger.warning("WhatsApp reported error %s in a webhook: %s %s", code, title, details)
     return PlatformError(code=code, title=title, details=details, raw=error)
 
@@ -97,14 +97,15 @@ def message_parse(message: dict, contacts: dict) -> InboundMessage | Reaction | 
     external_id = str(message.get("id") or "")
     timestamp = _timestamp(message.get("timestamp"))
     kind = message.get("type")
+    kind = kind if isinstance(kind, str) else "unknown"
     try:
         if kind == "reaction":
             reaction = message["reaction"]
             return Reaction(
                 external_id=external_id,
                 sender=sender,
-                target_external_id=str(reaction["message_id"]),
-                emoji=reaction.get("emoji") or "",
+                target_external_id=str(reaction["message_id"])[:ID_MAX],
+                emoji=str(reaction.get("emoji") or "")[:32],
                 timestamp=timestamp,
             )
         if kind == "system":
@@ -123,7 +124,7 @@ def message_parse(message: dict, contacts: dict) -> InboundMessage | Reaction | 
         text=fields.get("text", ""),
         content=content,
         attachments=tuple(fields.get("attachments", ())),
-        reply_to_external_id=str((message.get("context") or {}).get("id") or ""),
+        reply_to_external_id=str(_dict(message.get("context")).get("id") or "")[:255],
         source=_referral(message.get("referral")),
     )
 
@@ -131,10 +132,10 @@ def message_parse(message: dict, contacts: dict) -> InboundMessage | Reaction | 
 def _sender(message: dict, contacts: dict) -> SenderProfile:
     wa_id = str(message.get("from") or "")
     user_id = str(message.get("from_user_id") or "")
-    contact = contacts.get(wa_id) or contacts.get(user_id) or {}
+    contact = _dict(contacts.get(wa_id) or contacts.get(user_id))
     wa_id = wa_id or str(contact.get("wa_id") or "")
     user_id = user_id or str(contact.get("user_id") or "")
-    profile = contact.get("profile") or {}
+    profile = _dict(contact.get("profile"))
     return SenderProfile(
         # Replies go to the wa_id exactly as received; without one (a username user) to the
         # business-scoped user id, and the phone is unknown.
@@ -145,7 +146,10 @@ def _sender(message: dict, contacts: dict) -> SenderProfile:
 
 
 def _text(message: dict) -> dict:
-    return {"kind": "text", "text": message["text"]["body"]}
+    body = message["text"]["body"]
+    if not isinstance(body, str):
+        raise TypeError("text body is not a string")
+    return {"kind": "text", "text": body}
 
 
 def _media(message: dict) -> dict:
@@ -185,8 +189,8 @@ def _location(message: dict) -> dict:
 
 def _contacts(message: dict) -> dict:
     cards = []
-    for card in message["contacts"]:
-        name = card.get("name") or {}
+    for card in _dicts(message["contacts"]):
+        name = _dict(card.get("name"))
         cards.append(
             {
                 "name": str(
@@ -195,10 +199,12 @@ def _contacts(message: dict) -> dict:
                 ),
                 "phones": [
                     {"phone": p.get("phone", ""), "wa_id": p.get("wa_id", ""), "type": p.get("type", "")}
-                    for p in card.get("phones") or []
+                    for p in _dicts(card.get("phones"))
                 ],
-                "emails": [{"email": e.get("email", ""), "type": e.get("type", "")} for e in card.get("emails") or []],
-                "organization": (card.get("org") or {}).get("company", ""),
+                "emails": [
+                    {"email": e.get("email", ""), "type": e.get("type", "")} for e in _dicts(card.get("emails"))
+                ],
+                "organization": _dict(card.get("org")).get("company", ""),
                 "card": card,
             }
         )
@@ -243,7 +249,7 @@ def _order(message: dict) -> dict:
             "item_price": float(item.get("item_price", 0)),
             "currency": str(item.get("currency", "")),
         }
-        for item in order.get("product_items") or []
+        for item in _dicts(order.get("product_items"))
     ]
     currencies = {item["currency"] for item in items}
     total = round(sum(item["quantity"] * item["item_price"] for item in items), 2)
@@ -261,7 +267,7 @@ def _order(message: dict) -> dict:
 
 def _unsupported(message: dict) -> dict:
     kind = str(message.get("type") or "unknown")
-    detail = (message.get("unsupported") or {}).get("type") or kind
+    detail = str(_dict(message.get("unsupported")).get("type") or kind)
     return {"kind": "unsupported", "text": "", "content": {"type": kind, "unsupported_type": detail, "raw": message}}
 
 
@@ -295,7 +301,7 @@ _READERS = {
 
 
 def _context_flags(message: dict) -> dict:
-    context = message.get("context") or {}
+    context = _dict(message.get("context"))
     flags = {}
     if context.get("forwarded"):
         flags["forwarded"] = True
@@ -332,15 +338,16 @@ def _referral(referral) -> dict:
 
 
 def status_parse(status: dict) -> StatusUpdate | None:
-    name = STATUS_NAMES.get(status.get("status"))
-    if name is None or not status.get("id"):
+    raw_status = status.get("status")
+    name = STATUS_NAMES.get(raw_status) if isinstance(raw_status, str) else None
+    if name is None or not status.get("id") or len(str(status["id"])) > ID_MAX:
         logger.info("ignored WhatsApp status %r for %s", status.get("status"), status.get("id"))
         return None
     code, reason = None, ""
     if name == "failed":
         error = next(iter(_dicts(status.get("errors"))), {})
         code = _int(error.get("code"))
-        details = str((error.get("error_data") or {}).get("details") or error.get("message") or "")
+        details = str(_dict(error.get("error_data")).get("details") or error.get("message") or "")
         reason = reason_for(code, title=str(error.get("title") or ""), details=details)
     return StatusUpdate(
         external_id=str(status["id"]),
@@ -352,6 +359,24 @@ def status_parse(status: dict) -> StatusUpdate | None:
 
 
 # --- Helpers -----------------------------------------------------------------------------------
+
+
+# Longer ids than these are not Meta's: such items are logged and skipped (the raw event stays
+# stored), because no column could hold them and truncating could match the wrong message.
+ID_MAX = 191
+SENDER_MAX = 128
+
+
+def _ids_fit(message: dict) -> bool:
+    ids = (str(message.get("id") or ""), str(message.get("from") or ""), str(message.get("from_user_id") or ""))
+    if len(ids[0]) > ID_MAX or max(len(ids[1]), len(ids[2])) > SENDER_MAX:
+        logger.warning("skipped a WhatsApp message with an impossible id or sender (%d chars)", len(ids[0]))
+        return False
+    return True
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _dicts(value) -> list[dict]:
@@ -368,7 +393,10 @@ def _int(value) -> int | None:
 def _timestamp(value) -> datetime:
     """Unix seconds as a string (WhatsApp), in UTC. Missing or garbled: now, logged."""
     seconds = _int(value)
-    if seconds is None:
+    try:
+        if seconds is None:
+            raise ValueError("no number")
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError):
         logger.warning("WhatsApp timestamp %r unreadable; using now", value)
         return datetime.now(tz=UTC)
-    return datetime.fromtimestamp(seconds, tz=UTC)

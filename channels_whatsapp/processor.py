@@ -5,7 +5,6 @@ stored row. Every step is idempotent (message ids, monotonic statuses, timestamp
 reactions), so a redelivered or re-processed event changes nothing.
 """
 
-import json
 import logging
 from dataclasses import asdict
 
@@ -13,6 +12,7 @@ from crm.services import identity_external_id_change
 from inbox.ingest import message_ingest, reaction_ingest, status_update_apply
 from inbox.normalized import InboundMessage, StatusUpdate
 from inbox.tasks import enqueue_on_commit
+from inbox.webhooks import payload_loads
 
 from .parser import IdentityChange, PlatformError, Reaction, payload_parse
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 def webhook_event_handle(event) -> list[dict]:
     """Apply one stored event; returns the platform errors it reported (kept on the row)."""
-    payload = json.loads(event.body)
+    payload = payload_loads(event.body)
     inbox = event.inbox
     platform_errors = []
     for item in payload_parse(payload, phone_number_id=inbox.external_id):

@@ -19,6 +19,14 @@ class SenderProfile:
     locale: str = ""
     verified_user_id: str = ""  # a host site's own user id, verified by HMAC (live chat)
 
+    def __post_init__(self) -> None:
+        # What a platform sends is clipped to what our columns hold (names 255); a "phone"
+        # or locale too long to be one is no phone or locale at all.
+        _clip(self, display_name=255, email=254)
+        for name, limit in (("phone", 32), ("locale", 16)):
+            if len(getattr(self, name)) > limit:
+                object.__setattr__(self, name, "")
+
 
 @dataclass(frozen=True)
 class InboundAttachment:
@@ -29,6 +37,9 @@ class InboundAttachment:
     remote_url: str = ""
     size: int | None = None
     sha256: str = ""
+
+    def __post_init__(self) -> None:
+        _clip(self, kind=12, mime_type=128, filename=255, remote_id=255, remote_url=2000, sha256=64)
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,9 @@ class StatusUpdate:
     timestamp: datetime
     error_code: str = ""
     error: str = ""
+
+    def __post_init__(self) -> None:
+        _clip(self, error_code=32)
 
 
 @dataclass(frozen=True)
@@ -92,3 +106,11 @@ class StatusWatermark:
     status: str  # delivered, read
     watermark: datetime
     external_ids: tuple[str, ...] = ()
+
+
+def _clip(instance, **limits: int) -> None:
+    """Shorten string fields of a frozen dataclass to the columns they end up in."""
+    for name, limit in limits.items():
+        value = getattr(instance, name)
+        if isinstance(value, str) and len(value) > limit:
+            object.__setattr__(instance, name, value[:limit])

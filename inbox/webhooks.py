@@ -9,6 +9,7 @@ twice changes nothing.
 
 import hashlib
 import hmac
+import json
 import logging
 from datetime import timedelta
 
@@ -89,3 +90,24 @@ def webhook_events_reprocess(*, older_than_seconds: int = 30, limit: int = 1000)
         outcome = webhook_event_process(event_id)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return {"events": len(ids), **outcomes}
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def payload_loads(body: bytes):
+    """A webhook body as JSON, strictly: NaN and Infinity are refused (not JSON, and no database
+    column takes them), and NUL characters are dropped from every string (PostgreSQL text cannot
+    hold them). Raises ValueError or UnicodeDecodeError for anything that is not JSON."""
+    return _without_nul(json.loads(body, parse_constant=_no_constant))
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value

@@ -6,7 +6,6 @@ passes its kind, its envelope check and its name; nothing else differs.
 """
 
 import hmac
-import json
 import logging
 from collections.abc import Callable
 
@@ -16,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from inbox.models import Inbox
-from inbox.webhooks import signature_valid, webhook_event_process, webhook_event_store
+from inbox.webhooks import payload_loads, signature_valid, webhook_event_process, webhook_event_store
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool
         ):
             return HttpResponseForbidden("invalid signature")
         try:
-            payload = json.loads(request.body)
+            payload = payload_loads(request.body)
         except (ValueError, UnicodeDecodeError):
             return HttpResponseBadRequest("body is not JSON")
         if not payload_shape_valid(payload):
