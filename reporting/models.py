@@ -87,6 +87,23 @@ class ConversationDay(models.Model):
         indexes = [models.Index(fields=["inbox", "day"], name="conversation_day_inbox_day")]
 
 
+class AgentConversationDay(models.Model):
+    """An agent's human replies in one conversation on one local day."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16)
+    day = models.DateField()
+    replies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "conversation", "day"], name="agent_conversation_day_unique")
+        ]
+        indexes = [models.Index(fields=["inbox", "day"], name="agent_conv_day_inbox_day")]
+
+
 class ConversationFact(models.Model):
     """One row per conversation: what its whole history says (bots, leads, sentiment turn)."""
 

@@ -15,7 +15,14 @@ from inbox.models import Inbox
 
 from . import sql
 from .calendar import always_open, calendar_ensure, day_bounds, inbox_zone, local_date
-from .models import ConversationDay, ConversationFact, ResolutionFact, ResponseFact, RollupRun, ServiceLevelSetting
+from .models import (
+    AgentConversationDay,
+    ConversationDay,
+    ResolutionFact,
+    ResponseFact,
+    RollupRun,
+    ServiceLevelSetting,
+)
 from .sentiment import sentiment_score_pending
 
 logger = logging.getLogger(__name__)
@@ -56,15 +63,28 @@ def _conversation_days(cursor, t: dict, p: dict, *, open_always: bool) -> None:
     )
 
 
+def _agent_days(cursor, t: dict, p: dict) -> None:
+    cursor.execute(
+        f"""
+        INSERT INTO {t["agent_conversation_day"]} (agent_id, conversation_id, inbox_id, channel, day, replies)
+        SELECT m.author_id, m.conversation_id, %(inbox)s, %(channel)s, %(day)s, COUNT(*)
+        FROM {t["message"]} m
+        WHERE m.inbox_id = %(inbox)s AND m.sent_at >= %(start)s AND m.sent_at < %(end)s AND {sql.human()}
+            AND m.author_id IS NOT NULL
+        GROUP BY m.author_id, m.conversation_id
+        """,
+        p,
+    )
+
+
 def _responses(cursor, t: dict, p: dict, *, open_always: bool, business_clock: bool) -> None:
     """Each segment of public messages ending in a human reply and holding a customer message
     is a response (docs/kpis.md, "Next response time"); keep those replied on this day."""
     if open_always:
         business = "f.wall_seconds"
     else:
-        overlap = (
-            f"{sql.epoch(sql.least('i.ends_at', 'f.replied_at'))}"
-            f" - {sql.epoch(sql.greatest('i.starts_at', 'f.waited_from'))}"
+        overlap = sql.seconds_between(
+            sql.least("i.ends_at", "f.replied_at"), sql.greatest("i.starts_at", "f.waited_from")
         )
         business = (
             f"COALESCE((SELECT SUM({overlap}) FROM {t['interval']} i WHERE i.inbox_id = %(inbox)s"
@@ -103,7 +123,7 @@ def _responses(cursor, t: dict, p: dict, *, open_always: bool, business_clock: b
                 ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY segment) AS n
             FROM segments
         ), walled AS (
-            SELECT responses.*, {sql.epoch("replied_at")} - {sql.epoch("waited_from")} AS wall_seconds
+            SELECT responses.*, {sql.seconds_between("replied_at", "waited_from")} AS wall_seconds
             FROM responses WHERE replied_at >= %(start)s
         ), f AS (
             SELECT walled.*, {business.replace("f.", "walled.")} AS business_seconds FROM walled
@@ -139,7 +159,7 @@ def _resolutions(cursor, t: dict, p: dict) -> None:
         INSERT INTO {t["resolution_fact"]} (event_id, conversation_id, inbox_id, channel, day,
             cycle_started_at, resolved_at, seconds)
         SELECT id, conversation_id, %(inbox)s, %(channel)s, %(day)s, started, created_at,
-            {sql.epoch("created_at")} - {sql.epoch("started")}
+            {sql.seconds_between("created_at", "started")}
         FROM cycles
         """,
         p,
@@ -224,12 +244,12 @@ def inbox_day_rollup(*, inbox: Inbox, day: date, now: datetime | None = None) ->
     }
     with transaction.atomic(), connection.cursor() as cursor:
         ConversationDay.objects.filter(inbox=inbox, day=day).delete()
+        AgentConversationDay.objects.filter(inbox=inbox, day=day).delete()
         ResponseFact.objects.filter(inbox=inbox, day=day).delete()
         ResolutionFact.objects.filter(inbox=inbox, day=day).delete()
         _conversation_days(cursor, t, p, open_always=open_always)
-        _responses(
-            cursor, t, p, open_always=open_always, business_clock=bool(setting and setting.business_hours_clock)
-        )
+        _agent_days(cursor, t, p)
+        _responses(cursor, t, p, open_always=open_always, business_clock=bool(setting and setting.business_hours_clock))
         _resolutions(cursor, t, p)
         _conversation_facts(cursor, t, p, open_always=open_always)
         RollupRun.objects.update_or_create(inbox=inbox, day=day, defaults={"rolled_at": now})

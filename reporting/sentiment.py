@@ -44,8 +44,28 @@ NEGATIVE = {
     "unfreundlich:-3 leider:-1 unzufrieden:-2 katastrophe:-3 mies:-2 kündigen:-1",
 }
 EMOJI = {
-    "🙂": 1.5, "😊": 2, "😀": 2, "😃": 2, "😄": 2, "😍": 3, "❤": 3, "👍": 2, "🙏": 1.5, "🎉": 2, "😁": 2,  # fmt: skip
-    "🙁": -1.5, "☹": -2, "😞": -2, "😠": -3, "😡": -3, "🤬": -3, "😢": -2, "😭": -2, "👎": -2, "💩": -2, "😤": -2,  # fmt: skip
+    "🙂": 1.5,
+    "😊": 2,
+    "😀": 2,
+    "😃": 2,
+    "😄": 2,
+    "😍": 3,
+    "❤": 3,
+    "👍": 2,
+    "🙏": 1.5,
+    "🎉": 2,
+    "😁": 2,  # fmt: skip
+    "🙁": -1.5,
+    "☹": -2,
+    "😞": -2,
+    "😠": -3,
+    "😡": -3,
+    "🤬": -3,
+    "😢": -2,
+    "😭": -2,
+    "👎": -2,
+    "💩": -2,
+    "😤": -2,  # fmt: skip
 }
 NEGATIONS = {
     "en": {"not", "no", "never", "don't", "dont", "didn't", "isn't", "wasn't", "doesn't", "without", "nothing"},
@@ -53,9 +73,25 @@ NEGATIONS = {
     "de": {"nicht", "kein", "keine", "keinen", "keiner", "nie", "ohne", "nichts"},
 }
 INTENSIFIERS = {
-    "very": 1.3, "really": 1.3, "so": 1.2, "extremely": 1.5, "super": 1.3, "totally": 1.3,  # fmt: skip
-    "heel": 1.3, "erg": 1.3, "echt": 1.3, "zeer": 1.4, "ontzettend": 1.5, "enorm": 1.4, "hartstikke": 1.4,  # fmt: skip
-    "sehr": 1.3, "wirklich": 1.3, "total": 1.3, "extrem": 1.5, "äußerst": 1.5, "ziemlich": 1.2,  # fmt: skip
+    "very": 1.3,
+    "really": 1.3,
+    "so": 1.2,
+    "extremely": 1.5,
+    "super": 1.3,
+    "totally": 1.3,  # fmt: skip
+    "heel": 1.3,
+    "erg": 1.3,
+    "echt": 1.3,
+    "zeer": 1.4,
+    "ontzettend": 1.5,
+    "enorm": 1.4,
+    "hartstikke": 1.4,  # fmt: skip
+    "sehr": 1.3,
+    "wirklich": 1.3,
+    "total": 1.3,
+    "extrem": 1.5,
+    "äußerst": 1.5,
+    "ziemlich": 1.2,  # fmt: skip
 }
 STOP_WORDS = {
     "en": {"the", "and", "is", "i", "you", "my", "for", "to", "of", "it", "was", "have", "with", "this", "do", "what"},
@@ -143,8 +179,10 @@ def sentiment_score_pending(*, inbox_id: int, start: datetime, end: datetime, ba
             return scored
         verdicts = []
         for message_id, conversation_id, sent_at, text in rows:
-            if isinstance(sent_at, str):  # SQLite hands raw text back from a plain cursor
-                sent_at = parse_datetime(sent_at).replace(tzinfo=UTC)
+            if isinstance(sent_at, str):  # SQLite hands raw values back from a plain cursor
+                sent_at = parse_datetime(sent_at)
+            if sent_at.tzinfo is None:
+                sent_at = sent_at.replace(tzinfo=UTC)
             verdict = sentiment_analyse(text)
             verdicts.append(
                 MessageSentiment(

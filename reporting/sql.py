@@ -22,6 +22,7 @@ def tables() -> dict[str, str]:
         "report_day": table(rm.ReportDay),
         "interval": table(rm.BusinessHoursInterval),
         "conversation_day": table(rm.ConversationDay),
+        "agent_conversation_day": table(rm.AgentConversationDay),
         "conversation_fact": table(rm.ConversationFact),
         "response_fact": table(rm.ResponseFact),
         "resolution_fact": table(rm.ResolutionFact),
@@ -38,6 +39,11 @@ def epoch(expression: str) -> str:
     if postgres():
         return f"EXTRACT(EPOCH FROM {expression})"
     return f"((julianday({expression}) - 2440587.5) * 86400.0)"
+
+
+def seconds_between(later: str, earlier: str) -> str:
+    """A duration in seconds, rounded to the millisecond (SQLite's julianday is a float)."""
+    return f"ROUND(CAST({epoch(later)} - {epoch(earlier)} AS NUMERIC), 3)"
 
 
 def least(a: str, b: str) -> str:
