@@ -10,12 +10,14 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, FloatField, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.aggregates import Aggregate
 from django.utils import timezone
 
 from inbox.models import (
+    AgentProfile,
     Availability,
     Conversation,
     ConversationEvent,
@@ -35,6 +37,7 @@ from .models import (
     SurveyKind,
     SurveyResponse,
 )
+from .sql import json_text, resolves, seconds_between, tables
 
 BREACHES_SHOWN = 100
 TURNED_NEGATIVE_SHOWN = 50
@@ -377,8 +380,6 @@ def bots(f: ReportFilter) -> dict:
 
 def agents(f: ReportFilter) -> list[dict]:
     """One row per agent who replied in the period (or has availability, handling, CSAT)."""
-    from django.contrib.auth import get_user_model
-
     activity = {
         row["agent_id"]: row
         for row in _rolled(AgentConversationDay, f, agent_field="agent_id")
@@ -444,8 +445,6 @@ def _agent_percentiles(responses: QuerySet) -> dict:
 def _handling(f: ReportFilter) -> dict:
     """Taking a conversation (assigned to the agent) until the next assignment or resolution,
     counted when it ended in the period (docs/kpis.md, "Agent activity")."""
-    from .sql import json_text, seconds_between, resolves, tables
-
     t = tables()
     inbox_ids = list(_inboxes(f).values_list("pk", flat=True))
     if not inbox_ids:
@@ -507,8 +506,6 @@ def live(f: ReportFilter, *, now=None) -> dict:
         Q(first_response_at__isnull=True) | Q(last_customer_message_at__gte=F("last_message_at"))
     )
     row = waiting.aggregate(n=Count("pk"), oldest=Min("last_customer_message_at"))
-    from inbox.models import AgentProfile
-
     online = (
         AgentProfile.objects.filter(availability=Availability.ONLINE, user__is_active=True)
         .annotate(load=Count("user__assigned_conversations", filter=Q(user__assigned_conversations__status="open")))

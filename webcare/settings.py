@@ -157,6 +157,8 @@ CELERY_BEAT_SCHEDULE = {
     "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake", "schedule": 60.0},
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
+    # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
+    "reports-rollup": {"task": "reporting.tasks.reports_rollup", "schedule": 300.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------
