@@ -41,10 +41,8 @@ class Timeline:
         return make_message(self.conversation, direction="out", sender_type="bot", text=text, sent_at=at)
 
     def agent(self, at: datetime, author, text: str = "Hi!", private: bool = False, **fields):
-        return make_message(
-            self.conversation, direction="out", sender_type="agent", author=author, text=text, private=private,
-            sent_at=at, **fields,
-        )  # fmt: skip
+        fields.update(direction="out", sender_type="agent", author=author, private=private, sent_at=at)
+        return make_message(self.conversation, text=text, **fields)
 
     def status(self, at: datetime, frm: str, to: str, actor=None):
         return self.event("status_changed", at, actor=actor, **{"from": frm, "to": to})
