@@ -50,7 +50,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -87,7 +87,7 @@ def bench_agents() -> list:
 
 def prepare(agents) -> dict:
     """Authors, resolutions, tags and surveys the seed does not write (once)."""
-    if Message.objects.filter(author__in=agents).exists():
+    if SurveyResponse.objects.exists():
         return {"prepared": "already"}
     started = time.perf_counter()
     ids = [a.pk for a in agents]
@@ -96,7 +96,7 @@ def prepare(agents) -> dict:
     tags = Conversation.tags.through._meta.db_table
     question, _ = Tag.objects.get_or_create(name="question")
     complaint, _ = Tag.objects.get_or_create(name="complaint")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {message} SET author_id = (%s::int[])[1 + conversation_id %% {AGENTS}]"
             " WHERE direction = 'out' AND sender_type = 'agent' AND author_id IS NULL",
@@ -121,8 +121,10 @@ def prepare(agents) -> dict:
                 agent_id, answered_at)
             SELECT now(), now(), id, inbox_id, CASE WHEN id %% 2 = 0 THEN 'csat' ELSE 'nps' END,
                 CASE WHEN id %% 2 = 0 THEN 1 + id %% 5 ELSE id %% 11 END, '', assignee_id, resolved_at
-            FROM {conversation} WHERE resolved_at IS NOT NULL AND id %% 5 = 0"""
+            FROM {conversation} WHERE resolved_at IS NOT NULL AND id %% 5 = 0""",
+            [],
         )
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"prepared_seconds": round(time.perf_counter() - started, 1)}
 

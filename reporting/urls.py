@@ -1,7 +1,11 @@
 from django.urls import path
 
-from . import api
+from . import api, views
 
 api_urlpatterns = [
     path("reports/summary/", api.ReportSummary.as_view(), name="api-report-summary"),
+]
+
+urlpatterns = [
+    path("reports/", views.reports_dashboard, name="reports-dashboard"),
 ]
