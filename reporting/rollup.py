@@ -167,13 +167,15 @@ def _resolutions(cursor, t: dict, p: dict) -> None:
 
 
 def _touched_conversations(t: dict) -> str:
-    """SQL: ids of the conversations with messages or events on the day (their facts change)."""
+    """SQL: ids of the conversations whose facts may have changed on the day: new messages,
+    creation, tags (only these event kinds, so the (inbox, kind, time) index answers)."""
     return f"""
         SELECT m.conversation_id FROM {t["message"]} m
         WHERE m.inbox_id = %(inbox)s AND m.sent_at >= %(start)s AND m.sent_at < %(end)s
         UNION
         SELECT e.conversation_id FROM {t["event"]} e
-        WHERE e.inbox_id = %(inbox)s AND e.created_at >= %(start)s AND e.created_at < %(end)s
+        WHERE e.inbox_id = %(inbox)s AND e.kind IN ('created', 'tag_added', 'tag_removed')
+            AND e.created_at >= %(start)s AND e.created_at < %(end)s
         UNION
         SELECT c.id FROM {t["conversation"]} c
         WHERE c.inbox_id = %(inbox)s AND c.created_at >= %(start)s AND c.created_at < %(end)s
@@ -191,7 +193,7 @@ def _conversation_facts(cursor, t: dict, p: dict, *, open_always: bool) -> None:
     inside = _inside("c", "c.started_at", t, open_always=open_always)
     cursor.execute(
         f"""
-        WITH base AS (
+        WITH touched AS {sql.materialized()} ({touched}), base AS {sql.materialized()} (
             SELECT c.id, c.inbox_id, c.source,
                 COALESCE((SELECT MIN(e.created_at) FROM {t["event"]} e
                     WHERE e.conversation_id = c.id AND e.kind = 'created'), c.created_at) AS started_at,
@@ -205,7 +207,7 @@ def _conversation_facts(cursor, t: dict, p: dict, *, open_always: bool) -> None:
                     AND n.label = 'negative' AND EXISTS (SELECT 1 FROM {t["sentiment"]} o
                         WHERE o.conversation_id = c.id AND o.label <> 'negative' AND o.sent_at < n.sent_at))
                     AS turned_negative_at
-            FROM {t["conversation"]} c WHERE c.id IN ({touched})
+            FROM touched JOIN {t["conversation"]} c ON c.id = touched.conversation_id
         )
         INSERT INTO {t["conversation_fact"]} (conversation_id, inbox_id, channel, created_day,
             created_inside_hours, bot_messages, human_replies, handed_over, lead, turned_negative_day)

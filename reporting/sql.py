@@ -46,6 +46,12 @@ def seconds_between(later: str, earlier: str) -> str:
     return f"ROUND(CAST({epoch(later)} - {epoch(earlier)} AS NUMERIC), 3)"
 
 
+def materialized() -> str:
+    """`WITH x AS MATERIALIZED (...)` on PostgreSQL: computed once, not inlined into a join
+    whose filter would run its subqueries again for every candidate row."""
+    return "MATERIALIZED" if postgres() else ""
+
+
 def least(a: str, b: str) -> str:
     return f"LEAST({a}, {b})" if postgres() else f"MIN({a}, {b})"
 
