@@ -102,3 +102,33 @@ def test_rolling_up_twice_gives_the_same_rows(office_inbox, timeline, agents):
     rollup(office_inbox, date(2026, 3, 31))
     rollup(office_inbox, date(2026, 3, 31))
     assert ResponseFact.objects.count() == 1
+
+
+def test_handling_runs_from_taking_a_conversation_to_handing_it_on_or_resolving(office_inbox, timeline, agents):
+    # given: Anna takes it at 10:00, hands it to Ben at 10:30, Ben resolves it at 11:15
+    anna, ben = agents
+    chat = timeline(office_inbox).created(ams(2026, 3, 31, 9, 55))
+    chat.event("assigned", ams(2026, 3, 31, 10, 0), actor=anna, **{"from": None, "to": anna.pk})
+    chat.event("assigned", ams(2026, 3, 31, 10, 30), actor=anna, **{"from": anna.pk, "to": ben.pk})
+    chat.status(ams(2026, 3, 31, 11, 15), "open", "resolved", actor=ben)
+    # when
+    rollup(office_inbox, date(2026, 3, 31))
+    summary = summary_compute(report_filter=ReportFilter(start=date(2026, 3, 31), end=date(2026, 3, 31)))
+    # then
+    by_agent = {row["name"]: row for row in summary["agents"]}
+    assert (by_agent["anna"]["handled"], by_agent["anna"]["handling_seconds"]) == (1, 1800)
+    assert (by_agent["ben"]["handled"], by_agent["ben"]["handling_seconds"]) == (1, 2700)
+    assert summary["resolution"]["median_seconds"] == 80 * 60  # 09:55 -> 11:15
+
+
+def test_a_breached_first_response_is_listed(office_inbox, timeline, agents):
+    chat = timeline(office_inbox).created(ams(2026, 3, 31, 10, 0))
+    chat.customer(ams(2026, 3, 31, 10, 0))
+    chat.agent(ams(2026, 3, 31, 10, 45), agents[0])
+    rollup(office_inbox, date(2026, 3, 31))
+    first = summary_compute(report_filter=ReportFilter(start=date(2026, 3, 31), end=date(2026, 3, 31)))[
+        "first_response"
+    ]
+    assert first["within_target_share"] == 0.0 and first["breaches_total"] == 1
+    assert first["breaches"][0]["conversation"] == chat.conversation.pk
+    assert (first["breaches"][0]["seconds"], first["breaches"][0]["target_seconds"]) == (2700, 1800)
