@@ -73,12 +73,22 @@ def cases(f: ReportFilter, *, now=None) -> dict:
             status = row["at_end"] or ConversationStatus.OPEN
             counts[status] = counts.get(status, 0) + row["n"]
     result = {status: counts.get(status, 0) for status in ConversationStatus.values}
-    reopens = ConversationEvent.objects.filter(
-        Q(kind=EventKind.REOPENED)
-        | Q(kind=EventKind.STATUS_CHANGED, data__from__in=["resolved", "closed"])
-        & ~Q(data__to__in=["resolved", "closed"]),
-        conversation__in=conversations.values("pk"),
-    ).filter(moment_q(f, "created_at"))
+    # The kinds first and the inboxes by id, so the (inbox, kind, time) index answers; the
+    # conversation filters only when there are any (a subquery of every conversation is slow).
+    reopens = (
+        ConversationEvent.objects.filter(
+            inbox_id__in=list(inboxes(f).values_list("pk", flat=True)),
+            kind__in=[EventKind.REOPENED, EventKind.STATUS_CHANGED],
+        )
+        .filter(moment_q(f, "created_at"))
+        .filter(
+            Q(kind=EventKind.REOPENED)
+            | Q(kind=EventKind.STATUS_CHANGED, data__from__in=["resolved", "closed"])
+            & ~Q(data__to__in=["resolved", "closed"])
+        )
+    )
+    if f.team or f.tag or f.agent:
+        reopens = reopens.filter(conversation_q(f, "conversation__", agent_field="conversation__assignee_id"))
     result.update(
         opened=rolled(ConversationFact, f, day_field="created_day").count(),
         resolved_in_period=rolled(ResolutionFact, f).count(),
