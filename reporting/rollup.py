@@ -17,6 +17,7 @@ from . import sql
 from .calendar import always_open, calendar_ensure, day_bounds, inbox_zone, local_date
 from .models import (
     AgentConversationDay,
+    BusinessHoursCoverage,
     ConversationDay,
     ResolutionFact,
     ResponseFact,
@@ -245,6 +246,10 @@ def inbox_day_rollup(*, inbox: Inbox, day: date, now: datetime | None = None) ->
         "target": inbox.first_response_target_seconds,
     }
     with transaction.atomic(), connection.cursor() as cursor:
+        # One roll-up per inbox at a time (the beat, a slow run and a backfill may overlap): two
+        # days of one inbox can rebuild the same conversation's facts, and two runs of one day
+        # would both insert its rows. The inbox's calendar row is the lock.
+        BusinessHoursCoverage.objects.select_for_update().filter(inbox=inbox).first()
         ConversationDay.objects.filter(inbox=inbox, day=day).delete()
         AgentConversationDay.objects.filter(inbox=inbox, day=day).delete()
         ResponseFact.objects.filter(inbox=inbox, day=day).delete()
