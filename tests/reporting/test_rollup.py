@@ -7,8 +7,9 @@ import pytest
 from reporting.kpis import ReportFilter, summary_compute
 from reporting.models import ResolutionFact, ResponseFact
 from reporting.rollup import inbox_day_rollup
+from tests.factories import make_inbox
 
-from .conftest import ams
+from .conftest import WEEKDAYS_9_TO_5, ams
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
@@ -132,3 +133,25 @@ def test_a_breached_first_response_is_listed(office_inbox, timeline, agents):
     assert first["within_target_share"] == 0.0 and first["breaches_total"] == 1
     assert first["breaches"][0]["conversation"] == chat.conversation.pk
     assert (first["breaches"][0]["seconds"], first["breaches"][0]["target_seconds"]) == (2700, 1800)
+
+
+def test_without_the_business_clock_service_level_counts_wall_time_and_hours_split_activity(timeline, agents):
+    # given: a schedule but the business-hours clock off (the default)
+    inbox = make_inbox("whatsapp", time_zone="Europe/Amsterdam", business_hours=WEEKDAYS_9_TO_5)
+    weekend = timeline(inbox).created(ams(2026, 3, 28, 11, 0))  # Saturday
+    weekend.customer(ams(2026, 3, 28, 11, 0))
+    weekend.agent(ams(2026, 3, 28, 11, 20), agents[0])  # an agent on duty at the weekend
+    monday = timeline(inbox).created(ams(2026, 3, 30, 10, 0))
+    monday.customer(ams(2026, 3, 30, 10, 0))
+    # when
+    rollup(inbox, date(2026, 3, 28), date(2026, 3, 30))
+    summary = summary_compute(report_filter=ReportFilter(start=date(2026, 3, 28), end=date(2026, 3, 30)))
+    # then: 20 wall-clock minutes (0 business seconds would hide a weekend wait)
+    fact = ResponseFact.objects.get()
+    assert (fact.wall_seconds, fact.business_seconds, fact.seconds) == (1200, 0, 1200)
+    assert summary["business_hours"] == {
+        "inside": 1,
+        "outside": 2,
+        "customer_messages": {"inside": 1, "outside": 1},
+        "conversations": {"inside": 1, "outside": 1},
+    }
