@@ -10,7 +10,7 @@ from inbox.models import AgentProfile, Availability, Conversation, ConversationE
 from ..calendar import day_bounds, inbox_zone
 from ..models import AgentConversationDay, AvailabilitySample, ResponseFact, SurveyKind
 from ..sql import json_text, resolves, seconds_between, tables
-from .common import PercentileCont, ReportFilter, inboxes, moment_q, percentiles, rolled, round_, share
+from .common import PercentileCont, ReportFilter, conversation_q, inboxes, moment_q, percentiles, rolled, round_, share
 from .figures import surveys
 
 
@@ -85,7 +85,12 @@ def _handling(f: ReportFilter) -> dict:
     inbox_ids = list(inboxes(f).values_list("pk", flat=True))
     if not inbox_ids:
         return {}
-    ends = ConversationEvent.objects.filter(moment_q(f, "created_at"), inbox_id__in=inbox_ids)
+    ends = ConversationEvent.objects.filter(
+        moment_q(f, "created_at"),
+        conversation_q(f, "conversation__", agent_field=None),  # the agent: on the result below
+        inbox_id__in=inbox_ids,
+        kind__in=["assigned", "status_changed"],
+    )
     end_sql, end_params = ends.values("id").query.sql_with_params()
     to = json_text("a.data", "to")
     query = f"""

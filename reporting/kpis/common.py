@@ -92,17 +92,19 @@ def moment_q(f: ReportFilter, field: str, *, inbox_field: str = "inbox_id", unti
     return q
 
 
-def percentiles(qs: QuerySet, field: str) -> dict:
-    """median, p90 and mean of `field` over `qs` (None when empty)."""
+def percentiles(qs: QuerySet, field: str, **more) -> dict:
+    """median, p90 and mean of `field` over `qs` (None when empty), and any `more` aggregates
+    computed in the same pass."""
     if connection.vendor == "postgresql":
         row = qs.aggregate(
             median=PercentileCont(field, percentile=0.5),
             p90=PercentileCont(field, percentile=0.9),
             mean=Avg(field),
             count=Count("pk"),
+            **more,
         )
     else:  # SQLite has no percentile: the same interpolation from two neighbouring rows
-        row = qs.aggregate(mean=Avg(field), count=Count("pk"))
+        row = qs.aggregate(mean=Avg(field), count=Count("pk"), **more)
         ordered = qs.order_by(field).values_list(field, flat=True)
         for name, fraction in (("median", 0.5), ("p90", 0.9)):
             row[name] = interpolate(ordered, row["count"], fraction)
@@ -111,6 +113,7 @@ def percentiles(qs: QuerySet, field: str) -> dict:
         "p90_seconds": round_(row["p90"]),
         "mean_seconds": round_(row["mean"]),
         "count": row["count"],
+        **{name: row[name] for name in more},
     }
 
 

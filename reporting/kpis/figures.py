@@ -99,12 +99,12 @@ def cases(f: ReportFilter, *, now=None) -> dict:
 
 def first_response(f: ReportFilter) -> dict:
     firsts = rolled(ResponseFact, f, agent_field="agent_id").filter(is_first=True)
-    figures = percentiles(firsts, "seconds")
-    within = firsts.aggregate(n=Count("pk", filter=Q(within_target=True)))["n"]
+    figures = percentiles(firsts, "seconds", within=Count("pk", filter=Q(within_target=True)))
+    within = figures.pop("within")
     breaches = firsts.filter(within_target=False)
     figures.update(
         within_target_share=share(within, figures["count"]),
-        breaches_total=breaches.count(),
+        breaches_total=figures["count"] - within,
         breaches=[
             {
                 "conversation": row["conversation_id"],

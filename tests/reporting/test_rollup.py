@@ -120,6 +120,8 @@ def test_handling_runs_from_taking_a_conversation_to_handing_it_on_or_resolving(
     assert (by_agent["anna"]["handled"], by_agent["anna"]["handling_seconds"]) == (1, 1800)
     assert (by_agent["ben"]["handled"], by_agent["ben"]["handling_seconds"]) == (1, 2700)
     assert summary["resolution"]["median_seconds"] == 80 * 60  # 09:55 -> 11:15
+    other_tag = ReportFilter(start=date(2026, 3, 31), end=date(2026, 3, 31), tag="question")
+    assert summary_compute(report_filter=other_tag)["agents"] == []  # the filters hold for handling too
 
 
 def test_a_breached_first_response_is_listed(office_inbox, timeline, agents):
