@@ -8,4 +8,5 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("reports/", views.reports_dashboard, name="reports-dashboard"),
+    path("reports/export/<slug:table>.csv", views.reports_export, name="reports-export"),
 ]

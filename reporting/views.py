@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import QueryDict
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -11,6 +11,7 @@ from inbox import access
 from inbox.models import Tag, Team
 
 from .access import ReportFilterInvalid, access_report_filter
+from .export import CONVERSATION_COLUMNS, conversation_rows, csv_lines, table_rows
 from .kpis import summary_compute
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
@@ -76,3 +77,23 @@ def reports_dashboard(request):
         previous=report_filter.previous(),
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+def reports_export(request, table: str):
+    """CSV of one table of the dashboard (`agents`, `volume`) or of its conversations."""
+    params = _period_params(request.GET)
+    try:
+        report_filter = access_report_filter(request.user, params)
+    except ReportFilterInvalid as invalid:
+        return render(request, "reporting/dashboard.html", {"params": params, "error": invalid.reason}, status=400)
+    if table == "conversations":
+        lines = csv_lines(CONVERSATION_COLUMNS, conversation_rows(report_filter))
+    elif table in ("agents", "volume"):
+        lines = csv_lines(None, table_rows(report_filter, table))
+    else:
+        raise Http404
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    name = f"webcare-{table}-{report_filter.start}-{report_filter.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -152,6 +152,9 @@ def live(f: ReportFilter, *, now=None) -> dict:
         .annotate(load=Count("user__assigned_conversations", filter=Q(user__assigned_conversations__status="open")))
         .select_related("user")
     )
+    if f.inbox_ids is not None or f.inbox or f.channel:  # only the shown inboxes' members
+        members = get_user_model().objects.filter(inboxes__in=inboxes(f)).values("pk")
+        online = online.filter(user__in=members)
     return {
         "waiting": row["n"],
         "longest_wait_seconds": round((now - row["oldest"]).total_seconds()) if row["oldest"] else None,
