@@ -30,7 +30,9 @@ def agents(f: ReportFilter) -> list[dict]:
         row["agent_id"]: row
         for row in surveys(f, SurveyKind.CSAT).values("agent_id").annotate(average=Avg("score"), n=Count("pk"))
     }
-    ids = set(activity) | set(response_rows) | set(handling) | set(availability) | set(csat_rows)
+    # Someone only ever offline (a lead who never works the inbox) is not an agent of the period.
+    present = {pk for pk, seconds in availability.items() if seconds.get("online") or seconds.get("away")}
+    ids = set(activity) | set(response_rows) | set(handling) | present | set(csat_rows)
     ids.discard(None)
     users = get_user_model().objects.filter(pk__in=ids)
     result = []
