@@ -28,6 +28,18 @@ def test_a_lead_reads_the_figures_as_tables(client, timeline):
     assert "Shop WhatsApp" in html
 
 
+def test_a_breach_links_to_its_conversation(client, timeline):
+    inbox = make_inbox("whatsapp")
+    chat = timeline(inbox).created(ams(2026, 3, 31, 10, 0))
+    chat.customer(ams(2026, 3, 31, 10, 0))
+    chat.agent(ams(2026, 3, 31, 11, 0), make_user("anna", inboxes=[inbox]))
+    inbox_day_rollup(inbox=inbox, day=date(2026, 3, 31), now=ams(2026, 4, 1, 0, 0))
+    client.force_login(make_user("lea", role="lead"))
+    html = client.get("/reports/", {"period": "custom", "from": "2026-03-31", "to": "2026-03-31"}).content.decode()
+    assert 'data-testid="report-breaches"' in html
+    assert f'href="/?c={chat.conversation.pk}"' in html
+
+
 def test_the_dashboard_defaults_to_seven_days_and_refuses_bad_dates(client):
     client.force_login(make_user("lea", role="lead"))
     assert client.get("/reports/").status_code == 200
