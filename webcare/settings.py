@@ -164,6 +164,8 @@ CELERY_BEAT_SCHEDULE = {
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
     "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep", "schedule": 120.0},
     "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise", "schedule": 6 * 3600.0},
+    # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
+    "reports-rollup": {"task": "reporting.tasks.reports_rollup", "schedule": 300.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""Writes of the reporting app: roll-ups, backfills, availability samples and survey answers.
+
+Roll-ups only ever write reporting's own tables (see `rollup.py`); what other apps record is
+read, never changed.
+"""
+
+import logging
+import time
+from datetime import date, datetime, timedelta
+
+from django.db.models import Max
+from django.utils import timezone
+
+from inbox.models import AgentProfile, Conversation, Inbox, Message
+
+from .calendar import day_bounds, inbox_zone, local_date
+from .models import AvailabilitySample, RollupRun, SurveyKind, SurveyResponse
+from .rollup import inbox_day_rollup
+
+logger = logging.getLogger(__name__)
+
+# The beat interval of `reports_rollup` (settings.CELERY_BEAT_SCHEDULE); an availability
+# sample stands for at most this long.
+ROLLUP_INTERVAL_SECONDS = 300
+
+
+class SurveyAnswerRefused(ValueError):
+    pass
+
+
+def availability_sample(*, now: datetime | None = None) -> int:
+    """Record every agent's current availability; each sample stands for the time since the
+    previous one, at most one roll-up interval (a stopped beat leaves a gap, not a guess)."""
+    now = now or timezone.now()
+    last = AvailabilitySample.objects.aggregate(last=Max("at"))["last"]
+    seconds = ROLLUP_INTERVAL_SECONDS if last is None else min(ROLLUP_INTERVAL_SECONDS, (now - last).total_seconds())
+    if seconds <= 0:
+        return 0
+    samples = [
+        AvailabilitySample(agent_id=user_id, at=now, availability=availability, seconds=round(seconds))
+        for user_id, availability in AgentProfile.objects.filter(user__is_active=True).values_list(
+            "user_id", "availability"
+        )
+    ]
+    AvailabilitySample.objects.bulk_create(samples)
+    return len(samples)
+
+
+def reports_rollup(*, now: datetime | None = None) -> dict:
+    """The periodic roll-up: every inbox's today (in its own time zone), and its yesterday once
+    more when it was last rolled up before the inbox's midnight (so late data is in)."""
+    now = now or timezone.now()
+    sampled = availability_sample(now=now)
+    rolled = []
+    for inbox in Inbox.objects.filter(is_active=True).order_by("pk"):
+        zone = inbox_zone(inbox)
+        today = local_date(zone, now)
+        yesterday = today - timedelta(days=1)
+        midnight = day_bounds(zone, today)[0]
+        last = RollupRun.objects.filter(inbox=inbox, day=yesterday).values_list("rolled_at", flat=True).first()
+        if last is None or last < midnight:
+            inbox_day_rollup(inbox=inbox, day=yesterday, now=now)
+            rolled.append([inbox.pk, yesterday.isoformat()])
+        inbox_day_rollup(inbox=inbox, day=today, now=now)
+        rolled.append([inbox.pk, today.isoformat()])
+    return {"rolled": rolled, "agents_sampled": sampled}
+
+
+def reports_backfill(*, start: date | None = None, end: date | None = None, inbox_ids=None, progress=None) -> dict:
+    """Rebuild every local day from `start` to `end` (default: each inbox's first data up to
+    its today) of the given (default: all) inboxes."""
+    began = time.perf_counter()
+    inboxes = Inbox.objects.order_by("pk")
+    if inbox_ids:
+        inboxes = inboxes.filter(pk__in=inbox_ids)
+    days = 0
+    for inbox in inboxes:
+        zone = inbox_zone(inbox)
+        first = start or _first_day(inbox)
+        last = end or local_date(zone, timezone.now())
+        if first is None:
+            continue
+        day = first
+        while day <= last:
+            inbox_day_rollup(inbox=inbox, day=day)
+            days += 1
+            day += timedelta(days=1)
+        if progress:
+            progress(inbox, first, last)
+    return {"inboxes": inboxes.count(), "days": days, "seconds": round(time.perf_counter() - began, 2)}
+
+
+def _first_day(inbox: Inbox) -> date | None:
+    first = Message.objects.filter(inbox=inbox).order_by("sent_at").values_list("sent_at", flat=True).first()
+    return local_date(inbox_zone(inbox), first) if first else None
+
+
+def survey_response_record(
+    *, conversation: Conversation, kind: str, score: int, comment: str = "", message=None, at=None
+) -> SurveyResponse:
+    """Store a customer's survey answer (CSAT 1..5 or NPS 0..10) for the conversation, about
+    its current assignee. A second answer of the same kind replaces the first."""
+    if kind not in SurveyKind.values:
+        raise SurveyAnswerRefused(f"Unknown survey kind '{kind}'.")
+    low, high = (1, 5) if kind == SurveyKind.CSAT else (0, 10)
+    if not low <= int(score) <= high:
+        raise SurveyAnswerRefused(f"A {kind} score is {low} to {high}.")
+    answer, _ = SurveyResponse.objects.update_or_create(
+        conversation=conversation,
+        kind=kind,
+        defaults={
+            "inbox_id": conversation.inbox_id,
+            "score": int(score),
+            "comment": comment.strip(),
+            "agent_id": conversation.assignee_id,
+            "message": message,
+            "answered_at": at or timezone.now(),
+        },
+    )
+    return answer

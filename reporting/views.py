@@ -1,0 +1,99 @@
+"""The lead dashboard (/reports/): the summary's figures as tables, server-rendered."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from inbox import access
+from inbox.models import Tag, Team
+
+from .access import ReportFilterInvalid, access_report_filter
+from .export import CONVERSATION_COLUMNS, conversation_rows, csv_lines, table_rows
+from .kpis import summary_compute
+
+PERIODS = {"today": 1, "7d": 7, "30d": 30}
+
+
+def _period_params(query: QueryDict) -> QueryDict:
+    """`period=today|7d|30d` becomes from/to ending today; custom dates pass through."""
+    params = query.copy()
+    period = params.get("period") or ("custom" if params.get("from") else "7d")
+    if period in PERIODS:
+        today = timezone.localdate()
+        params["from"] = (today - timedelta(days=PERIODS[period] - 1)).isoformat()
+        params["to"] = today.isoformat()
+    params["period"] = period
+    return params
+
+
+def _change(current, previous):
+    if current is None or previous in (None, 0):
+        return None
+    return round((current - previous) / previous, 3)
+
+
+def _tiles(summary: dict, before: dict) -> list[dict]:
+    def total(body, key):
+        return sum(item[key] for item in body["volume"].values())
+
+    pairs = [
+        ("Conversations", total(summary, "conversations"), total(before, "conversations"), "count"),
+        ("Customer messages", total(summary, "messages_in"), total(before, "messages_in"), "count"),
+        ("First response (median)", summary["first_response"]["median_seconds"],
+         before["first_response"]["median_seconds"], "seconds"),
+        ("Within target", summary["first_response"]["within_target_share"],
+         before["first_response"]["within_target_share"], "share"),
+        ("Resolution (median)", summary["resolution"]["median_seconds"], before["resolution"]["median_seconds"],
+         "seconds"),
+        ("CSAT", summary["csat"]["average"], before["csat"]["average"], "number"),
+        ("NPS", summary["nps"]["score"], before["nps"]["score"], "number"),
+    ]  # fmt: skip
+    return [
+        {"label": label, "value": value, "previous": prev, "change": _change(value, prev), "unit": unit}
+        for label, value, prev, unit in pairs
+    ]
+
+
+@login_required
+def reports_dashboard(request):
+    params = _period_params(request.GET)
+    context = {"params": params, "error": None}
+    try:
+        report_filter = access_report_filter(request.user, params)
+    except ReportFilterInvalid as invalid:
+        context["error"] = f"{invalid.field}: {invalid.reason}"
+        return render(request, "reporting/dashboard.html", context, status=400)
+    summary = summary_compute(report_filter=report_filter)
+    before = summary_compute(report_filter=report_filter.previous())
+    context.update(
+        summary=summary,
+        tiles=_tiles(summary, before),
+        inboxes=access.visible_inboxes(request.user).order_by("name"),
+        teams=Team.objects.order_by("name"),
+        tags=Tag.objects.order_by("name"),
+        previous=report_filter.previous(),
+    )
+    return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+def reports_export(request, table: str):
+    """CSV of one table of the dashboard (`agents`, `volume`) or of its conversations."""
+    params = _period_params(request.GET)
+    try:
+        report_filter = access_report_filter(request.user, params)
+    except ReportFilterInvalid as invalid:
+        return render(request, "reporting/dashboard.html", {"params": params, "error": invalid.reason}, status=400)
+    if table == "conversations":
+        lines = csv_lines(CONVERSATION_COLUMNS, conversation_rows(report_filter))
+    elif table in ("agents", "volume"):
+        lines = csv_lines(None, table_rows(report_filter, table))
+    else:
+        raise Http404
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    name = f"webcare-{table}-{report_filter.start}-{report_filter.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
