@@ -87,9 +87,13 @@ def identify(
         identity = ContactIdentity.objects.select_related("contact").get(channel=channel, external_id=external_id)
         return Identified(contact=identity.contact, identity=identity, created=False)
     if contact_is_new:
-        from .merging import suggestions_refresh  # merging imports this module
+        # Suggestions compare the newcomer with every similar contact: worth doing, but not
+        # on the path of an arriving message (it was most of a new customer's ingest time).
+        from inbox.tasks import enqueue_on_commit  # the broker-down-safe enqueue
 
-        suggestions_refresh(contact=contact)
+        from .tasks import contact_suggestions_refresh
+
+        enqueue_on_commit(contact_suggestions_refresh, contact.pk)
     return Identified(contact=contact, identity=identity, created=True)
 
 

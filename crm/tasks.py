@@ -16,3 +16,13 @@ def retention_anonymise() -> int:
     from .privacy import conversations_retention_anonymise
 
     return conversations_retention_anonymise(days=settings.WEBCARE_RETENTION_DAYS)
+
+
+@shared_task(name="crm.tasks.contact_suggestions_refresh", ignore_result=True)
+def contact_suggestions_refresh(contact_id: int) -> int:
+    """Merge suggestions for a contact that just appeared (identify() queues this)."""
+    from .merging import suggestions_refresh
+    from .models import Contact
+
+    contact = Contact.objects.filter(pk=contact_id).first()
+    return len(suggestions_refresh(contact=contact)) if contact is not None else 0

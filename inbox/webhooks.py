@@ -61,18 +61,27 @@ def webhook_event_process(event_id: int) -> str:
         processor = channel_registry.get(event.channel).process_webhook_event
         if processor is None:
             raise RuntimeError(f"No webhook processor registered for {event.channel}.")
-        # A processor may return the errors the platform reported inside the event (not
-        # messages, not our failure): they are kept on the raw event for whoever looks.
-        platform_errors = processor(event) or []
+        # One transaction for the whole event: everything in it (a batch of up to 1,000
+        # messages and statuses) commits together with the "processed" mark, or nothing does
+        # and the event stays for the re-processing task. One commit per event instead of one
+        # per message is also what makes batches fast. Each message still has its own
+        # savepoint, so a redelivered one (unique constraint) costs nothing else.
+        with transaction.atomic():
+            # A processor may return the errors the platform reported inside the event (not
+            # messages, not our failure): they are kept on the raw event for whoever looks.
+            platform_errors = processor(event) or []
+            WebhookEvent.objects.filter(pk=event.pk).update(
+                status=WebhookEventStatus.PROCESSED,
+                processed_at=timezone.now(),
+                error="",
+                platform_errors=platform_errors,
+            )
     except Exception as error:
         logger.exception("webhook event %s failed", event.pk)
         WebhookEvent.objects.filter(pk=event.pk).update(
             status=WebhookEventStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         return "failed"
-    WebhookEvent.objects.filter(pk=event.pk).update(
-        status=WebhookEventStatus.PROCESSED, processed_at=timezone.now(), error="", platform_errors=platform_errors
-    )
     return "processed"
 
 

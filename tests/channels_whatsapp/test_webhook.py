@@ -114,6 +114,35 @@ def test_a_processing_failure_keeps_the_event_failed_and_still_answers_200(
     assert Message.objects.get().external_id.endswith("TEXT")
 
 
+def test_a_batch_that_fails_halfway_leaves_nothing_half_written(
+    client, wa_inbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: the second message of a batch hits a bug after the first was stored
+    from channels_whatsapp import processor
+
+    real_ingest, calls = processor.message_ingest, []
+
+    def second_fails(**kwargs):
+        calls.append(kwargs["inbound"].external_id)
+        if len(calls) == 2:
+            raise RuntimeError("bug on the second message")
+        return real_ingest(**kwargs)
+
+    monkeypatch.setattr(processor, "message_ingest", second_fails)
+    assert post_webhook(client, wa_inbox, fixture_bytes("batch")).status_code == 200
+    # then: the event is failed and none of its messages exist (not just the first)
+    assert WebhookEvent.objects.get().status == "failed"
+    assert Message.objects.count() == 0
+
+    # and the re-processing stores the whole batch once the bug is gone
+    monkeypatch.undo()
+    from inbox.webhooks import webhook_events_reprocess
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_events_reprocess(older_than_seconds=0)["processed"] == 1
+    assert Message.objects.count() == 4  # every message of tests/fixtures/whatsapp/batch.json
+
+
 def test_a_redelivered_payload_creates_nothing_twice(deliver):
     deliver("batch")
     deliver("batch")

@@ -184,9 +184,11 @@ def test_different_names_are_not_suggested():
     assert suggestions_refresh(contact=b) == []
 
 
-def test_a_new_sender_with_a_known_name_gets_a_suggestion_and_its_own_contact():
-    identify(channel="whatsapp", external_id="31612345678", display_name="José Pérez", phone="31612345678")
-    other = identify(channel="messenger", external_id="psid-9", display_name="jose  perez")
+def test_a_new_sender_with_a_known_name_gets_a_suggestion_and_its_own_contact(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        identify(channel="whatsapp", external_id="31612345678", display_name="José Pérez", phone="31612345678")
+    with django_capture_on_commit_callbacks(execute=True):  # suggestions come after the commit
+        other = identify(channel="messenger", external_id="psid-9", display_name="jose  perez")
     assert Contact.objects.count() == 2
     assert MergeSuggestion.objects.filter(second=other.contact, reason="name").exists()
 

@@ -151,9 +151,10 @@ def test_merging_a_contact_the_agent_cannot_see_is_404(client, world):
     assert world["hidden"].merged_into_id is None
 
 
-def test_suggestions_are_listed_and_can_be_dismissed_or_accepted(client, world):
+def test_suggestions_are_listed_and_can_be_dismissed_or_accepted(client, world, django_capture_on_commit_callbacks):
     website = world["conversation"].inbox
-    twin = message_ingest(inbox=website, inbound=inbound("lc-2", sender_id="v-2", name="jose  perez")).message
+    with django_capture_on_commit_callbacks(execute=True):  # suggestions are made after the commit
+        twin = message_ingest(inbox=website, inbound=inbound("lc-2", sender_id="v-2", name="jose  perez")).message
     twin = twin.conversation.contact
     suggestion = MergeSuggestion.objects.get(second=twin)
     assert f'data-suggestion-id="{suggestion.pk}"' in client.get("/contacts/suggestions/").content.decode()
