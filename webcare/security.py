@@ -5,7 +5,9 @@ template unescaped, the browser would still refuse to run it (no inline scripts,
 foreign origins). Every script and style of the agent UI is a file under /static/.
 """
 
+import contextlib
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -14,6 +16,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 AGENT_UI_POLICY = "; ".join(
     [
@@ -126,3 +130,50 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
+
+
+# --- Database outages -----------------------------------------------------------------------------
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL is down (restarting, failing over), answer 503 with Retry-After instead
+    of a 500 and a traceback in the log for every request. Meta and browsers retry a 503; a
+    webhook is acknowledged only once its raw event is stored, so nothing is lost. Django opens
+    a fresh connection on the next request, so service resumes by itself when the database is
+    back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError, connection
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+        with contextlib.suppress(Exception):  # closing a dead connection may fail too
+            connection.close()  # drop the broken connection; the next request opens a new one
+        return database_unavailable_response()
+
+
+def database_unavailable_response():
+    from django.http import JsonResponse
+
+    response = JsonResponse({"status": "error", "detail": "The database is unavailable; try again."}, status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: an outage met outside a view (in a middleware) is a 503 as well."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.views.defaults import server_error as django_server_error
+
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable_response()
+    return django_server_error(request, *args, **kwargs)

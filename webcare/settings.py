@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webcare.security.ContentSecurityPolicyMiddleware",
+    "webcare.security.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "webcare.urls"

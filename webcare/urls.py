@@ -26,3 +26,5 @@ urlpatterns = [
     path("", include("livechat.urls")),
     path("", include("inbox.urls")),
 ]
+
+handler500 = "webcare.security.server_error"
