@@ -1,0 +1,151 @@
+"""End to end: from a signed WhatsApp webhook POST to the message on an agent's websocket.
+
+Starts its own stack (bench/stack.py: uvicorn with --workers, a Celery worker) against a
+scratch database and the machine's Redis, opens an agent's websocket on the inbox, then posts
+single-message webhooks at a steady --rate for --seconds (customers reused from a pool of 500,
+as a busy inbox sees them). For every message: the time from the start of its POST to the
+agent's socket receiving `message_created` for it. Prints p50 / p95 / p99 and the baseline:
+the same socket's round trip for a `ping` in the same run.
+
+    createdb -h 127.0.0.1 -U postgres webcare_e2e_bench
+    .venv/bin/python bench/end_to_end.py --database-url postgres://postgres@127.0.0.1:5432/webcare_e2e_bench
+
+Target (issue 10): p95 under 100 ms at 100 messages per second.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack import Stack, sign, whatsapp_text_webhook  # noqa: E402
+
+SECRET = "e2e-app-secret"
+PHONE = "e2e-phone"
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
+def message_ids_to_external(database_url: str, ids: list[int]) -> dict[int, str]:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from inbox.models import Message
+
+    return dict(Message.objects.filter(pk__in=ids).values_list("pk", "external_id"))
+
+
+async def measure(stack: Stack, url: str, cookies: dict, *, rate: float, seconds: float, run: str):
+    import websockets
+
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    sent_at: dict[str, float] = {}
+    received_at: dict[int, float] = {}
+    failures: list[str] = []
+    async with websockets.connect(
+        stack.base.replace("http", "ws") + "/ws/inbox/", additional_headers={"Cookie": cookie, "Origin": stack.base}
+    ) as socket:
+        await asyncio.wait_for(socket.recv(), 5)  # hello
+
+        # baseline: the socket's own round trip (ping -> pong) in the same run
+        pings = []
+        for _ in range(50):
+            started = time.perf_counter()
+            await socket.send(json.dumps({"action": "ping"}))
+            while json.loads(await asyncio.wait_for(socket.recv(), 5)).get("event") != "pong":
+                pass
+            pings.append(time.perf_counter() - started)
+
+        total = int(rate * seconds)
+
+        def post_all():
+            session = requests.Session()
+            begin = time.perf_counter()
+            for i in range(total):
+                due = begin + i / rate
+                time.sleep(max(0.0, due - time.perf_counter()))
+                external_id = f"wamid.e2e.{run}.{i}"
+                body = whatsapp_text_webhook(
+                    phone_number_id=PHONE, wa_id=f"3165{i % 500:07d}", message_id=external_id, text=f"vraag {i}"
+                )
+                sent_at[external_id] = time.perf_counter()
+                headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, body)}
+                response = session.post(url, data=body, headers=headers, timeout=30)
+                if response.status_code != 200:
+                    failures.append(str(response.status_code))
+
+        poster = threading.Thread(target=post_all)
+        poster.start()
+        deadline = time.monotonic() + seconds + 30
+        while (len(received_at) < total) and time.monotonic() < deadline:
+            try:
+                frame = json.loads(await asyncio.wait_for(socket.recv(), 2))
+            except TimeoutError:
+                if not poster.is_alive():
+                    break
+                continue
+            if frame.get("event") == "message_created":
+                received_at.setdefault(frame["message_id"], time.perf_counter())
+        poster.join()
+    return sent_at, received_at, pings, failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True, help="a scratch PostgreSQL database (migrated, written to)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--rate", type=float, default=100.0, help="messages per second")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args()
+    run = str(int(time.time()))
+    with Stack(database_url=args.database_url, redis_url=args.redis_url) as stack:
+        stack.start_app(workers=args.workers)
+        stack.start_worker()
+        inbox = stack.manage(
+            "create_inbox", "whatsapp", "--name", f"e2e {run}", "--phone-number-id", PHONE,
+            "--access-token", "t", "--app-secret", SECRET, "--verify-token", "v",
+        )  # fmt: skip
+        username, password, _ = stack.agent(inbox["id"], run=run)
+        cookies = stack.session_cookies(username, password)
+        sent_at, received_at, pings, failures = asyncio.run(
+            measure(stack, stack.base + inbox["webhook_url"], cookies, rate=args.rate, seconds=args.seconds, run=run)
+        )
+    external = message_ids_to_external(args.database_url, list(received_at))
+    latencies = [received_at[pk] - sent_at[ext] for pk, ext in external.items() if ext in sent_at]
+    if not latencies:
+        print(json.dumps({"error": "no message reached the agent's socket", "non_200": len(failures)}))
+        return 1
+    result = {
+        "rate_per_s": args.rate,
+        "messages": len(sent_at),
+        "received_live": len(latencies),
+        "non_200": len(failures),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "mean_ms": round(statistics.mean(latencies) * 1000, 1),
+        "baseline_socket_ping_p50_ms": round(percentile(pings, 0.5) * 1000, 2),
+        "uvicorn_workers": args.workers,
+    }
+    print(json.dumps(result))
+    return 0 if result["received_live"] == result["messages"] and not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
