@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "channels_messenger",
     "livechat",
     "reporting",
+    "automation",
     "audit",
 ]
 

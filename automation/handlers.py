@@ -1,0 +1,5 @@
+"""Wiring automation into the inbox's hooks (see inbox.automation)."""
+
+
+def register() -> None:
+    pass
