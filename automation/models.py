@@ -159,3 +159,6 @@ class RuleRun(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["conversation", "created_at"], name="rulerun_conversation_time")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_name}: {self.outcome}"

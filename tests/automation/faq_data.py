@@ -44,7 +44,8 @@ KNOWLEDGE = {
             "Hoe kan ik iets retourneren?", "Kan ik mijn bestelling terugsturen?", "Wat is de retourtermijn?",
             "Hoe werkt retourneren?", "Ik wil een artikel terugsturen"]),
         "de": ("Sie können Artikel innerhalb von 30 Tagen kostenlos über Ihr Konto zurücksenden.", [
-            "Wie kann ich etwas zurücksenden?", "Kann ich meine Bestellung zurückschicken?", "Wie lange habe ich Rückgaberecht?",
+            "Wie kann ich etwas zurücksenden?", "Kann ich meine Bestellung zurückschicken?",
+            "Wie lange habe ich Rückgaberecht?",
             "Wie funktioniert die Rücksendung?", "Ich möchte einen Artikel retournieren"]),
         "en": ("You can return an item free of charge within 30 days from your account.", [
             "How can I return something?", "Can I send my order back?", "What is the return period?",
