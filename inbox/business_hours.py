@@ -16,7 +16,7 @@ local date with zoneinfo, so DST days get their 23 or 25 hours and comparisons a
 instants, never on naive clock readings.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
@@ -113,7 +113,13 @@ def is_open(inbox, at: datetime | None = None) -> bool:
         return True
     zone = inbox_zone(inbox)
     moment = (at or timezone.now()).astimezone(zone)
-    return any(start <= moment < end for start, end in opening_instants(inbox, moment.date(), zone))
+    # Compared as UTC instants: Python compares two datetimes of the same zone by wall clock,
+    # which is wrong in the repeated hour when DST ends.
+    instant = moment.astimezone(UTC)
+    return any(
+        start.astimezone(UTC) <= instant < end.astimezone(UTC)
+        for start, end in opening_instants(inbox, moment.date(), zone)
+    )
 
 
 def next_open(inbox, at: datetime | None = None) -> datetime | None:
@@ -126,7 +132,7 @@ def next_open(inbox, at: datetime | None = None) -> datetime | None:
     for offset in range(LOOKAHEAD_DAYS):
         day = moment.date() + timedelta(days=offset)
         for start, _end in opening_instants(inbox, day, zone):
-            if start > moment:
+            if start.astimezone(UTC) > moment.astimezone(UTC):
                 return start
     return None
 
