@@ -162,17 +162,19 @@ LEAD_WORDS = re.compile(
     r"quote|pricing|buy|purchase|subscribe|interested|demo)",
     re.IGNORECASE,
 )
+STRONG_SENTIMENT = 0.3
 SUGGESTED_TAGS = ("question", "complaint", "compliment", "lead")
 
 
 def tags_suggest(text: str, *, from_ad: bool = False) -> set[str]:
     """Question / complaint / compliment / lead, from the words and the sentiment."""
     text = text or ""
-    sentiment = sentiment_analyse(text).label if text.strip() else "neutral"
+    score = sentiment_analyse(text).score if text.strip() else 0.0
     tags = set()
-    if COMPLAINT_WORDS.search(text) or sentiment == "negative":
+    # Clearly negative only: one mildly negative word ("laat", "late") is no complaint.
+    if COMPLAINT_WORDS.search(text) or score <= -STRONG_SENTIMENT:
         tags.add("complaint")
-    elif sentiment == "positive" and "?" not in text:
+    elif score >= STRONG_SENTIMENT and "?" not in text:
         tags.add("compliment")
     if "?" in text or QUESTION_WORDS.search(text):
         tags.add("question")
