@@ -12,6 +12,8 @@ logger = logging.getLogger(__name__)
 
 MessageHandler = Callable[[int], None]  # receives the Message id
 _message_received_handlers: list[MessageHandler] = []
+StatusHandler = Callable[[int, str, str], None]  # receives the Conversation id, old and new status
+_status_changed_handlers: list[StatusHandler] = []
 
 
 def on_message_received(handler: MessageHandler) -> MessageHandler:
@@ -28,4 +30,24 @@ def message_received(message_id: int) -> None:
         except Exception:
             logger.exception(
                 "automation handler %s failed for message %s", getattr(handler, "__name__", handler), message_id
+            )
+
+
+def on_status_changed(handler: StatusHandler) -> StatusHandler:
+    """Register `handler(conversation_id, old_status, new_status)`, called after the commit
+    of every status change (resolved conversations free an agent, fire rules)."""
+    if handler not in _status_changed_handlers:
+        _status_changed_handlers.append(handler)
+    return handler
+
+
+def status_changed(conversation_id: int, old: str, new: str) -> None:
+    for handler in list(_status_changed_handlers):
+        try:
+            handler(conversation_id, old, new)
+        except Exception:
+            logger.exception(
+                "automation handler %s failed for conversation %s",
+                getattr(handler, "__name__", handler),
+                conversation_id,
             )

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import access, realtime
+from . import access, automation, realtime
 from .events import event_record
 from .models import (
     Conversation,
@@ -52,7 +52,10 @@ def conversation_update(
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         changed = False
         if status is not _UNSET and status != conversation.status:
+            old_status = conversation.status
             _set_status(conversation, status, actor=actor, snoozed_until=snoozed_until)
+            conversation_id = conversation.pk
+            transaction.on_commit(lambda: automation.status_changed(conversation_id, old_status, status))
             changed = True
         if assignee is not _UNSET and (assignee.pk if assignee else None) != conversation.assignee_id:
             _set_assignee(conversation, assignee, actor=actor)

@@ -9,10 +9,14 @@ def send_to_visitor(message: Message) -> SendResult:
     """Publish the reply to every open tab of the visitor. The widget fetches history on
     (re)connect, so a visitor who is offline now still sees the reply later. An agent who
     replies has read what came before: the visitor's messages show "seen"."""
-    from .services import messages_seen  # services import the inbox; keep app loading light
+    from .services import messages_seen, pending_group  # services import the inbox; keep app loading light
 
+    identity = message.conversation.identity
     realtime.publish_now(
-        [realtime.visitor_group(message.conversation.identity_id)],
+        # Also the pending group: a bot answers the visitor's very first message before the
+        # visitor's tab has joined `visitor.<identity id>` (it is told to by `identity_ready`,
+        # which follows the answer); the widget drops a message it already shows.
+        [realtime.visitor_group(identity.pk), pending_group(identity.external_id)],
         {
             "type": realtime.EVENT_HANDLER_TYPE,
             "event": "message_created",

@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Min
 
+# The schedule (weekly hours, holidays, exceptions) is read by the module the widget and the
+# bots share, so every part of Webcare agrees on when an inbox is open.
+from inbox.business_hours import always_open, inbox_zone, opening_instants
 from inbox.models import Conversation, Inbox, Message
-
-# The schedule format and its parser are the live chat's (the widget shows the same hours).
-from livechat.availability import _intervals as schedule_intervals
-from livechat.availability import _zone as inbox_zone
 
 from .models import BusinessHoursCoverage, BusinessHoursInterval, ReportDay
 
@@ -34,25 +33,13 @@ def local_date(zone: ZoneInfo, moment: datetime) -> date:
     return moment.astimezone(zone).date()
 
 
-def always_open(inbox: Inbox) -> bool:
-    """An empty schedule means always open (see livechat.availability)."""
-    return not inbox.business_hours
-
-
 def _business_intervals(inbox: Inbox, zone: ZoneInfo, day: date) -> list[BusinessHoursInterval]:
-    rows = []
-    for start, end in schedule_intervals(inbox.business_hours or {}, day.weekday()):
-        starts_at = datetime.combine(day, start, tzinfo=zone)
-        if end == time.max:  # "24:00": up to the next local midnight
-            ends_at = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-        else:
-            ends_at = datetime.combine(day, end, tzinfo=zone)
-        rows.append(
-            BusinessHoursInterval(
-                inbox=inbox, day=day, starts_at=starts_at.astimezone(UTC), ends_at=ends_at.astimezone(UTC)
-            )
+    return [
+        BusinessHoursInterval(
+            inbox=inbox, day=day, starts_at=starts_at.astimezone(UTC), ends_at=ends_at.astimezone(UTC)
         )
-    return rows
+        for starts_at, ends_at in opening_instants(inbox, day, zone)
+    ]
 
 
 def _unroll(inbox: Inbox, zone: ZoneInfo, first: date, last: date) -> None:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "channels_messenger",
     "livechat",
     "reporting",
+    "automation",
     "audit",
 ]
 
@@ -167,6 +168,9 @@ CELERY_BEAT_SCHEDULE = {
     "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise", "schedule": 6 * 3600.0},
     # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
     "reports-rollup": {"task": "reporting.tasks.reports_rollup", "schedule": 300.0},
+    "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check", "schedule": 30.0},
+    # Agents who came online or freed up get the conversations waiting for them.
+    "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign", "schedule": 30.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------

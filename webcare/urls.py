@@ -23,6 +23,7 @@ urlpatterns = [
     path("webhooks/messenger/", include("channels_messenger.urls")),
     path("", include("crm.urls")),
     path("", include("reporting.urls")),
+    path("", include("automation.urls")),
     path("", include("livechat.urls")),
     path("", include("inbox.urls")),
 ]

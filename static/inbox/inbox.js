@@ -177,6 +177,13 @@
         if (String(event.conversation_id) === openConversationId() && event.typing !== false) showCustomerTyping();
         return;
       }
+      if (event.event === "sla_warning" || event.event === "sla_breached") {
+        var box = document.getElementById("toast");
+        var text = box && box.getAttribute(event.event === "sla_warning" ? "data-sla-warning" : "data-sla-breached");
+        if (text) toast(text + " #" + event.conversation_id);
+        refreshList();
+        return;
+      }
       if (event.event === "contact_updated" || event.event === "contact_merged") {
         var panel = document.getElementById("contact-panel");
         if (panel) htmx.trigger(panel, "webcare:refresh-contact");

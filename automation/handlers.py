@@ -1,0 +1,99 @@
+"""Wiring automation into the inbox's hooks (see inbox.automation).
+
+On every customer message, in this order (each step isolated: one failing never stops the
+next, nor the message, which is already committed):
+1. rules for "conversation created" (first message automation sees) and "message received",
+   and the preparatory tags;
+2. the FAQ bot: answer, hand over, or stay quiet;
+3. if the bot did not answer: the out-of-hours reply when closed, else the busy
+   acknowledgement;
+4. if the bot did not answer: auto-assignment.
+"""
+
+import logging
+
+from django.db import transaction
+
+from inbox import automation as hooks
+from inbox.models import ConversationStatus, Message, SenderType
+
+from . import assignment, auto_replies, bot, rules
+from .language import language_detect, language_known
+from .models import BotStatus, RuleTrigger
+from .state import conversation_state_lock, inbox_automation
+
+logger = logging.getLogger(__name__)
+
+
+def _step(name: str, message_id: int, function, *args, **kwargs):
+    try:
+        with transaction.atomic():
+            return function(*args, **kwargs)
+    except Exception:
+        logger.exception("automation step %s failed for message %s", name, message_id)
+        return None
+
+
+def message_received(message_id: int) -> None:
+    message = (
+        Message.objects.select_related("conversation__inbox", "conversation__contact").filter(pk=message_id).first()
+    )
+    if message is None or message.sender_type != SenderType.CONTACT:
+        return
+    conversation = message.conversation
+    with transaction.atomic():
+        state, created = conversation_state_lock(conversation)
+        if language_known(message.text or "") or not state.language:
+            locale = (conversation.contact.locale or "")[:2].lower()
+            state.language = language_detect(message.text or "", fallback=state.language or locale)
+            state.save(update_fields=["language", "updated_at"])
+    triggers = [RuleTrigger.CONVERSATION_CREATED] if created else []
+    for trigger in [*triggers, RuleTrigger.MESSAGE_RECEIVED]:
+        context = rules.RuleContext(conversation=conversation, trigger=trigger, message=message)
+        _step("rules", message_id, rules.rules_run, context)
+    _step("tags", message_id, rules.tags_prepare, conversation=conversation, message=message)
+    conversation.refresh_from_db()
+    settings = inbox_automation(conversation.inbox)
+    outcome = _step("bot", message_id, _bot_step, message, settings)
+    if outcome is not None and outcome.action == "answered":
+        return
+    _step("auto_reply", message_id, _auto_reply_step, conversation, settings)
+    _step("assignment", message_id, assignment.conversation_auto_assign, conversation_id=conversation.pk)
+
+
+def _bot_step(message: Message, settings):
+    message.conversation.refresh_from_db()
+    state, _created = conversation_state_lock(message.conversation)
+    return bot.bot_consider(message=message, state=state, settings=settings, language=state.language or "en")
+
+
+def _auto_reply_step(conversation, settings) -> None:
+    conversation.refresh_from_db()
+    state, _created = conversation_state_lock(conversation)
+    if state.bot_status == BotStatus.ANSWERING:
+        return
+    language = state.language or "en"
+    kwargs = {"conversation": conversation, "state": state, "settings": settings, "language": language}
+    if not auto_replies.away_reply_send(**kwargs):
+        auto_replies.busy_acknowledge(**kwargs)
+
+
+def status_changed(conversation_id: int, old: str, new: str) -> None:
+    """A resolved conversation fires its rules and may free an agent for one that waits."""
+    from inbox.models import Conversation
+
+    conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id).first()
+    if conversation is None:
+        return
+    if new == ConversationStatus.RESOLVED:
+        context = rules.RuleContext(conversation=conversation, trigger=RuleTrigger.CONVERSATION_RESOLVED)
+        _step("rules", 0, rules.rules_run, context)
+    if new in (ConversationStatus.RESOLVED, ConversationStatus.CLOSED) and conversation.assignee_id:
+        inbox_ids = list(conversation.assignee.inboxes.values_list("pk", flat=True))
+        for inbox_id in inbox_ids or [conversation.inbox_id]:
+            _step("assignment", 0, assignment.waiting_conversations_assign, inbox_id=inbox_id, limit=20)
+
+
+def register() -> None:
+    hooks.on_message_received(message_received)
+    hooks.on_status_changed(status_changed)

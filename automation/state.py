@@ -1,0 +1,56 @@
+"""Automation's rows beside inboxes and conversations, and the system line helper."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from inbox import replies
+from inbox.models import Conversation, Inbox, MessageKind, SenderType
+
+from .models import ConversationAutomation, InboxAutomation
+
+logger = logging.getLogger(__name__)
+
+
+def inbox_automation(inbox: Inbox) -> InboxAutomation:
+    """The inbox's automation settings (all off until a lead switches something on)."""
+    found = InboxAutomation.objects.filter(inbox=inbox).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return InboxAutomation.objects.create(inbox=inbox)
+    except IntegrityError:  # created concurrently
+        return InboxAutomation.objects.get(inbox=inbox)
+
+
+def conversation_state_lock(conversation: Conversation) -> tuple[ConversationAutomation, bool]:
+    """The conversation's automation row, locked (call inside a transaction); True if new.
+
+    The lock serialises automation for one conversation: two messages arriving together
+    cannot both get the bot's answer or the out-of-hours reply."""
+    state, created = ConversationAutomation.objects.get_or_create(conversation=conversation)
+    return ConversationAutomation.objects.select_for_update().get(pk=state.pk), created
+
+
+def system_line_add(*, conversation: Conversation, text: str) -> None:
+    """A line in the conversation's timeline for agents (never sent to the customer)."""
+    replies.reply_send(
+        conversation=conversation,
+        author=None,
+        text=text,
+        private=True,
+        sender_type=SenderType.SYSTEM,
+        kind=MessageKind.SYSTEM,
+    )
+
+
+def bot_message_send(*, conversation: Conversation, text: str) -> bool:
+    """Send `text` to the customer as the bot, through the outbox and the channel's rules.
+    Returns False (and logs) when the channel refuses, e.g. its reply window is closed."""
+    try:
+        replies.reply_send(conversation=conversation, author=None, text=text, sender_type=SenderType.BOT)
+    except replies.ReplyRefused as refused:
+        logger.info("bot message to conversation %s not sent: %s", conversation.pk, refused.reason)
+        return False
+    return True

@@ -1,0 +1,15 @@
+"""Periodic automation: service-level alerts and assigning conversations that wait."""
+
+from celery import shared_task
+
+from . import assignment, sla
+
+
+@shared_task(name="automation.tasks.sla_alerts_check")
+def sla_alerts_check() -> dict:
+    return sla.sla_alerts_check()
+
+
+@shared_task(name="automation.tasks.waiting_conversations_assign")
+def waiting_conversations_assign() -> int:
+    return assignment.waiting_conversations_assign()

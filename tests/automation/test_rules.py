@@ -1,0 +1,107 @@
+"""Rules: order, conditions, logging, failure isolation; preparatory tags."""
+
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from automation.models import Rule, RuleRun
+from automation.rules import tags_suggest
+from inbox.models import CannedResponse, Message, Team
+from inbox.services import conversation_update
+
+from .conftest import automated_inbox
+
+pytestmark = pytest.mark.django_db
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def tags_of(conversation):
+    return set(conversation.tags.values_list("name", flat=True))
+
+
+def test_rules_run_in_order_and_a_broken_rule_neither_stops_the_message_nor_the_next_rule(ingest):
+    inbox = automated_inbox()
+    team = Team.objects.create(name="Refunds")
+    Rule.objects.create(name="broken regex", position=1, conditions=[{"field": "text", "op": "matches", "value": "("}])
+    Rule.objects.create(
+        name="refunds", position=2,
+        conditions=[{"field": "text", "op": "contains", "value": "refund"}, {"field": "channel", "value": "livechat"}],
+        actions=[{"type": "add_tag", "value": "refund"}, {"type": "assign_team", "value": team.pk},
+                 {"type": "set_priority", "value": "high"}],
+    )  # fmt: skip
+    Rule.objects.create(name="missing team", position=3, actions=[{"type": "assign_team", "value": 999999}])
+    Rule.objects.create(name="note", position=4, actions=[{"type": "add_note", "value": "Check the order"}])
+
+    message = ingest(inbox, "I want a refund for my order")
+
+    conversation = message.conversation
+    conversation.refresh_from_db()
+    assert "refund" in tags_of(conversation) and conversation.team == team and conversation.priority == "high"
+    runs = list(RuleRun.objects.filter(conversation=conversation).order_by("pk").values_list("rule_name", "outcome"))
+    assert runs == [("broken regex", "failed"), ("refunds", "applied"), ("missing team", "failed"), ("note", "applied")]
+    assert Message.objects.filter(conversation=conversation, private=True, text="Check the order").exists()
+
+
+def test_conditions_on_language_sentiment_contact_attribute_tag_and_hours(ingest):
+    inbox = automated_inbox(business_hours={"mon": [["09:00", "17:00"]]})
+    CannedResponse.objects.create(shortcut="sorry", title="Sorry", text="Het spijt ons!", category="complaint")
+    Rule.objects.create(
+        name="angry dutch after hours",
+        conditions=[{"field": "language", "value": "nl"}, {"field": "sentiment", "value": "negative"},
+                    {"field": "business_hours", "value": "outside"}, {"field": "inbox", "value": inbox.pk}],
+        actions=[{"type": "send_canned", "value": "sorry"}],
+    )  # fmt: skip
+    Rule.objects.create(
+        name="vip", conditions=[{"field": "contact_attribute", "key": "tier", "value": "gold"}],
+        actions=[{"type": "set_priority", "value": "urgent"}],
+    )  # fmt: skip
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 1, 6, 22, 0, tzinfo=AMS)):
+        message = ingest(inbox, "Het pakket is kapot en ik ben heel boos")
+    conversation = message.conversation
+    assert Message.objects.filter(conversation=conversation, sender_type="bot", text="Het spijt ons!").exists()
+    conversation.refresh_from_db()
+    assert conversation.priority == "none"
+    conversation.contact.attributes = {"tier": "gold"}
+    conversation.contact.save()
+    ingest(inbox, "Nog iets")
+    conversation.refresh_from_db()
+    assert conversation.priority == "urgent"
+
+
+def test_created_and_resolved_triggers(ingest, django_capture_on_commit_callbacks):
+    inbox = automated_inbox()
+    Rule.objects.create(name="welcome", trigger="conversation_created", actions=[{"type": "add_tag", "value": "new"}])
+    Rule.objects.create(name="done", trigger="conversation_resolved", actions=[{"type": "add_tag", "value": "done"}])
+    message = ingest(inbox, "Hoi")
+    ingest(inbox, "Hoi again")
+    conversation = message.conversation
+    assert RuleRun.objects.filter(conversation=conversation, rule_name="welcome").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_update(conversation=conversation, actor=None, status="resolved")
+    assert {"new", "done"} <= tags_of(conversation)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wat zijn jullie openingstijden?", {"question"}),
+        ("Mijn pakket is kapot aangekomen, belachelijk!", {"complaint"}),
+        ("Dank jullie wel, geweldig geholpen!", {"compliment"}),
+        ("Ich möchte ein Angebot für 50 Stück", {"lead"}),
+        ("Can I buy this in bulk?", {"question", "lead"}),
+    ],
+)
+def test_suggested_tags(text, expected):
+    assert tags_suggest(text) == expected
+
+
+def test_suggested_tags_are_applied_and_not_brought_back_after_an_agent_removes_them(ingest):
+    inbox = automated_inbox()
+    message = ingest(inbox, "Wanneer komt mijn bestelling?")
+    conversation = message.conversation
+    assert tags_of(conversation) == {"question"}
+    conversation_update(conversation=conversation, actor=None, tags=[])
+    ingest(inbox, "En hoe laat?")
+    assert tags_of(conversation) == set()
