@@ -234,3 +234,43 @@ class MessageSentiment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["conversation", "sent_at"], name="sentiment_conversation_time")]
+
+
+class SurveySetting(TimestampedModel):
+    """Which survey (if any) an inbox sends when a conversation is resolved; leads edit it in
+    the admin. Without a row the inbox sends none."""
+
+    class Survey(models.TextChoices):
+        OFF = "off", _("Off")
+        CSAT = "csat", _("CSAT (1 to 5)")
+        NPS = "nps", _("NPS (0 to 10)")
+
+    inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="survey_setting")
+    survey = models.CharField(max_length=4, choices=Survey.choices, default=Survey.OFF)
+
+    def __str__(self) -> str:
+        return f"Survey of {self.inbox}"
+
+
+class SurveyRequest(TimestampedModel):
+    """A survey sent to the customer of a resolved conversation, and where its answer stands.
+    At most one per conversation: resolving it again does not ask the customer twice."""
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="+")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=SurveyKind.choices)
+    language = models.CharField(max_length=2)
+    sent_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Until when the next free-text message is taken as the answer's comment.
+    comment_until = models.DateTimeField(null=True, blank=True)
+    commented_at = models.DateTimeField(null=True, blank=True)
+
+
+class SurveyMessage(models.Model):
+    """A message that belongs to a survey (the question, the answer, its comment, the thanks).
+    The KPIs leave these out of customer messages, bot messages and response clocks."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    request = models.ForeignKey(SurveyRequest, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=8)  # question, answer, comment, thanks
