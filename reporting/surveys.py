@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from inbox.models import Conversation, ConversationStatus, Message, MessageKind, SenderType
 
@@ -118,7 +117,7 @@ def survey_send(conversation_id: int, *, now=None) -> SurveyRequest | None:
             content = {
                 "survey": {"kind": request.kind},
                 "choices": survey_choices(request.kind, channel=conversation.inbox.kind),
-                "button": pgettext("survey list button", "Rate"),
+                "button": _("Choose a score"),  # WhatsApp: at most 20 characters
             }
             question = survey_question(request.kind)
         try:
