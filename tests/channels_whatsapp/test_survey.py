@@ -137,3 +137,15 @@ def test_resolving_twice_asks_once(graph, resolved, django_capture_on_commit_cal
         with django_capture_on_commit_callbacks(execute=True):
             conversation_update(conversation=conversation, actor=None, status=status)
     assert SurveyMessage.objects.filter(role="question").count() == 1
+
+
+def test_up_to_three_choices_without_descriptions_are_reply_buttons_and_more_than_ten_are_refused():
+    from channels_whatsapp.sender import interactive_payload
+    from inbox.channel_registry import PermanentSendError
+
+    choices = [{"id": f"c{n}", "title": f"Optie {n} met een te lange titel"} for n in range(3)]
+    buttons = interactive_payload("Kies", {"choices": choices})
+    assert buttons["type"] == "button"
+    assert buttons["action"]["buttons"][0] == {"type": "reply", "reply": {"id": "c0", "title": "Optie 0 met een te la"}}
+    with pytest.raises(PermanentSendError):
+        interactive_payload("Kies", {"choices": [{"id": str(n), "title": str(n)} for n in range(11)]})
