@@ -146,6 +146,6 @@ def test_up_to_three_choices_without_descriptions_are_reply_buttons_and_more_tha
     choices = [{"id": f"c{n}", "title": f"Optie {n} met een te lange titel"} for n in range(3)]
     buttons = interactive_payload("Kies", {"choices": choices})
     assert buttons["type"] == "button"
-    assert buttons["action"]["buttons"][0] == {"type": "reply", "reply": {"id": "c0", "title": "Optie 0 met een te la"}}
+    assert buttons["action"]["buttons"][0] == {"type": "reply", "reply": {"id": "c0", "title": "Optie 0 met een te l"}}
     with pytest.raises(PermanentSendError):
         interactive_payload("Kies", {"choices": [{"id": str(n), "title": str(n)} for n in range(11)]})
