@@ -60,10 +60,31 @@ def message_send(message) -> SendResult:
             external_id = _attachment_send(inbox, base, attachment, reference=reference, token=token)
         if message.text:
             body = {**base, "message": {"text": message.text, "metadata": reference}}
+            if message.kind == "interactive":
+                body["message"]["quick_replies"] = quick_replies(message.content)
             external_id = _message_id(_post(inbox, token=token, json=body))
     except GraphError as error:
         raise send_error(error, inbox_id=inbox.pk) from error
     return SendResult(external_id=external_id)
+
+
+MAX_QUICK_REPLIES, QUICK_REPLY_TITLE, QUICK_REPLY_PAYLOAD = 13, 20, 1000
+
+
+def quick_replies(content: dict) -> list[dict]:
+    """An outbound choice (`content["choices"]`: id, title) as Messenger quick replies (at
+    most 13, titles up to 20 characters); the tap comes back with the choice's id as payload."""
+    choices = content.get("choices") or []
+    if not choices or len(choices) > MAX_QUICK_REPLIES:
+        raise PermanentSendError("Messenger shows 1 to 13 quick replies.")
+    return [
+        {
+            "content_type": "text",
+            "title": str(choice["title"])[:QUICK_REPLY_TITLE],
+            "payload": str(choice["id"])[:QUICK_REPLY_PAYLOAD],
+        }
+        for choice in choices
+    ]
 
 
 def _attachment_send(inbox, base: dict, attachment, *, reference: str, token: str) -> str:

@@ -1,7 +1,8 @@
 """The WhatsApp Sender: deliver one outbox Message through the Cloud API.
 
 Called by `inbox.outbox` outside any transaction. Builds the request body for the message's
-kind (text, reply context, media from an agent's upload, template, reaction), respects the
+kind (text, reply context, media from an agent's upload, template, reaction, interactive
+buttons or list), respects the
 phone number's throughput, and turns Meta's errors into retryable or permanent send errors.
 """
 
@@ -59,6 +60,8 @@ def message_body(message, *, token: str) -> dict:
         body["context"] = {"message_id": reply_to.external_id}
     if message.kind == "template":
         return {**body, "type": "template", "template": _template_payload(message.content)}
+    if message.kind == "interactive":
+        return {**body, "type": "interactive", "interactive": interactive_payload(message.text, message.content)}
     attachment = _first_attachment(message)
     if attachment is not None:
         return {**body, **_media_payload(message, attachment, token=token)}
@@ -89,6 +92,39 @@ def attachment_kind(inbox, mime_type: str, size: int) -> str:
     if size == 0:
         raise AttachmentRefused("The file is empty.")
     return kind
+
+
+# Cloud API limits of interactive messages ("Interactive reply buttons" / "list messages").
+MAX_BUTTONS, MAX_ROWS = 3, 10
+BUTTON_TITLE, ROW_TITLE, ROW_DESCRIPTION, LIST_BUTTON = 20, 24, 72, 20
+INTERACTIVE_BODY = 1024
+
+
+def interactive_payload(text: str, content: dict) -> dict:
+    """An outbound choice (`content["choices"]`: id, title, optional description) as WhatsApp
+    reply buttons (up to 3) or a list message (up to 10 rows, opened with `content["button"]`).
+    The customer's tap comes back as a button_reply / list_reply carrying the choice's id."""
+    choices = content.get("choices") or []
+    if not choices or not text:
+        raise PermanentSendError("An interactive message needs a text and at least one choice.")
+    if len(text) > INTERACTIVE_BODY:
+        raise PermanentSendError("WhatsApp interactive messages can have at most 1,024 characters of text.")
+    if len(choices) > MAX_ROWS:
+        raise PermanentSendError("A WhatsApp list message has at most 10 rows.")
+    if len(choices) <= MAX_BUTTONS and not any(choice.get("description") for choice in choices):
+        buttons = [
+            {"type": "reply", "reply": {"id": str(c["id"])[:256], "title": str(c["title"])[:BUTTON_TITLE]}}
+            for c in choices
+        ]
+        return {"type": "button", "body": {"text": text}, "action": {"buttons": buttons}}
+    rows = []
+    for choice in choices:
+        row = {"id": str(choice["id"])[:200], "title": str(choice["title"])[:ROW_TITLE]}
+        if choice.get("description"):
+            row["description"] = str(choice["description"])[:ROW_DESCRIPTION]
+        rows.append(row)
+    button = str(content.get("button") or "Choose")[:LIST_BUTTON]
+    return {"type": "list", "body": {"text": text}, "action": {"button": button, "sections": [{"rows": rows}]}}
 
 
 def _recipient(identity) -> dict:

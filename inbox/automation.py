@@ -1,12 +1,23 @@
-"""The hook automation plugs into: called after every ingested customer message commits.
+"""The hooks automation plugs into.
 
-Bots, rules, tagging and auto-assignment (a later issue) register handlers here. Each handler
-runs on its own: a broken rule is logged and never stops a message from arriving or the
-next handler from running.
+- `on_message_received`: after every ingested customer message commits. Bots, rules, tagging
+  and auto-assignment register handlers here.
+- `on_status_changed`: after any status change commits (a resolved conversation frees an
+  agent for auto-assignment; rules on "conversation resolved").
+- `on_conversation_resolved`: after a conversation was resolved and that committed (e.g. the
+  customer feedback survey of `reporting.surveys`).
+- `on_inbound_claim`: inside ingest's transaction, before a customer message would reopen
+  its conversation: a handler that recognises the message as something else than a new
+  question (a survey answer) claims it, and the conversation stays as it is.
+
+Each handler runs on its own: a broken rule is logged and never stops a message from
+arriving or the next handler from running.
 """
 
 import logging
 from collections.abc import Callable
+
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +62,51 @@ def status_changed(conversation_id: int, old: str, new: str) -> None:
                 getattr(handler, "__name__", handler),
                 conversation_id,
             )
+
+
+ResolvedHandler = Callable[[int], None]  # receives the Conversation id
+_conversation_resolved_handlers: list[ResolvedHandler] = []
+
+
+def on_conversation_resolved(handler: ResolvedHandler) -> ResolvedHandler:
+    """Register `handler(conversation_id)`, called after a resolution commits."""
+    if handler not in _conversation_resolved_handlers:
+        _conversation_resolved_handlers.append(handler)
+    return handler
+
+
+def conversation_resolved(conversation_id: int) -> None:
+    for handler in list(_conversation_resolved_handlers):
+        try:
+            handler(conversation_id)
+        except Exception:
+            logger.exception(
+                "resolved handler %s failed for conversation %s", getattr(handler, "__name__", handler), conversation_id
+            )
+
+
+ClaimHandler = Callable[..., bool]  # (conversation=, message=) -> True if it claims the message
+_inbound_claim_handlers: list[ClaimHandler] = []
+
+
+def on_inbound_claim(handler: ClaimHandler) -> ClaimHandler:
+    """Register `handler(conversation=, message=) -> bool`. It runs inside ingest's transaction
+    with the conversation row locked, before reopening; True keeps the conversation's status."""
+    if handler not in _inbound_claim_handlers:
+        _inbound_claim_handlers.append(handler)
+    return handler
+
+
+def inbound_claimed(*, conversation, message) -> bool:
+    """Whether a handler claims this customer message (it then does not reopen anything)."""
+    for handler in list(_inbound_claim_handlers):
+        try:
+            # A savepoint: a failing handler must not poison ingest's transaction.
+            with transaction.atomic():
+                if handler(conversation=conversation, message=message):
+                    return True
+        except Exception:
+            logger.exception(
+                "claim handler %s failed for message %s", getattr(handler, "__name__", handler), message.pk
+            )
+    return False

@@ -128,7 +128,9 @@ def _conversation_after_inbound(
     changed = ["version", "updated_at"]
     previous_status = conversation.status
     from_customer = message.sender_type == SenderType.CONTACT
-    if previous_status != ConversationStatus.OPEN and from_customer:
+    # A survey answer (or its comment) is no new question: it leaves the status alone.
+    claimed = from_customer and automation.inbound_claimed(conversation=conversation, message=message)
+    if previous_status != ConversationStatus.OPEN and from_customer and not claimed:
         conversation.status = ConversationStatus.OPEN
         conversation.snoozed_until = None
         changed += ["status", "snoozed_until"]
@@ -143,7 +145,7 @@ def _conversation_after_inbound(
         conversation.last_message_at = message.sent_at
         conversation.last_message_preview = _preview(message)
         changed += ["last_message_at", "last_message_preview"]
-    if from_customer:
+    if from_customer and not claimed:
         conversation.unread_count += 1  # the row is locked (select_for_update) or brand new
         changed.append("unread_count")
     customer_clock = conversation.last_customer_message_at

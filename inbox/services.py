@@ -229,6 +229,8 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
     conversation.snoozed_until = snoozed_until if status == ConversationStatus.SNOOZED else None
     if status == ConversationStatus.RESOLVED:
         conversation.resolved_at = now
+        conversation_id = conversation.pk
+        transaction.on_commit(lambda: automation.conversation_resolved(conversation_id))
     if status == ConversationStatus.CLOSED:
         conversation.closed_at = now
         conversation.resolved_at = conversation.resolved_at or now

@@ -5,7 +5,8 @@ of the inbox's allowed origins (this route does not go through AllowedHostsOrigi
 the widget runs on other sites). Then the widget says `hello` with its token (or none: the
 server issues one), and gets its session: token, availability and history.
 
-Frames from the widget: `hello`, `message` {client_id, text, profile?}, `typing`, `ping`.
+Frames from the widget: `hello`, `message` {client_id, text, profile?, choice?}, `typing`, `ping`
+(`choice`: the id of a tapped answer button, e.g. a survey score).
 Frames to the widget: `session`, `ack` {client_id, message}, `message`, `seen` {up_to},
 `typing` {name, typing}, `error` {code, detail, client_id?, retry_after?}, `pong`.
 """
@@ -130,6 +131,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 visitor=self.visitor,
                 client_id=client_id,
                 text=content.get("text"),
+                choice=content.get("choice"),
                 profile=profile,
                 page=self.page,
             )

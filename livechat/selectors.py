@@ -84,6 +84,13 @@ def message_public(message: Message) -> dict:
         "at": message.sent_at.isoformat(),
         "seen": message.direction == Direction.IN and message.status == DeliveryStatus.READ,
         "attachments": [attachment_public(a) for a in message.attachments.all()],
+        # Answer buttons of an outbound choice (a feedback survey): id and title only.
+        "choices": [
+            {"id": str(choice.get("id", "")), "title": str(choice.get("title", ""))}
+            for choice in (message.content or {}).get("choices") or []
+        ]
+        if message.kind == "interactive" and message.direction == Direction.OUT
+        else [],
     }
 
 

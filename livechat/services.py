@@ -28,6 +28,7 @@ from . import limits, selectors
 from .sessions import Visitor
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CHOICE_ID = re.compile(r"^[A-Za-z0-9_:-]{1,64}$")
 
 
 class VisitorMessageRefused(Exception):
@@ -91,6 +92,7 @@ def visitor_message_receive(
     profile: VisitorProfile | None = None,
     upload: VisitorUpload | None = None,
     page: str = "",
+    choice=None,
 ) -> Received:
     """Hand a visitor's message to `inbox.ingest`. Idempotent on the widget's client id: a
     resend after a reconnect returns the stored message instead of a second one."""
@@ -103,6 +105,8 @@ def visitor_message_receive(
         )
     if not text and upload is None:
         raise VisitorMessageRefused("empty_message", "The message is empty.")
+    if choice is not None and (not isinstance(choice, str) or not CHOICE_ID.match(choice)):
+        raise VisitorMessageRefused("invalid_choice", "That is not one of the offered answers.")
 
     identity_key = visitor.identity_key
     existing = Message.objects.filter(inbox=inbox, external_id=visitor.external_message_id(client_id)).first()
@@ -120,7 +124,9 @@ def visitor_message_receive(
         raise VisitorMessageRefused(
             "rate_limited", "You are sending messages too fast; wait a moment.", retry_after=verdict.retry_after
         )
-    return _ingest(inbox, visitor, client_id, text, profile, upload, page, identity_known=identity is not None)
+    return _ingest(
+        inbox, visitor, client_id, text, profile, upload, page, choice=choice, identity_known=identity is not None
+    )
 
 
 def _resent(existing: Message, identity_key: str) -> Received:
@@ -148,9 +154,13 @@ def _check_upload(inbox: Inbox, upload: VisitorUpload) -> None:
         raise VisitorMessageRefused("file_type_not_allowed", "This type of file is not accepted.")
 
 
-def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, identity_known: bool) -> Received:
+def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, choice, identity_known: bool) -> Received:
     kind = MessageKind.TEXT
     attachments = ()
+    content = {}
+    if choice and upload is None:
+        # A tapped answer button: the text is its title, the id says what was chosen.
+        kind, content = MessageKind.INTERACTIVE, {"type": "choice", "choice": choice}
     if upload is not None:
         kind = MessageKind.IMAGE if upload.content_type.startswith("image/") else MessageKind.DOCUMENT
         attachments = (
@@ -168,6 +178,7 @@ def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, identity_
         timestamp=timezone.now(),
         kind=kind,
         text=text,
+        content=content,
         attachments=attachments,
         source={"page": page[:500]} if isinstance(page, str) and page.startswith(("http://", "https://")) else {},
     )

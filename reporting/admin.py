@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ServiceLevelSetting, SurveyResponse
+from .models import ServiceLevelSetting, SurveyResponse, SurveySetting
 
 
 @admin.register(ServiceLevelSetting)
@@ -23,3 +23,11 @@ class SurveyResponseAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # answers come from customers, not from the admin
+
+
+@admin.register(SurveySetting)
+class SurveySettingAdmin(admin.ModelAdmin):
+    """Leads choose per inbox which survey (off, CSAT, NPS) follows a resolution."""
+
+    list_display = ["inbox", "survey"]
+    list_editable = ["survey"]

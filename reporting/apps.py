@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class ReportingConfig(AppConfig):
     name = "reporting"
+
+    def ready(self):
+        from inbox import automation
+
+        from . import surveys
+
+        automation.on_conversation_resolved(surveys.survey_send)
+        automation.on_inbound_claim(surveys.survey_inbound_claim)

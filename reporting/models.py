@@ -234,3 +234,90 @@ class MessageSentiment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["conversation", "sent_at"], name="sentiment_conversation_time")]
+
+
+class SurveySetting(TimestampedModel):
+    """Which survey (if any) an inbox sends when a conversation is resolved; leads edit it in
+    the admin. Without a row the inbox sends none."""
+
+    class Survey(models.TextChoices):
+        OFF = "off", _("Off")
+        CSAT = "csat", _("CSAT (1 to 5)")
+        NPS = "nps", _("NPS (0 to 10)")
+
+    inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="survey_setting")
+    survey = models.CharField(max_length=4, choices=Survey.choices, default=Survey.OFF)
+
+    def __str__(self) -> str:
+        return f"Survey of {self.inbox}"
+
+
+class SurveyRequest(TimestampedModel):
+    """A survey sent to the customer of a resolved conversation, and where its answer stands.
+    At most one per conversation: resolving it again does not ask the customer twice."""
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="+")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=SurveyKind.choices)
+    language = models.CharField(max_length=2)
+    sent_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Until when the next free-text message is taken as the answer's comment.
+    comment_until = models.DateTimeField(null=True, blank=True)
+    commented_at = models.DateTimeField(null=True, blank=True)
+
+
+class SurveyMessage(models.Model):
+    """A message that belongs to a survey (the question, the answer, its comment, the thanks).
+    The KPIs leave these out of customer messages, bot messages and response clocks."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    request = models.ForeignKey(SurveyRequest, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=8)  # question, answer, comment, thanks
+
+
+class QualityReview(TimestampedModel):
+    """One conversation of an agent drawn for review in a period, and the lead's scores (1-5)
+    on hard skills (knowledge, goal reached) and soft skills (tone of voice, analysis,
+    empathy/humour). Unscored while `reviewed_at` is empty."""
+
+    SKILLS = ("knowledge", "goal_reached", "tone_of_voice", "analysis", "empathy")
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quality_reviews")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    knowledge = models.PositiveSmallIntegerField(null=True, blank=True)
+    goal_reached = models.PositiveSmallIntegerField(null=True, blank=True)
+    tone_of_voice = models.PositiveSmallIntegerField(null=True, blank=True)
+    analysis = models.PositiveSmallIntegerField(null=True, blank=True)
+    empathy = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "agent", "conversation"], name="quality_review_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_at__isnull=True)
+                | models.Q(
+                    knowledge__gte=1,
+                    knowledge__lte=5,
+                    goal_reached__gte=1,
+                    goal_reached__lte=5,
+                    tone_of_voice__gte=1,
+                    tone_of_voice__lte=5,
+                    analysis__gte=1,
+                    analysis__lte=5,
+                    empathy__gte=1,
+                    empathy__lte=5,
+                ),
+                name="quality_scores_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["agent", "period_start"], name="quality_review_agent_period")]

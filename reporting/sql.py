@@ -90,8 +90,13 @@ HUMAN = (
 BOT = "({m}.direction = 'out' AND {m}.sender_type = 'bot' AND {m}.private = FALSE AND {m}.status <> 'failed')"
 
 
+def not_survey(alias: str = "m") -> str:
+    """A survey's question, answer, comment and thanks are feedback, not conversation."""
+    return f"NOT EXISTS (SELECT 1 FROM {table(rm.SurveyMessage)} sv WHERE sv.message_id = {alias}.id)"
+
+
 def customer(alias: str = "m") -> str:
-    return CUSTOMER.format(m=alias)
+    return f"({CUSTOMER.format(m=alias)} AND {not_survey(alias)})"
 
 
 def human(alias: str = "m") -> str:
@@ -99,7 +104,7 @@ def human(alias: str = "m") -> str:
 
 
 def bot(alias: str = "m") -> str:
-    return BOT.format(m=alias)
+    return f"({BOT.format(m=alias)} AND {not_survey(alias)})"
 
 
 def resolves(alias: str = "e") -> str:

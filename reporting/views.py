@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inbox import access
 from inbox.models import Tag, Team
@@ -13,6 +14,7 @@ from inbox.models import Tag, Team
 from .access import ReportFilterInvalid, access_report_filter
 from .export import CONVERSATION_COLUMNS, conversation_rows, csv_lines, table_rows
 from .kpis import summary_compute
+from .kpis.series import charts_compute
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
 
@@ -57,6 +59,31 @@ def _tiles(summary: dict, before: dict) -> list[dict]:
     ]
 
 
+def _charts(summary: dict, series: dict) -> dict:
+    """What static/js/reports-charts.js draws (passed with json_script: no inline script)."""
+    sentiment = summary["sentiment"]
+    return {
+        "days": series["days"],
+        "volume": series["volume"],
+        "first_response": series["first_response"],
+        "service_level": {channel: level["within_target_share"] for channel, level in summary["service_level"].items()},
+        "feedback": series["feedback"],
+        "sentiment": {key: sentiment[key] for key in ("positive", "neutral", "negative")},
+        "tags": summary["tags"],
+        "labels": {
+            "messages": _("Messages"),
+            "first_responses": _("First responses"),
+            "within_target": _("Within target"),
+            "csat": "CSAT",
+            "nps": "NPS",
+            "positive": _("Positive"),
+            "neutral": _("Neutral"),
+            "negative": _("Negative"),
+            "conversations": _("Conversations"),
+        },
+    }
+
+
 @login_required
 def reports_dashboard(request):
     params = _period_params(request.GET)
@@ -68,7 +95,10 @@ def reports_dashboard(request):
         return render(request, "reporting/dashboard.html", context, status=400)
     summary = summary_compute(report_filter=report_filter)
     before = summary_compute(report_filter=report_filter.previous())
+    series = charts_compute(report_filter=report_filter)
     context.update(
+        series=series,
+        charts=_charts(summary, series),
         summary=summary,
         tiles=_tiles(summary, before),
         inboxes=access.visible_inboxes(request.user).order_by("name"),

@@ -86,3 +86,36 @@ def test_the_conversations_behind_the_figures_export_as_csv(client, timeline):
     agents_csv = b"".join(client.get("/reports/export/agents.csv", params).streaming_content).decode()
     assert agents_csv.splitlines()[0].startswith("id,name,conversations,replies")
     assert client.get("/reports/export/nothing.csv", params).status_code == 404
+
+
+def test_the_charts_get_their_series_as_json_and_as_tables(client, timeline):
+    # given: two days; a 4-minute and a 50-minute first response; CSAT 4 and NPS 10 on day two
+    from reporting.services import survey_response_record
+
+    inbox = make_inbox("whatsapp", time_zone="Europe/Amsterdam")
+    anna = make_user("anna", inboxes=[inbox])
+    one = timeline(inbox).created(ams(2026, 3, 30, 10, 0))
+    one.customer(ams(2026, 3, 30, 10, 0))
+    one.agent(ams(2026, 3, 30, 10, 4), anna)
+    two = timeline(inbox).created(ams(2026, 3, 31, 10, 0))
+    two.customer(ams(2026, 3, 31, 10, 0))
+    two.agent(ams(2026, 3, 31, 10, 50), anna)
+    two.customer(ams(2026, 3, 31, 11, 0))
+    survey_response_record(conversation=two.conversation, kind="csat", score=4, at=ams(2026, 3, 31, 12, 0))
+    survey_response_record(conversation=two.conversation, kind="nps", score=10, at=ams(2026, 3, 31, 12, 0))
+    for day in (date(2026, 3, 30), date(2026, 3, 31)):
+        inbox_day_rollup(inbox=inbox, day=day, now=ams(2026, 4, 1, 0, 0))
+    client.force_login(make_user("lea", role="lead"))
+    # when
+    response = client.get("/reports/", {"period": "custom", "from": "2026-03-30", "to": "2026-03-31"})
+    # then
+    charts = response.context["charts"]
+    assert charts["days"] == ["2026-03-30", "2026-03-31"]
+    assert charts["volume"] == {"whatsapp": [2, 3]}
+    buckets = {b["label"]: b["count"] for b in charts["first_response"]}
+    assert buckets["1–5 m"] == 1 and buckets["30–60 m"] == 1 and sum(buckets.values()) == 2
+    assert charts["feedback"] == {"csat": [None, 4.0], "nps": [None, 100.0]}
+    assert charts["service_level"] == {"whatsapp": 0.5}
+    html = response.content.decode()
+    assert '<script id="report-charts-data" type="application/json">' in html
+    assert 'data-testid="table-volume-days"' in html and "<script>" not in html

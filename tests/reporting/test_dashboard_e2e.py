@@ -45,6 +45,8 @@ def test_a_lead_picks_a_period_and_reads_the_tables(app_url, browser):  # noqa: 
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # a CSP violation (inline script or style) shows up as a console error
+    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
     try:
         page.goto(f"{app_url}/accounts/login/")
         page.fill("#id_username", "lea")
@@ -62,6 +64,11 @@ def test_a_lead_picks_a_period_and_reads_the_tables(app_url, browser):  # noqa: 
         volume = page.locator('[data-testid="report-volume"]').inner_text()
         assert "livechat" in volume and "whatsapp" in volume
         assert "compliment" in page.locator('[data-testid="report-tags"]').inner_text()
+        # the charts are drawn by the vendored Chart.js under the strict CSP
+        for chart in ("volume", "first-response", "service-level", "feedback", "sentiment", "tags"):
+            assert page.evaluate(f"!!Chart.getChart('chart-{chart}')"), chart
+        counted = "Chart.getChart('chart-first-response').data.datasets[0].data.reduce((a, b) => a + b)"
+        assert page.evaluate(counted) == 3
         page.screenshot(path=str(SCREENSHOTS / "reports.png"), full_page=True)
         assert errors == []
     finally:

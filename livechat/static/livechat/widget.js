@@ -99,6 +99,7 @@
     "textarea{flex:1;width:auto;resize:none;height:40px;max-height:120px}.f{width:100%;display:grid;gap:4px}label{font-size:12px;color:#334155}" +
     "form button{border:0;border-radius:8px;background:var(--c);color:#fff;padding:0 12px;height:40px;cursor:pointer}form .a{background:#e2e8f0;color:#111;width:40px;padding:0}" +
     ".h{width:100%;font-size:11px;color:#475569}.h.e{color:#b91c1c}" +
+    ".k{display:flex;flex-wrap:wrap;gap:4px;margin-top:6px}.k button{border:1px solid #64748b;background:#fff;color:#111;border-radius:8px;min-width:36px;height:32px;padding:0 6px;cursor:pointer}" +
     "@media (max-width:480px){.p{inset:0;width:auto;max-width:none;height:auto;max-height:none;border-radius:0}}</style>" +
     "<button class=l type=button data-testid=webcare-launcher aria-haspopup=dialog aria-expanded=false>" +
     "<svg width=28 height=28 viewBox='0 0 24 24' fill=currentColor aria-hidden=true><path d='M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z'/></svg>" +
@@ -258,7 +259,20 @@
       else el.appendChild(link(a.url, name + (a.size ? " (" + size(a.size) + ")" : "")));
     });
     el.appendChild(ce("small"));
-    meta(el); end();
+    meta(el); choices(el); end();
+  }
+  /* answer buttons (a feedback survey): only on the latest message, gone once answered */
+  function choices(el) {
+    [].forEach.call(list.querySelectorAll(".k"), function (k) { k.remove(); });
+    var c = el.m.choices || [], items = list.querySelectorAll("li[data-direction]");
+    if (!c.length || items[items.length - 1] !== el) return;
+    var k = ce("div", "k"); k.setAttribute("role", "group");
+    c.forEach(function (o) {
+      var b = ce("button", "", o.title); b.type = "button"; b.setAttribute("data-testid", "webcare-choice");
+      b.onclick = function () { k.remove(); submit(o.title, o.id); };
+      k.appendChild(b);
+    });
+    el.insertBefore(k, el.lastChild);
   }
   function meta(el) {
     var m = el.m, s = el.lastChild, txt = m.at ? when(m.at) : "";
@@ -269,7 +283,7 @@
   }
   function end() { if (list) list.scrollTop = list.scrollHeight; }
   function cid() { return (w.crypto && crypto.randomUUID) ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
-  function push(q) { send({type: "message", client_id: q.c, text: q.x, profile: q.p}); }
+  function push(q) { send({type: "message", client_id: q.c, text: q.x, profile: q.p, choice: q.h}); }
 
   /* --- pre-chat and offline details ---------------------------------------------------- */
   function ask() {
@@ -298,16 +312,17 @@
     hint.className = "h";
     return Object.keys(p).length ? p : null;
   }
-  function submit() {
-    var x = input.value.trim();
+  function submit(x, h) {
+    x = h ? x : input.value.trim();
     if (!x) return;
     var p = details();
     if (p === false) return;
     var q = {c: cid(), x: x, a: new Date().toISOString()};
     if (p) q.p = p;
+    if (h) q.h = h;
     if (!st.p) { st.p = 1; save(); }
     fields.hidden = true; askFields = [];
-    qput(q); input.value = "";
+    qput(q); if (!h) input.value = "";
     add({client_id: q.c, direction: "in", text: x, at: q.a});
     if (ready) push(q);
   }
