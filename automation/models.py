@@ -119,7 +119,7 @@ class Rule(TimestampedModel):
     inbox, text (op contains | matches), language, sentiment, contact_attribute (with "key"),
     tag, business_hours ("inside" | "outside").
     actions: [{"type": "add_tag", "value": "refund"}, ...]; types: add_tag, assign_team (team
-    id), assign_agent (user id), set_priority, send_canned (shortcut), add_note (text).
+    id), assign_agent (user id), set_priority, send_canned (shortcut), send_survey (csat or nps), add_note (text).
     """
 
     name = models.CharField(max_length=120)

@@ -103,6 +103,13 @@ def _action_apply(action: dict, ctx: RuleContext) -> str:
         if canned is None:
             raise RuleBroken(f"No canned response /{value}.")
         replies.reply_send(conversation=conversation, author=None, text=canned.text, sender_type=SenderType.BOT)
+    elif kind == "send_survey":
+        from reporting.surveys import survey_send  # reporting owns the surveys
+
+        if str(value) not in ("csat", "nps"):
+            raise RuleBroken(f"Survey must be csat or nps, not '{value}'.")
+        if survey_send(conversation.pk, kind=str(value)) is None:
+            return f"{kind}:{value} (not sent: not resolved, asked before, or outside the window)"
     elif kind == "add_note":
         replies.reply_send(
             conversation=conversation, author=None, text=str(value), private=True, sender_type=SenderType.BOT

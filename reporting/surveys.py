@@ -91,9 +91,10 @@ def survey_question(kind: str) -> str:
     )
 
 
-def survey_send(conversation_id: int, *, now=None) -> SurveyRequest | None:
+def survey_send(conversation_id: int, *, now=None, kind: str | None = None) -> SurveyRequest | None:
     """Ask the customer of a resolved conversation for feedback, once per conversation, when
-    the inbox asks for a survey and the channel may still reach the customer."""
+    the inbox asks for a survey (or a rule names the `kind`: csat or nps) and the channel may
+    still reach the customer."""
     from inbox.replies import ReplyRefused, reply_send  # the outbox imports channels: keep it lazy
 
     now = now or timezone.now()
@@ -101,7 +102,8 @@ def survey_send(conversation_id: int, *, now=None) -> SurveyRequest | None:
     if conversation is None or conversation.status != ConversationStatus.RESOLVED:
         return None
     setting = SurveySetting.objects.filter(inbox_id=conversation.inbox_id).first()
-    if setting is None or setting.survey == SurveySetting.Survey.OFF:
+    survey = kind or (setting.survey if setting is not None else SurveySetting.Survey.OFF)
+    if survey not in (SurveyKind.CSAT, SurveyKind.NPS):
         return None
     if not _reachable(conversation, now):
         return None
@@ -109,7 +111,7 @@ def survey_send(conversation_id: int, *, now=None) -> SurveyRequest | None:
     with transaction.atomic():
         request, created = SurveyRequest.objects.get_or_create(
             conversation=conversation,
-            defaults={"inbox_id": conversation.inbox_id, "kind": setting.survey, "language": language, "sent_at": now},
+            defaults={"inbox_id": conversation.inbox_id, "kind": survey, "language": language, "sent_at": now},
         )
         if not created:
             return None  # asked before: resolving again does not ask twice

@@ -83,6 +83,23 @@ def test_created_and_resolved_triggers(ingest, django_capture_on_commit_callback
     assert {"new", "done"} <= tags_of(conversation)
 
 
+def test_a_resolved_rule_can_send_the_survey_even_when_the_inbox_setting_is_off(
+    ingest, django_capture_on_commit_callbacks
+):
+    from reporting.models import SurveyRequest
+
+    inbox = automated_inbox()  # live chat: the survey's rating buttons go to the widget
+    Rule.objects.create(name="nps", trigger="conversation_resolved", actions=[{"type": "send_survey", "value": "nps"}])
+    conversation = ingest(inbox, "Bedankt voor de hulp").conversation
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_update(conversation=conversation, actor=None, status="resolved")
+    request = SurveyRequest.objects.get(conversation=conversation)
+    assert request.kind == "nps"
+    question = Message.objects.filter(conversation=conversation, sender_type="bot", kind="interactive").get()
+    assert len(question.content["choices"]) == 11
+    assert RuleRun.objects.filter(conversation=conversation, rule_name="nps", outcome="applied").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
