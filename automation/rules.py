@@ -204,3 +204,10 @@ def tags_prepare(*, conversation: Conversation, message: Message) -> set[str]:
     if new:
         inbox_services.conversation_update(conversation=conversation, actor=None, tags=current | new)
     return new
+
+
+def rule_runs_for_timeline(conversation) -> list[tuple]:
+    """The rules that ran on a conversation, as lines in its timeline (what they did, or why
+    they failed), so an agent sees why a tag or an assignment appeared."""
+    runs = RuleRun.objects.filter(conversation=conversation).order_by("created_at", "id")
+    return [(run.created_at, "rule", run) for run in runs]

@@ -137,8 +137,19 @@ def conversation_messages(conversation: Conversation) -> QuerySet[Message]:
     )
 
 
+# Other apps add their own lines to a conversation's timeline (automation: the rules that ran),
+# without the inbox importing them: a source returns [(time, type, item)] for a conversation.
+_timeline_sources: list = []
+
+
+def timeline_source_register(source) -> None:
+    if source not in _timeline_sources:
+        _timeline_sources.append(source)
+
+
 def conversation_timeline(conversation: Conversation) -> list:
-    """Messages and the system lines (assignment, status) in one list, oldest first."""
+    """Messages and the system lines (assignment, status, registered sources) in one list,
+    oldest first."""
     messages = list(conversation_messages(conversation))
     events = list(
         ConversationEvent.objects.filter(
@@ -149,6 +160,8 @@ def conversation_timeline(conversation: Conversation) -> list:
     )
     _attach_assignee_names(events)
     items = [("message", m.sent_at, m) for m in messages] + [("event", e.created_at, e) for e in events]
+    for source in _timeline_sources:
+        items += [(kind, at, item) for at, kind, item in source(conversation)]
     items.sort(key=lambda item: item[1])
     return [{"type": kind, "item": item} for kind, _, item in items]
 

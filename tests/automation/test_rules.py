@@ -100,6 +100,23 @@ def test_a_resolved_rule_can_send_the_survey_even_when_the_inbox_setting_is_off(
     assert RuleRun.objects.filter(conversation=conversation, rule_name="nps", outcome="applied").exists()
 
 
+def test_the_agent_sees_which_rules_ran_in_the_conversation(ingest, client):
+    from tests.factories import make_user
+
+    inbox = automated_inbox()
+    Rule.objects.create(
+        name="Refunds <b>first</b>",
+        conditions=[{"field": "text", "op": "contains", "value": "refund"}],
+        actions=[{"type": "add_tag", "value": "refund"}],
+    )
+    Rule.objects.create(name="broken", conditions=[{"field": "text", "op": "matches", "value": "("}])
+    conversation = ingest(inbox, "I want a refund").conversation
+    client.force_login(make_user("anna", inboxes=[inbox]))
+    pane = client.get(f"/inbox/conversations/{conversation.pk}/").content.decode()
+    assert "Rule “Refunds &lt;b&gt;first&lt;/b&gt;” applied: add_tag:refund" in pane
+    assert "Rule “broken” failed" in pane
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
