@@ -13,6 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from inbox import access
@@ -104,7 +105,9 @@ def _search_condition(text: str) -> Q:
     if "@" in text:
         lowered = keys.email_lower(text)
         ids = set(ContactEmail.objects.filter(email_lower=lowered).values_list("contact_id", flat=True))
-        ids |= set(Contact.objects.filter(email__iexact=lowered).values_list("pk", flat=True))
+        # LOWER(email): served by the crm_contact_email_lower index (iexact's UPPER is not)
+        by_column = Contact.objects.annotate(email_lower=Lower("email")).filter(email_lower=lowered)
+        ids |= set(by_column.values_list("pk", flat=True))
         return Q(pk__in=ids)
     digits = "".join(ch for ch in text if ch.isdigit())
     # name_key is the folded name (no case, accents or double spaces): "jose" finds "José".

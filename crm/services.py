@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from . import events, keys
@@ -123,7 +124,9 @@ def contact_by_email(email: str) -> Contact | None:
         .first()
     )
     if found is None:
-        return Contact.objects.filter(email__iexact=lowered, merged_into__isnull=True).order_by("id").first()
+        # LOWER(email) = ..., which the crm_contact_email_lower index serves (iexact's UPPER does not)
+        contacts = Contact.objects.annotate(email_lower=Lower("email"))
+        return contacts.filter(email_lower=lowered, merged_into__isnull=True).order_by("id").first()
     return Contact.objects.get(pk=found)
 
 
