@@ -77,9 +77,16 @@ def bot_preview(*, inbox: Inbox | None, text: str) -> Match:
     return knowledge_index(inbox).match(text, language=language_detect(text))
 
 
+# The "talk to a person" button under every bot answer (WhatsApp allows 20 characters).
+HANDOVER_BUTTON = {"nl": "Naar een medewerker", "de": "Mitarbeiter bitte", "en": "Talk to a person"}
+
+
 def asks_for_person(message: Message) -> bool:
-    if message.kind == MessageKind.INTERACTIVE and HANDOVER_PAYLOAD in str(message.content.get("id", "")):
-        return True
+    if message.kind == MessageKind.INTERACTIVE:
+        # the button's id as each channel hands it back: WhatsApp id, Messenger payload, widget choice
+        tapped = {str(message.content.get(key, "")) for key in ("id", "payload", "choice")}
+        if HANDOVER_PAYLOAD in tapped:
+            return True
     return bool(PERSON_WORDS.search(message.text or ""))
 
 
@@ -104,7 +111,8 @@ def bot_consider(
     answer = match.entry.answer
     if state.bot_answers == 0:
         answer = f"{answer}\n\n{ANSWER_FOOTER[match.language]}"
-    if not bot_message_send(conversation=conversation, text=answer):
+    button = {"id": HANDOVER_PAYLOAD, "title": HANDOVER_BUTTON.get(match.language, HANDOVER_BUTTON["en"])}
+    if not bot_message_send(conversation=conversation, text=answer, choices=[button]):
         return BotOutcome("skipped", match)
     state.bot_status = BotStatus.ANSWERING
     state.bot_answers += 1

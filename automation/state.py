@@ -45,11 +45,14 @@ def system_line_add(*, conversation: Conversation, text: str) -> None:
     )
 
 
-def bot_message_send(*, conversation: Conversation, text: str) -> bool:
-    """Send `text` to the customer as the bot, through the outbox and the channel's rules.
-    Returns False (and logs) when the channel refuses, e.g. its reply window is closed."""
+def bot_message_send(*, conversation: Conversation, text: str, choices: list[dict] | None = None) -> bool:
+    """Send `text` to the customer as the bot, through the outbox and the channel's rules;
+    with `choices` ([{id, title}]) it carries buttons (WhatsApp reply buttons, Messenger quick
+    replies, buttons in the widget). Returns False (and logs) when the channel refuses, e.g.
+    its reply window is closed."""
+    extra = {"kind": MessageKind.INTERACTIVE, "content": {"choices": choices}} if choices else {}
     try:
-        replies.reply_send(conversation=conversation, author=None, text=text, sender_type=SenderType.BOT)
+        replies.reply_send(conversation=conversation, author=None, text=text, sender_type=SenderType.BOT, **extra)
     except replies.ReplyRefused as refused:
         logger.info("bot message to conversation %s not sent: %s", conversation.pk, refused.reason)
         return False

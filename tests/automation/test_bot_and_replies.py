@@ -83,6 +83,28 @@ def test_the_handover_button_hands_over(ingest):
     assert state(message.conversation).bot_status == BotStatus.HANDED_OVER
 
 
+def test_every_bot_answer_carries_a_talk_to_a_person_button_and_tapping_it_hands_over(ingest):
+    inbox = automated_inbox(bot_enabled=True)  # live chat: the widget shows the button
+    knowledge_load()
+    message = ingest(inbox, "Wat zijn de verzendkosten naar België?")
+    answer = Message.objects.get(conversation=message.conversation, sender_type="bot")
+    assert answer.kind == "interactive"
+    assert answer.content["choices"] == [{"id": "webcare_handover", "title": "Naar een medewerker"}]
+
+    # the widget sends the tapped button back as a choice; Messenger as a quick-reply payload
+    ingest(inbox, "Naar een medewerker", kind="interactive", content={"type": "choice", "choice": "webcare_handover"})
+    assert state(message.conversation).bot_status == BotStatus.HANDED_OVER
+
+
+def test_a_messenger_quick_reply_to_the_button_hands_over(ingest):
+    inbox = automated_inbox("messenger", bot_enabled=True)
+    knowledge_load()
+    message = ingest(
+        inbox, "Talk to a person", kind="interactive", content={"type": "quick_reply", "payload": "webcare_handover"}
+    )
+    assert state(message.conversation).bot_status == BotStatus.HANDED_OVER
+
+
 def test_an_unknown_question_is_handed_over_with_the_score_in_the_system_line(ingest):
     inbox = automated_inbox(bot_enabled=True)
     knowledge_load()

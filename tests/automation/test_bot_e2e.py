@@ -48,9 +48,10 @@ def test_visitor_gets_the_bots_answer_then_asks_for_a_person_and_an_agent_sees_i
     conversation = _wait(lambda: Conversation.objects.filter(inbox=livechat["inbox"]).first())
     assert ConversationAutomation.objects.get(conversation=conversation).bot_status == BotStatus.ANSWERING
 
-    # when the visitor asks for a person
-    page.get_by_test_id("webcare-input").fill("I would like to talk to a human please")
-    page.get_by_test_id("webcare-send").click()
+    # when the visitor taps the "talk to a person" button under the answer
+    button = page.get_by_test_id("webcare-choice")
+    expect(button).to_have_text("Talk to a person")
+    button.click()
     expect(answers).to_have_count(2, timeout=10000)
     expect(answers.nth(1)).to_contain_text("colleague")
 
