@@ -29,8 +29,10 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 class FakeGraph:
     """Answers WhatsApp sends like Meta (a wamid per message) and keeps what was sent."""
 
-    def __init__(self):
-        self.sent: list[dict] = []
+    def __init__(self, *, delay: float = 0.0):
+        self.received: list[dict] = []  # every send as it arrives
+        self.sent: list[dict] = []  # every send Meta accepted (answered), in order
+        self.delay = delay  # seconds before answering a send: room for faults mid-send
         self.ids = itertools.count(1)
         fake = self
 
@@ -44,14 +46,20 @@ class FakeGraph:
                 if payload.get("status") == "read":
                     answer = {"success": True}
                 else:
+                    fake.received.append(payload)
+                    if fake.delay:
+                        time.sleep(fake.delay)
                     fake.sent.append(payload)
                     answer = {"messages": [{"id": f"wamid.FAKE.{next(fake.ids)}"}]}
                 data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender died mid-request (what the fault scripts cause on purpose)
 
             def log_message(self, *args):
                 pass
