@@ -51,7 +51,7 @@ class ContactFilters:
             open=query.get("open") in ("1", "on", "true"),
             created_from=as_date("created_from"),
             created_to=as_date("created_to"),
-            page=max(int(page), 1) if page.isdigit() else 1,
+            page=min(max(int(page), 1), 10**6) if page.isascii() and page.isdigit() else 1,
         )
 
     def as_querystring(self, **changes) -> str:
@@ -109,7 +109,7 @@ def _search_condition(text: str) -> Q:
         by_column = Contact.objects.annotate(email_lower=Lower("email")).filter(email_lower=lowered)
         ids |= set(by_column.values_list("pk", flat=True))
         return Q(pk__in=ids)
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if ch in "0123456789")
     # name_key is the folded name (no case, accents or double spaces): "jose" finds "José".
     condition = Q(name_key__contains=keys.name_key(text)) | Q(email__icontains=text)
     if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "").replace("-", "")) - 1:
@@ -176,7 +176,8 @@ def contact_merges(*, contact: Contact) -> list[ContactMerge]:
 
 def access_suggestion(user, suggestion_id) -> MergeSuggestion:
     """A suggestion whose two contacts the user may both see, or 404."""
-    suggestion = MergeSuggestion.objects.filter(pk=int(suggestion_id) if str(suggestion_id).isdigit() else 0).first()
+    known = str(suggestion_id).isascii() and str(suggestion_id).isdigit() and len(str(suggestion_id)) < 19
+    suggestion = MergeSuggestion.objects.filter(pk=int(suggestion_id) if known else 0).first()
     visible = access.visible_contacts(user)
     if suggestion is None or visible.filter(pk__in=[suggestion.first_id, suggestion.second_id]).count() != 2:
         raise Http404

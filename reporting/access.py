@@ -18,12 +18,19 @@ class ReportFilterInvalid(ValueError):
         self.field, self.reason = field, reason
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # far outside, date arithmetic overflows
+MAX_ID = 2**63 - 1  # the largest id a bigint column holds
+
+
 def _date(params, name: str) -> date:
     value = params.get(name, "")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ReportFilterInvalid(name, "A date as YYYY-MM-DD is required.") from None
+    if not EARLIEST <= day <= LATEST:
+        raise ReportFilterInvalid(name, f"A date between {EARLIEST} and {LATEST} is required.")
+    return day
 
 
 def _int(params, name: str) -> int | None:
@@ -31,9 +38,12 @@ def _int(params, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ReportFilterInvalid(name, "A number is required.") from None
+    if not 0 < number <= MAX_ID:
+        raise ReportFilterInvalid(name, "No such id.")
+    return number
 
 
 def access_report_filter(user, params) -> ReportFilter:

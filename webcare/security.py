@@ -177,3 +177,18 @@ def server_error(request, *args, **kwargs):
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return database_unavailable_response()
     return django_server_error(request, *args, **kwargs)
+
+
+class NulQueryMiddleware:
+    """A NUL character in the query string can go in no database column (PostgreSQL refuses it
+    in text): answer 400 at the door instead of a 500 wherever the parameter is used."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest("Null characters are not allowed.", content_type="text/plain")
+        return self.get_response(request)
