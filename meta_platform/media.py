@@ -81,3 +81,27 @@ def downloads_due(*, kind: str, platform: str, max_attempts: int = MAX_ATTEMPTS,
         status=AttachmentStatus.PENDING, message__inbox__kind=kind, attempts__gte=max_attempts
     ).update(status=AttachmentStatus.FAILED, error=f"The file could not be downloaded from {platform}.")
     return ids
+
+
+def download_task_run(task, attachment_id: int, fetch: Callable[[int], str]) -> str:
+    """The body of a channel's `media_download` Celery task: one attempt (`fetch`), and on
+    "retry" the task again after the backoff. In-process (eager) mode leaves retries to the
+    sweeper instead of retrying right away."""
+    from django.conf import settings
+
+    from inbox.models import Attachment
+
+    outcome = fetch(attachment_id)
+    if outcome == "retry" and not settings.CELERY_TASK_ALWAYS_EAGER:
+        attempts = Attachment.objects.filter(pk=attachment_id).values_list("attempts", flat=True).first() or 1
+        task.apply_async((attachment_id,), countdown=retry_delay(attempts))
+    return outcome
+
+
+def downloads_sweep(task, *, kind: str, platform: str, max_attempts: int = MAX_ATTEMPTS) -> int:
+    """The body of a channel's sweep task: enqueue `task` again for downloads still pending
+    (broker down, worker died, eager retries)."""
+    ids = downloads_due(kind=kind, platform=platform, max_attempts=max_attempts)
+    for attachment_id in ids:
+        task.delay(attachment_id)
+    return len(ids)
