@@ -426,6 +426,8 @@
         // "snoozed" waits for its time (saved with the form's own button)
         if (t.value === "snoozed") { snooze.querySelector("input").focus(); return; }
       }
+      // A header swapped in moments ago is wired by htmx only when the swap settles: wire it now.
+      htmx.process(actions);
       htmx.trigger(actions, "webcare:save");
     }
   });
