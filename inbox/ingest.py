@@ -94,8 +94,21 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=conversation_created)
         _publish_message_created(conversation, message, conversation_created=conversation_created)
         message_id = message.pk
-        transaction.on_commit(lambda: automation.message_received(message_id))
+        transaction.on_commit(lambda: _automation_enqueue(message_id))
     return IngestResult(message=message, created=True)
+
+
+def _automation_enqueue(message_id: int) -> None:
+    """Bots, rules and assignment run in a worker, off the webhook's path (they cost more than
+    storing the message); in-process mode runs them right here. A broker that is down must not
+    skip them: then they run here too."""
+    from .tasks import automation_message_received  # tasks import services: keep it lazy
+
+    try:
+        automation_message_received.delay(message_id)
+    except Exception:
+        logger.warning("could not enqueue automation for message %s; running it inline", message_id, exc_info=True)
+        automation.message_received(message_id)
 
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:

@@ -39,6 +39,14 @@ def message_deliver(message_id: int) -> str:
     return outcome
 
 
+@shared_task(name="inbox.tasks.automation_message_received", ignore_result=True)
+def automation_message_received(message_id: int) -> None:
+    """The automation hook (bots, rules, auto-assignment) for one stored customer message."""
+    from . import automation
+
+    automation.message_received(message_id)
+
+
 @shared_task(name="inbox.tasks.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> int:
     """Re-enqueue outbox messages left pending (broker down, worker killed, retry due)."""
