@@ -112,18 +112,33 @@ def replies_send(
             raise ReplyRefused(window.reason or "The channel's reply window is closed.")
     file_kinds = [_file_kind(channel, conversation, upload, private=private) for upload in files]
 
-    plan = []  # (text, kind, file, file kind) per message, in sending order
+    plan = []  # (text, kind, stored file or None) per message, in sending order
     if not files or (text and file_kinds[0] not in CAPTIONED_KINDS):
-        plan.append((text, kind, None, None))
+        plan.append((text, kind, None))
         text = ""
-    for index, (upload, file_kind) in enumerate(zip(files, file_kinds, strict=True)):
-        plan.append((text if index == 0 else "", file_kind, upload, file_kind))
+    # Files go to storage before the transaction: no disk writes (up to 100 MB) while the
+    # conversation row is locked. A transaction that fails removes them again.
+    stored = [_file_store(upload, file_kind) for upload, file_kind in zip(files, file_kinds, strict=True)]
+    for index, attachment in enumerate(stored):
+        plan.append((text if index == 0 else "", attachment.kind, attachment))
 
     now = timezone.now()
     messages = []
+    try:
+        messages = _replies_store(conversation, plan, author=author, sender_type=sender_type, content=content,
+                                  reply_to=reply_to, private=private, now=now)  # fmt: skip
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return messages
+
+
+def _replies_store(conversation, plan, *, author, sender_type, content, reply_to, private, now) -> list[Message]:
+    messages = []
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        for message_text, message_kind, upload, file_kind in plan:
+        for message_text, message_kind, attachment in plan:
             message = Message.objects.create(
                 conversation=conversation,
                 inbox_id=conversation.inbox_id,
@@ -132,15 +147,16 @@ def replies_send(
                 author=author,
                 kind=message_kind,
                 text=message_text,
-                content=(content or {}) if upload is None else {},
+                content=(content or {}) if attachment is None else {},
                 reply_to=reply_to if not messages else None,
                 private=private,
                 sent_at=now,
                 # A note is stored, never sent anywhere: it needs no delivery.
                 status=DeliveryStatus.SENT if private else DeliveryStatus.PENDING,
             )
-            if upload is not None:
-                _attachment_store(message, upload, file_kind)
+            if attachment is not None:
+                attachment.message = message
+                attachment.save()
             messages.append(message)
         _conversation_after_reply(conversation, messages)
         realtime.publish_on_commit(
@@ -178,7 +194,8 @@ def _kind_from_mime(mime_type: str) -> str:
     )
 
 
-def _attachment_store(message: Message, upload: OutgoingFile, kind: str) -> Attachment:
+def _file_store(upload: OutgoingFile, kind: str) -> Attachment:
+    """The agent's file in storage, as an unsaved Attachment row (its message comes later)."""
     digest = hashlib.sha256()
     upload.file.seek(0)
     for chunk in iter(lambda: upload.file.read(1024 * 1024), b""):
@@ -186,7 +203,6 @@ def _attachment_store(message: Message, upload: OutgoingFile, kind: str) -> Atta
     upload.file.seek(0)
     name = os.path.basename(upload.name)[:200] or "file"
     attachment = Attachment(
-        message=message,
         kind=kind,
         mime_type=(upload.content_type or "application/octet-stream")[:128],
         filename=name,
@@ -195,7 +211,6 @@ def _attachment_store(message: Message, upload: OutgoingFile, kind: str) -> Atta
         status=AttachmentStatus.STORED,
     )
     attachment.file.save(name, File(upload.file, name=name), save=False)
-    attachment.save()
     return attachment
 
 

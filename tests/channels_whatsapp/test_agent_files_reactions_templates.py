@@ -383,3 +383,22 @@ def test_the_window_reason_is_in_the_agents_language(client, agent, conversation
     client.force_login(agent)
     pane = client.get(f"/inbox/conversations/{conversation.pk}/").content.decode()
     assert "WhatsApp staat alleen een goedgekeurd sjabloonbericht toe" in pane
+
+
+def test_a_reply_that_fails_to_store_leaves_no_file_behind(agent, conversation, monkeypatch, settings):
+    from inbox import replies
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(replies, "_conversation_after_reply", broken)
+    with pytest.raises(RuntimeError):
+        replies.replies_send(
+            conversation=conversation,
+            author=agent,
+            text="",
+            files=[replies.OutgoingFile.from_upload(upload("foto.png", PNG, "image/png"))],
+        )
+    assert not Attachment.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not any(path.is_file() for path in media.rglob("*")) if media.exists() else True
