@@ -197,3 +197,12 @@ def whatsapp_text_webhook(*, phone_number_id: str, wa_id: str, message_id: str, 
 
 def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verdict(results: list[tuple[str, bool, str]], *, log: str, expected: int | None = None) -> int:
+    """Print PASS/FAIL per (claim, passed, detail) and the verdict; the exit code (0: all pass)."""
+    for claim, passed, detail in results:
+        print(f"{'PASS' if passed else 'FAIL'}: {claim} ({detail})")
+    ok = all(passed for _, passed, _ in results) and (expected is None or len(results) == expected)
+    print("VERDICT:", "PASS" if ok else "FAIL", f"(stack log: {log})")
+    return 0 if ok else 1

@@ -25,7 +25,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.stack import Stack, sign, whatsapp_text_webhook  # noqa: E402
+from bench.stack import Stack, sign, verdict, whatsapp_text_webhook  # noqa: E402
 
 SECRET = "pg-restart-secret"
 PHONE = "pg-restart-phone"
@@ -122,11 +122,7 @@ def main() -> int:
             )
         )
         log = f"{stack.workdir}/stack.log"
-    for claim, passed, detail in results:
-        print(f"{'PASS' if passed else 'FAIL'}: {claim} ({detail})")
-    verdict = all(passed for _, passed, _ in results)
-    print("VERDICT:", "PASS" if verdict else "FAIL", f"(stack log: {log})")
-    return 0 if verdict else 1
+    return verdict(results, log=log)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.stack import Stack, sign, whatsapp_text_webhook  # noqa: E402
+from bench.stack import Stack, sign, verdict, whatsapp_text_webhook  # noqa: E402
 
 REDIS_PORT = 6391
 SECRET = "faults-app-secret"
@@ -177,11 +177,7 @@ def main() -> int:
     finally:
         redis.kill()
 
-    for claim, passed, detail in results:
-        print(f"{'PASS' if passed else 'FAIL'}: {claim} ({detail})")
-    verdict = all(passed for _, passed, _ in results) and len(results) == 5
-    print("VERDICT:", "PASS" if verdict else "FAIL", f"(stack log: {log})")
-    return 0 if verdict else 1
+    return verdict(results, log=log, expected=5)
 
 
 if __name__ == "__main__":
