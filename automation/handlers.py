@@ -45,20 +45,30 @@ def message_received(message_id: int) -> None:
         state, created = conversation_state_lock(conversation)
         if language_known(message.text or "") or not state.language:
             locale = (conversation.contact.locale or "")[:2].lower()
-            state.language = language_detect(message.text or "", fallback=state.language or locale)
-            state.save(update_fields=["language", "updated_at"])
+            language = language_detect(message.text or "", fallback=state.language or locale)
+            if language != state.language:
+                state.language = language
+                state.save(update_fields=["language", "updated_at"])
     triggers = [RuleTrigger.CONVERSATION_CREATED] if created else []
     for trigger in [*triggers, RuleTrigger.MESSAGE_RECEIVED]:
         context = rules.RuleContext(conversation=conversation, trigger=trigger, message=message)
         _step("rules", message_id, rules.rules_run, context)
     _step("tags", message_id, rules.tags_prepare, conversation=conversation, message=message)
-    conversation.refresh_from_db()
     settings = inbox_automation(conversation.inbox)
-    outcome = _step("bot", message_id, _bot_step, message, settings)
-    if outcome is not None and outcome.action == "answered":
+    # Steps the lead has not switched on are skipped before they lock anything: each would
+    # find its switch off and do nothing, at a dozen queries per message (the worker has to
+    # keep up with batches of 1,000 messages).
+    if not (settings.bot_enabled or settings.away_enabled or settings.busy_enabled or settings.assignment_mode_on):
         return
-    _step("auto_reply", message_id, _auto_reply_step, conversation, settings)
-    _step("assignment", message_id, assignment.conversation_auto_assign, conversation_id=conversation.pk)
+    conversation.refresh_from_db()
+    if settings.bot_enabled:
+        outcome = _step("bot", message_id, _bot_step, message, settings)
+        if outcome is not None and outcome.action == "answered":
+            return
+    if settings.away_enabled or settings.busy_enabled:
+        _step("auto_reply", message_id, _auto_reply_step, conversation, settings)
+    if settings.assignment_mode_on:
+        _step("assignment", message_id, assignment.conversation_auto_assign, conversation_id=conversation.pk)
 
 
 def _bot_step(message: Message, settings):

@@ -51,6 +51,10 @@ class InboxAutomation(TimestampedModel):
     class Meta:
         verbose_name = _("inbox automation")
 
+    @property
+    def assignment_mode_on(self) -> bool:
+        return self.assignment_mode != AssignmentMode.OFF
+
     def __str__(self) -> str:
         return f"Automation of {self.inbox}"
 

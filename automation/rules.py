@@ -194,6 +194,8 @@ def tags_prepare(*, conversation: Conversation, message: Message) -> set[str]:
     """Apply the suggested tags as ordinary tags the agent can remove; a tag an agent removed
     from this conversation is never suggested again on it."""
     suggested = tags_suggest(message.text, from_ad=bool(conversation.source))
+    if not suggested:
+        return set()
     removed = set(
         ConversationEvent.objects.filter(
             conversation=conversation, kind=EventKind.TAG_REMOVED, data__tag__in=list(suggested)

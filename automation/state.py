@@ -29,8 +29,15 @@ def conversation_state_lock(conversation: Conversation) -> tuple[ConversationAut
 
     The lock serialises automation for one conversation: two messages arriving together
     cannot both get the bot's answer or the out-of-hours reply."""
-    state, created = ConversationAutomation.objects.get_or_create(conversation=conversation)
-    return ConversationAutomation.objects.select_for_update().get(pk=state.pk), created
+    locked = ConversationAutomation.objects.select_for_update()
+    state = locked.filter(conversation=conversation).first()
+    if state is not None:
+        return state, False
+    try:
+        with transaction.atomic():
+            return ConversationAutomation.objects.create(conversation=conversation), True
+    except IntegrityError:  # created concurrently: wait for theirs
+        return locked.get(conversation=conversation), False
 
 
 def system_line_add(*, conversation: Conversation, text: str) -> None:

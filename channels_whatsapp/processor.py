@@ -9,7 +9,7 @@ import logging
 from dataclasses import asdict
 
 from crm.services import identity_external_id_change
-from inbox.ingest import message_ingest, reaction_ingest, status_update_apply
+from inbox.ingest import messages_ingest, reaction_ingest, status_update_apply
 from inbox.normalized import InboundMessage, StatusUpdate
 from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
@@ -24,17 +24,24 @@ def webhook_event_handle(event) -> list[dict]:
     payload = payload_loads(event.body)
     inbox = event.inbox
     platform_errors = []
+    # Consecutive customer messages are stored together (`messages_ingest`: a batch of up to
+    # 1,000 costs a few queries, not nine a message); anything else ends the run first, so
+    # every item still applies in the order WhatsApp sent it.
+    run: list[InboundMessage] = []
     for item in payload_parse(payload, phone_number_id=inbox.external_id):
         if isinstance(item, InboundMessage):
-            _message(inbox, item)
-        elif isinstance(item, StatusUpdate):
+            run.append(item)
+            continue
+        _messages(inbox, run)
+        run = []
+        if isinstance(item, StatusUpdate):
             status_update_apply(inbox=inbox, update=item)
         elif isinstance(item, Reaction):
             reaction_ingest(
                 inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
             )
         elif isinstance(item, IdentityChange):
-            _message(inbox, item.message)
+            _messages(inbox, [item.message])
             identity_external_id_change(
                 channel="whatsapp",
                 old_external_id=item.old_external_id,
@@ -43,14 +50,17 @@ def webhook_event_handle(event) -> list[dict]:
             )
         elif isinstance(item, PlatformError):
             platform_errors.append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
+    _messages(inbox, run)
     return platform_errors
 
 
-def _message(inbox, inbound: InboundMessage) -> None:
-    result = message_ingest(inbox=inbox, inbound=inbound)
-    if result.created and inbound.attachments:
-        # Media ids expire after 7 days and URLs after minutes: fetch right away, in a task.
-        from .tasks import media_download
+def _messages(inbox, inbounds: list[InboundMessage]) -> None:
+    if not inbounds:
+        return
+    for inbound, result in zip(inbounds, messages_ingest(inbox=inbox, inbounds=inbounds), strict=True):
+        if result.created and inbound.attachments:
+            # Media ids expire after 7 days and URLs after minutes: fetch right away, in a task.
+            from .tasks import media_download
 
-        for attachment_id in result.message.attachments.values_list("id", flat=True):
-            enqueue_on_commit(media_download, attachment_id)
+            for attachment_id in result.message.attachments.values_list("id", flat=True):
+                enqueue_on_commit(media_download, attachment_id)

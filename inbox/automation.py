@@ -86,20 +86,26 @@ def conversation_resolved(conversation_id: int) -> None:
 
 
 ClaimHandler = Callable[..., bool]  # (conversation=, message=) -> True if it claims the message
-_inbound_claim_handlers: list[ClaimHandler] = []
+_inbound_claim_handlers: list[tuple[ClaimHandler, ClaimHandler | None]] = []
 
 
-def on_inbound_claim(handler: ClaimHandler) -> ClaimHandler:
+def on_inbound_claim(handler: ClaimHandler, *, applies: ClaimHandler | None = None) -> ClaimHandler:
     """Register `handler(conversation=, message=) -> bool`. It runs inside ingest's transaction
-    with the conversation row locked, before reopening; True keeps the conversation's status."""
-    if handler not in _inbound_claim_handlers:
-        _inbound_claim_handlers.append(handler)
+    with the conversation row locked, before reopening; True keeps the conversation's status.
+
+    `applies(conversation=, message=) -> bool`, if given, is an in-memory test of whether the
+    handler could claim this message at all: where it says no, the handler (and the savepoint
+    and queries it costs) is skipped. Every customer message passes here, so it matters."""
+    if all(registered is not handler for registered, _ in _inbound_claim_handlers):
+        _inbound_claim_handlers.append((handler, applies))
     return handler
 
 
 def inbound_claimed(*, conversation, message) -> bool:
     """Whether a handler claims this customer message (it then does not reopen anything)."""
-    for handler in list(_inbound_claim_handlers):
+    for handler, applies in list(_inbound_claim_handlers):
+        if applies is not None and not applies(conversation=conversation, message=message):
+            continue
         try:
             # A savepoint: a failing handler must not poison ingest's transaction.
             with transaction.atomic():

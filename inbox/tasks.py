@@ -47,6 +47,15 @@ def automation_message_received(message_id: int) -> None:
     automation.message_received(message_id)
 
 
+@shared_task(name="inbox.tasks.automation_messages_received", ignore_result=True)
+def automation_messages_received(message_ids: list[int]) -> None:
+    """The automation hook for a batch of stored customer messages, in the order they came."""
+    from . import automation
+
+    for message_id in message_ids:
+        automation.message_received(message_id)
+
+
 @shared_task(name="inbox.tasks.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> int:
     """Re-enqueue outbox messages left pending (broker down, worker killed, retry due)."""

@@ -38,8 +38,12 @@ def signature_valid(*, body: bytes, header_value: str, secret: str) -> bool:
     return hmac.compare_digest(expected, header_value.removeprefix("sha256=").strip().lower())
 
 
-def webhook_event_store(*, inbox: Inbox | None, channel: str, body: bytes, headers: dict) -> WebhookEvent:
-    """Store the raw body in its own committed transaction, before any processing."""
+def webhook_event_store(
+    *, inbox: Inbox | None, channel: str, body: bytes, headers: dict, processing_next: bool = False
+) -> WebhookEvent:
+    """Store the raw body in its own committed transaction, before any processing.
+    `processing_next`: the caller processes it right away (pass the returned event to
+    `webhook_event_process`), so that first attempt is counted in the same write."""
     kept = {name: value for name, value in ((k.lower(), v) for k, v in headers.items()) if name in KEPT_HEADERS}
     with transaction.atomic():
         return WebhookEvent.objects.create(
@@ -48,15 +52,23 @@ def webhook_event_store(*, inbox: Inbox | None, channel: str, body: bytes, heade
             body=body.decode("utf-8", errors="replace"),
             headers=kept,
             received_at=timezone.now(),
+            attempts=1 if processing_next else 0,
         )
 
 
-def webhook_event_process(event_id: int) -> str:
-    """Run the channel's processor on a stored event; record the outcome on the row."""
-    event = WebhookEvent.objects.select_related("inbox").get(pk=event_id)
-    if event.status == WebhookEventStatus.PROCESSED:
-        return "already processed"
-    WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+def webhook_event_process(event_id: int, *, stored: WebhookEvent | None = None) -> str:
+    """Run the channel's processor on a stored event; record the outcome on the row.
+
+    `stored`: the event `webhook_event_store(processing_next=True)` just returned, attempt
+    already counted; it saves reading the row back and counting (two round trips of a webhook
+    request that does a dozen)."""
+    if stored is not None and stored.pk == event_id and stored.attempts == 1:
+        event = stored
+    else:
+        event = WebhookEvent.objects.select_related("inbox").get(pk=event_id)
+        if event.status == WebhookEventStatus.PROCESSED:
+            return "already processed"
+        WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
     try:
         processor = channel_registry.get(event.channel).process_webhook_event
         if processor is None:

@@ -41,13 +41,15 @@ def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool
             return HttpResponseBadRequest("body is not JSON")
         if not payload_shape_valid(payload):
             return HttpResponseBadRequest(f"not a {shape_name} webhook")
-        event = webhook_event_store(inbox=inbox, channel=kind, body=request.body, headers=request.headers)
+        event = webhook_event_store(
+            inbox=inbox, channel=kind, body=request.body, headers=request.headers, processing_next=True
+        )
         # Processed inline, right after the raw event is committed: the message reaches the
         # agent in the same request (no broker on the inbound path, so Redis being down delays
         # nothing) and costs milliseconds per message. A failure leaves the row `failed` for the
         # re-processing task; Meta still gets its 200 because we hold the event.
         try:
-            webhook_event_process(event.pk)
+            webhook_event_process(event.pk, stored=event)
         except Exception:
             logger.exception("processing %s webhook event %s failed; it stays stored", kind, event.pk)
         return HttpResponse("OK", content_type="text/plain")

@@ -10,4 +10,4 @@ class ReportingConfig(AppConfig):
         from . import surveys
 
         automation.on_conversation_resolved(surveys.survey_send)
-        automation.on_inbound_claim(surveys.survey_inbound_claim)
+        automation.on_inbound_claim(surveys.survey_inbound_claim, applies=surveys.survey_claim_possible)

@@ -168,6 +168,15 @@ def _in_range(kind: str, score: int) -> int | None:
     return score if low <= score <= high else None
 
 
+def survey_claim_possible(*, conversation: Conversation, message: Message) -> bool:
+    """Without a query: could `survey_inbound_claim` take this message? Only a tapped choice
+    (in any status) or a message to a conversation still resolved can be an answer or comment;
+    a text to an open conversation, most of what arrives, never is."""
+    return message.sender_type == SenderType.CONTACT and (
+        message.kind == MessageKind.INTERACTIVE or conversation.status == ConversationStatus.RESOLVED
+    )
+
+
 def survey_inbound_claim(*, conversation: Conversation, message: Message) -> bool:
     """Take a customer message as the survey's answer or comment (see the module docstring).
     Runs inside ingest's transaction with the conversation locked."""

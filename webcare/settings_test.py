@@ -20,3 +20,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Static files come from the app folders (finders), not a collected STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Parallel test processes (pytest-xdist) share one Redis: each keeps its cache keys apart, so
+# one test's login lockout never locks another process's user.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405

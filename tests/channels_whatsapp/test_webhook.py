@@ -118,17 +118,17 @@ def test_a_batch_that_fails_halfway_leaves_nothing_half_written(
     client, wa_inbox, monkeypatch, django_capture_on_commit_callbacks
 ):
     # given: the second message of a batch hits a bug after the first was stored
-    from channels_whatsapp import processor
+    from inbox import ingest
 
-    real_ingest, calls = processor.message_ingest, []
+    real_apply, calls = ingest._inbound_apply, []
 
-    def second_fails(**kwargs):
-        calls.append(kwargs["inbound"].external_id)
+    def second_fails(conversation, message, inbound, **kwargs):
+        calls.append(inbound.external_id)
         if len(calls) == 2:
             raise RuntimeError("bug on the second message")
-        return real_ingest(**kwargs)
+        return real_apply(conversation, message, inbound, **kwargs)
 
-    monkeypatch.setattr(processor, "message_ingest", second_fails)
+    monkeypatch.setattr(ingest, "_inbound_apply", second_fails)
     assert post_webhook(client, wa_inbox, fixture_bytes("batch")).status_code == 200
     # then: the event is failed and none of its messages exist (not just the first)
     assert WebhookEvent.objects.get().status == "failed"
