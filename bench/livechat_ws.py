@@ -1,20 +1,18 @@
-"""Live-chat sockets under load, against a running server.
+"""Live-chat sockets under load: N concurrent visitor sockets on one ASGI process.
 
-Opens N concurrent visitor sockets (returning visitors: tokens are minted here with the
-server's SECRET_KEY, so the new-session limit per address does not apply), and reports:
+Starts its own stack (bench/stack.py: uvicorn with one process, so everything lands on it)
+against a scratch database and the machine's Redis, opens N visitor sockets (returning
+visitors: tokens are minted here with the stack's SECRET_KEY, so the new-session limit per
+address does not apply), and reports:
 - connect time (websocket handshake) and ready time (handshake + hello -> session frame),
   p50 / p95 / max;
-- the server's RSS growth per connection (VmRSS of --server-pid from /proc, before the
-  sockets open and once they are all idle);
+- the server's RSS growth per connection (VmRSS from /proc, before the sockets open and once
+  they are all idle);
 - round-trip latency of a visitor message to an agent socket subscribed to the inbox
   (visitor sends -> agent socket receives `message_created`), with all N sockets open.
 
-Run it with the server's environment (same DATABASE_URL, REDIS_URL and SECRET_KEY), e.g.:
-
-    DATABASE_URL=postgres://... REDIS_URL=redis://... SECRET_KEY=... \\
-      .venv/bin/uvicorn webcare.asgi:application --port 8765 &
-    DATABASE_URL=... REDIS_URL=... SECRET_KEY=... \\
-      .venv/bin/python bench/livechat_ws.py --url http://127.0.0.1:8765 --server-pid $! -n 500
+    createdb -h 127.0.0.1 -U postgres webcare_ws_bench
+    .venv/bin/python bench/livechat_ws.py --database-url postgres://postgres@127.0.0.1:5432/webcare_ws_bench
 """
 
 import argparse
@@ -31,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _setup(n: int):
     """Inbox, agent and session cookie, and N visitor tokens (ORM, same database as the server)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
     import django
 
     django.setup()
@@ -170,22 +167,35 @@ async def run(args):
             await asyncio.wait_for(arrived.wait(), timeout=10)
         latencies.append(arrivals[message_id] - sent)
     print(_summary("visitor message -> agent socket", latencies))
+    lost = args.n - len(opened) + args.messages - len(latencies)
 
     for task in [*drains, reader]:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in opened), return_exceptions=True)
     await agent.close()
+    return 1 if lost else 0
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=500, help="concurrent visitor sockets (default 500)")
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--server-pid", type=int, default=0, help="the ASGI server's pid, for RSS per connection")
+    parser.add_argument("--database-url", help="a scratch PostgreSQL database (required: migrated, written to)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("-n", type=int, default=5000, help="concurrent visitor sockets (default 5000)")
     parser.add_argument("--messages", type=int, default=100, help="messages for the round-trip latency")
     parser.add_argument("--concurrency", type=int, default=100, help="handshakes in flight at once")
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    if not args.database_url:
+        print("skipped: give --database-url of a scratch PostgreSQL database (it is migrated and written to)")
+        return 0
+    from bench.stack import Stack
+
+    with Stack(database_url=args.database_url, redis_url=args.redis_url) as stack:
+        server = stack.start_app(workers=1)  # one process: uvicorn runs it itself, no supervisor
+        os.environ.update(stack.env)  # the bench mints tokens and sessions as the server reads them
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
+        args.url, args.server_pid = stack.base, server.pid
+        return asyncio.run(run(args))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -16,6 +16,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from . import access, realtime
 
 PRESENCE_STATES = ("viewing", "typing", "left")
+MAX_FRAME_CHARS = 4_000  # the browser's frames are a few dozen characters
+MAX_ID = 2**63 - 1  # the largest id a bigint column holds
 CONVERSATION_GROUP_PREFIX = realtime.conversation_group(0).removesuffix("0")
 
 
@@ -42,16 +44,33 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
                 await self._presence(group, "left")
             await self.channel_layer.group_discard(group, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Whatever a browser (or anyone holding the session) sends, the socket stays up: a
+        # frame that is not a JSON object is answered with an error, never a crash.
+        if text_data is None or len(text_data) > MAX_FRAME_CHARS:
+            await self.send_json({"event": "error", "error": "bad_frame"})
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"event": "error", "error": "bad_frame"})
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content, **kwargs):
         action = content.get("action")
         if action == "subscribe_conversation":
-            conversation_id = content.get("conversation_id")
-            allowed = await database_sync_to_async(access.may_see_conversation)(self.user, _as_int(conversation_id))
+            conversation_id = _as_int(content.get("conversation_id"))
+            allowed = await database_sync_to_async(access.may_see_conversation)(self.user, conversation_id)
             if not allowed:
-                await self.send_json({"event": "error", "error": "not_found", "conversation_id": conversation_id})
+                await self.send_json(
+                    {"event": "error", "error": "not_found", "conversation_id": content.get("conversation_id")}
+                )
                 return
-            await self._join(realtime.conversation_group(int(conversation_id)))
-            await self.send_json({"event": "subscribed", "conversation_id": int(conversation_id)})
+            await self._join(realtime.conversation_group(conversation_id))
+            await self.send_json({"event": "subscribed", "conversation_id": conversation_id})
         elif action == "unsubscribe_conversation":
             conversation_id = _as_int(content.get("conversation_id"))
             group = realtime.conversation_group(conversation_id)
@@ -92,7 +111,11 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
 
 
 def _as_int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A row id from a frame, or 0 (no row has it): never a value the database cannot hold."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
         return 0
+    try:
+        number = int(value)
+    except ValueError:
+        return 0
+    return number if 0 < number <= MAX_ID else 0

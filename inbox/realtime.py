@@ -12,7 +12,6 @@ we hand the send to that loop with `async_to_sync`.
 """
 
 import asyncio
-import concurrent.futures
 import logging
 import threading
 from collections.abc import Iterable
@@ -112,28 +111,66 @@ async def publish_async(groups: Iterable[str], event: str, **fields) -> None:
 
 
 class _Publisher:
-    """A daemon thread running one event loop for all broadcasts of this process."""
+    """A daemon thread running one event loop for all broadcasts of this process.
+
+    Sends queue up and a few senders on that loop work through them in order. Without the queue
+    every hint was a coroutine of its own: a batch of 1,000 messages started thousands at once,
+    each taking a Redis connection (2,500 were seen), until connecting timed out and hints were
+    lost. Now the connections stay a handful however fast messages arrive; if the queue ever
+    holds `MAX_QUEUED` hints (Redis gone for minutes), new ones are dropped and counted: they are
+    hints, and browsers re-fetch when they reconnect."""
+
+    SENDERS = 4
+    MAX_QUEUED = 50_000
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="realtime-publisher", daemon=True)
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=self.MAX_QUEUED)
+        self.unsent = 0  # queued or being sent
+        self.dropped = 0
+        self.idle = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="realtime-publisher", daemon=True)
         self.thread.start()
-        self.pending: set[concurrent.futures.Future] = set()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        for _ in range(self.SENDERS):
+            self.loop.create_task(self._sender())
+        self.loop.run_forever()
 
     def submit(self, layer, groups: list[str], message: dict) -> None:
-        future = asyncio.run_coroutine_threadsafe(self._send(layer, groups, message), self.loop)
-        self.pending.add(future)
-        future.add_done_callback(self._done)
+        with self.idle:
+            self.unsent += 1
+        self.loop.call_soon_threadsafe(self._enqueue, (layer, groups, message))
 
-    def _done(self, future) -> None:
-        self.pending.discard(future)
-        error = future.exception()
-        if error is not None:
-            logger.warning("realtime send failed: %s", error)
+    def _enqueue(self, item) -> None:
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            self._sent()
+            if self.dropped % 1000 == 1:
+                logger.warning("realtime queue full: %d hints dropped so far", self.dropped)
 
-    @staticmethod
-    async def _send(layer, groups: list[str], message: dict) -> None:
-        await _send_all(layer, groups, message)
+    async def _sender(self) -> None:
+        while True:
+            layer, groups, message = await self.queue.get()
+            try:
+                await _send_all(layer, groups, message)
+            except Exception as error:
+                logger.warning("realtime send failed: %s", error)
+            finally:
+                self._sent()
+
+    def _sent(self) -> None:
+        with self.idle:
+            self.unsent -= 1
+            if self.unsent <= 0:
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.unsent <= 0, timeout=timeout)
 
 
 _publisher_instance: _Publisher | None = None
@@ -151,4 +188,4 @@ def _publisher() -> _Publisher:
 def flush(timeout: float = 5.0) -> None:
     """Wait until every broadcast submitted so far has been sent (tests and benchmarks)."""
     if _publisher_instance is not None:
-        concurrent.futures.wait(list(_publisher_instance.pending), timeout=timeout)
+        _publisher_instance.wait_idle(timeout)

@@ -15,6 +15,16 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request as a German or Dutch agent leaves that language active in the thread (as in a
+    server, where the next request sets its own); the next test starts from the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

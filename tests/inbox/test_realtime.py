@@ -181,3 +181,45 @@ def test_an_agent_removed_from_an_inbox_cannot_join_its_conversations_on_an_open
     first, second = asyncio.run(scenario())
     assert first["event"] == "subscribed"
     assert second == {"event": "error", "error": "not_found", "conversation_id": conversation.pk}
+
+
+def test_hints_at_a_thousand_a_second_arrive_in_full_over_a_handful_of_connections():
+    """A batch webhook of 1,000 messages publishes thousands of hints at once. Each used to be a
+    coroutine with its own Redis connection (2,500 at once were seen) until connecting timed out
+    and hints were lost; they now queue behind a few senders."""
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+    layer = get_channel_layer()
+    if isinstance(layer, InMemoryChannelLayer):
+        pytest.skip("the burst is about Redis connections (CI runs with Redis)")
+    import redis
+    from django.conf import settings
+
+    clients = redis.Redis.from_url(settings.REDIS_URL)
+    group, burst = f"inbox.burst-{id(layer)}", 3000
+
+    async def listen(channel):
+        received = 0
+        while received < burst:
+            await asyncio.wait_for(layer.receive(channel), timeout=10)
+            received += 1
+        return received
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        listener = asyncio.ensure_future(listen(channel))
+        before, peak = clients.info("clients")["connected_clients"], 0
+        for n in range(burst):
+            realtime.publish_now([group], {"type": realtime.EVENT_HANDLER_TYPE, "event": "message_created", "n": n})
+            if n % 100 == 99:  # 1,000 hints a second, the batch ingest target, while the agent reads
+                await asyncio.sleep(0.1)
+                peak = max(peak, clients.info("clients")["connected_clients"])
+        received = await listener
+        await layer.group_discard(group, channel)
+        return received, peak - before
+
+    received, extra_connections = asyncio.run(scenario())
+    realtime.flush(10)
+    assert received == burst
+    assert extra_connections <= realtime._Publisher.SENDERS + 2
