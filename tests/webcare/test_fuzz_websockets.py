@@ -50,9 +50,9 @@ any_json = st.recursive(
 
 def frames_shaped_like(key: str, kinds: list[str], fields: list[str]):
     """Our own frame shapes, with a known or unknown kind and any value in every field."""
-    return st.fixed_dictionaries(
-        {key: st.sampled_from(kinds) | leaf}, optional=dict.fromkeys(fields, any_json)
-    ).map(json.dumps)
+    return st.fixed_dictionaries({key: st.sampled_from(kinds) | leaf}, optional=dict.fromkeys(fields, any_json)).map(
+        json.dumps
+    )
 
 
 def raw_frames(shaped):
