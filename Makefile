@@ -40,17 +40,13 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 
 # Every bench/*.py in turn; one failing script does not stop the others, but fails the target.
-# A script with a --url option measures a running server and needs options of its own (see its
-# docstring): it is listed, not run. Scripts that start their own stack or fill a database take
+# Scripts that start their own stack or fill a database take
 # `BENCH_DATABASE_URL=postgres://.../scratch` (migrated and written to); without it they say
 # they skipped. bench/stack.py is their shared helper, not a benchmark.
 bench: $(VENV)/.installed-dev
 	@failed=""; \
 	for script in bench/*.py; do \
 	  [ "$$script" = bench/stack.py ] && continue; \
-	  if grep -q '"--url"' $$script; then \
-	    echo "== $$script: skipped, measures a running server (see its docstring)"; continue; \
-	  fi; \
 	  args=""; \
 	  if [ -n "$$BENCH_DATABASE_URL" ] && grep -q '"--database-url"' $$script; then \
 	    args="--database-url $$BENCH_DATABASE_URL"; \
