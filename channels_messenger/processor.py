@@ -7,7 +7,7 @@ watermarks, timestamped reactions), so a redelivered or re-processed event chang
 
 import logging
 
-from inbox.ingest import echo_ingest, message_ingest, reaction_ingest, status_watermark_apply
+from inbox.ingest import echo_ingest, messages_ingest, reaction_ingest, status_watermark_apply
 from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark
 from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
@@ -22,10 +22,16 @@ def webhook_event_handle(event) -> list[dict]:
     """Apply one stored event. Messenger reports no platform errors inside events."""
     payload = payload_loads(event.body)
     inbox = event.inbox
+    # Consecutive customer messages are stored together (`messages_ingest`); anything else ends
+    # the run first, so every item still applies in the order Messenger sent it.
+    run: list[InboundMessage] = []
     for item in payload_parse(payload, page_id=inbox.external_id):
         if isinstance(item, InboundMessage):
-            _message(inbox, item)
-        elif isinstance(item, OutboundEcho):
+            run.append(item)
+            continue
+        _messages(inbox, run)
+        run = []
+        if isinstance(item, OutboundEcho):
             result = echo_ingest(inbox=inbox, echo=item)
             if result.created:
                 _downloads_enqueue(result.message)
@@ -37,22 +43,27 @@ def webhook_event_handle(event) -> list[dict]:
             status_watermark_apply(inbox=inbox, update=item)
         elif isinstance(item, Ignored):
             logger.info("Messenger event in webhook event %s not acted on: %s", event.pk, item.reason)
+    _messages(inbox, run)
     return []
 
 
-def _message(inbox, inbound: InboundMessage) -> None:
-    if not inbound.external_id or not inbound.sender.external_id:
+def _messages(inbox, inbounds: list[InboundMessage]) -> None:
+    complete = [inbound for inbound in inbounds if inbound.external_id and inbound.sender.external_id]
+    if len(complete) < len(inbounds):
         logger.warning("Messenger message without mid or sender ignored (kept raw)")
+    if not complete:
         return
-    result = message_ingest(inbox=inbox, inbound=inbound)
-    if not result.created:
-        return
-    _downloads_enqueue(result.message)
-    identity = result.message.conversation.identity
-    if profile_due(identity):
-        from .tasks import profile_fetch
+    profiles_asked = set()
+    for result in messages_ingest(inbox=inbox, inbounds=complete):
+        if not result.created:
+            continue
+        _downloads_enqueue(result.message)
+        identity = result.message.conversation.identity
+        if identity.pk not in profiles_asked and profile_due(identity):
+            from .tasks import profile_fetch
 
-        enqueue_on_commit(profile_fetch, identity.pk, inbox.pk)
+            profiles_asked.add(identity.pk)
+            enqueue_on_commit(profile_fetch, identity.pk, inbox.pk)
 
 
 def _downloads_enqueue(message) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from crm.models import ContactIdentity
 from inbox.models import Attachment, Conversation, Message, WebhookEvent
-from tests.channels_messenger.fakes import PSID, PSID2, Answer
+from tests.channels_messenger.fakes import PSID, PSID2, Answer, fixture_bytes, post_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +245,19 @@ def test_a_temporary_cdn_failure_is_retried_by_the_sweeper(deliver, graph):
     assert media_download_sweep() == 1
     attachment.refresh_from_db()
     assert attachment.status == "stored" and attachment.attempts == 2
+
+
+def test_a_batch_from_returning_customers_is_stored_together_in_order(deliver, client, page_inbox):
+    # given: both senders of the batch wrote before
+    deliver("batch")
+
+    # when: they write again in one batched webhook (the set-based path for known customers)
+    again = fixture_bytes("batch").replace(b"m_batch_", b"m_again_")
+    assert post_webhook(client, page_inbox, again).status_code == 200
+
+    # then: every message once, in the two conversations they already had, in order
+    assert Conversation.objects.count() == 2
+    repeated = Message.objects.filter(external_id__startswith="m_again_").order_by("pk")
+    assert list(repeated.values_list("external_id", flat=True)) == ["m_again_1", "m_again_2", "m_again_3"]
+    first = Conversation.objects.get(messages__external_id="m_again_1")
+    assert first.messages.count() == 4 and first.unread_count == 4
