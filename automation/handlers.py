@@ -20,7 +20,7 @@ from inbox.models import ConversationStatus, Message, SenderType
 from . import assignment, auto_replies, bot, rules
 from .language import language_detect, language_known
 from .models import BotStatus, RuleTrigger
-from .state import conversation_state_lock, inbox_automation
+from .state import batch_scope, conversation_state_lock, inbox_automation
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ def message_received(message_id: int) -> None:
                 state.save(update_fields=["language", "updated_at"])
     triggers = [RuleTrigger.CONVERSATION_CREATED] if created else []
     for trigger in [*triggers, RuleTrigger.MESSAGE_RECEIVED]:
+        if not rules.rules_enabled(conversation.inbox_id, trigger):
+            continue  # no transaction to open for nothing
         context = rules.RuleContext(conversation=conversation, trigger=trigger, message=message)
         _step("rules", message_id, rules.rules_run, context)
     _step("tags", message_id, rules.tags_prepare, conversation=conversation, message=message)
@@ -107,3 +109,4 @@ def status_changed(conversation_id: int, old: str, new: str) -> None:
 def register() -> None:
     hooks.on_message_received(message_received)
     hooks.on_status_changed(status_changed)
+    hooks.on_message_batch(batch_scope)

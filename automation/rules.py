@@ -22,6 +22,7 @@ from reporting.sentiment import sentiment_analyse
 
 from .language import language_detect
 from .models import Rule, RuleRun, RuleRunOutcome
+from .state import batch_memo
 
 logger = logging.getLogger(__name__)
 
@@ -119,14 +120,21 @@ def _action_apply(action: dict, ctx: RuleContext) -> str:
     return f"{kind}:{value}"
 
 
+def rules_enabled(inbox_id: int, trigger: str) -> list[Rule]:
+    """The enabled rules of `trigger` for the inbox (its own and every inbox's), in order."""
+
+    def load():
+        rules = Rule.objects.filter(enabled=True, trigger=trigger).filter(Q(inbox__isnull=True) | Q(inbox_id=inbox_id))
+        return list(rules.order_by("position", "pk"))
+
+    return batch_memo(("rules", inbox_id, trigger), load)
+
+
 def rules_run(ctx: RuleContext) -> list[RuleRun]:
     """Run the enabled rules of the trigger for the conversation's inbox, in order."""
     conversation = ctx.conversation
-    rules = Rule.objects.filter(enabled=True, trigger=ctx.trigger).filter(
-        Q(inbox__isnull=True) | Q(inbox_id=conversation.inbox_id)
-    )
     runs = []
-    for rule in rules.order_by("position", "pk"):
+    for rule in rules_enabled(conversation.inbox_id, ctx.trigger):
         done: list[str] = []
         try:
             with transaction.atomic():

@@ -1,6 +1,8 @@
 """Automation's rows beside inboxes and conversations, and the system line helper."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
 
@@ -12,8 +14,37 @@ from .models import ConversationAutomation, InboxAutomation
 logger = logging.getLogger(__name__)
 
 
+_batch_memo: ContextVar[dict | None] = ContextVar("automation_batch_memo", default=None)
+
+
+@contextmanager
+def batch_scope():
+    """While automation runs over one batch of messages, what each message would read again
+    (the inbox's settings, its rules) is read once. Only reads are kept, and only for the batch:
+    a lead's change applies from the next batch, as if this one had run a moment earlier."""
+    token = _batch_memo.set({})
+    try:
+        yield
+    finally:
+        _batch_memo.reset(token)
+
+
+def batch_memo(key: tuple, compute):
+    """`compute()`, once per batch scope for `key`; outside a scope, every time."""
+    memo = _batch_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def inbox_automation(inbox: Inbox) -> InboxAutomation:
     """The inbox's automation settings (all off until a lead switches something on)."""
+    return batch_memo(("settings", inbox.pk), lambda: _inbox_automation(inbox))
+
+
+def _inbox_automation(inbox: Inbox) -> InboxAutomation:
     found = InboxAutomation.objects.filter(inbox=inbox).first()
     if found is not None:
         return found

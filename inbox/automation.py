@@ -16,6 +16,7 @@ arriving or the next handler from running.
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 
 from django.db import transaction
 
@@ -42,6 +43,28 @@ def message_received(message_id: int) -> None:
             logger.exception(
                 "automation handler %s failed for message %s", getattr(handler, "__name__", handler), message_id
             )
+
+
+BatchScope = Callable[[], AbstractContextManager]
+_batch_scopes: list[BatchScope] = []
+
+
+def on_message_batch(scope: BatchScope) -> BatchScope:
+    """Register `scope()`, a context manager entered around the handlers' run over one batch of
+    messages (a batched webhook): inside it a handler may read once what every message of the
+    batch would read again (settings, rules)."""
+    if scope not in _batch_scopes:
+        _batch_scopes.append(scope)
+    return scope
+
+
+def messages_received(message_ids: list[int]) -> None:
+    """`message_received` for each message of a batch, in order, inside the batch scopes."""
+    with ExitStack() as scopes:
+        for scope in list(_batch_scopes):
+            scopes.enter_context(scope())
+        for message_id in message_ids:
+            message_received(message_id)
 
 
 def on_status_changed(handler: StatusHandler) -> StatusHandler:

@@ -233,8 +233,7 @@ def _automation_enqueue_many(message_ids: list[int]) -> None:
         automation_messages_received.delay(message_ids)
     except Exception:
         logger.warning("could not enqueue automation for %d messages; running it inline", len(message_ids))
-        for message_id in message_ids:
-            automation.message_received(message_id)
+        automation.messages_received(message_ids)
 
 
 def _automation_enqueue(message_id: int) -> None:

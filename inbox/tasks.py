@@ -52,8 +52,7 @@ def automation_messages_received(message_ids: list[int]) -> None:
     """The automation hook for a batch of stored customer messages, in the order they came."""
     from . import automation
 
-    for message_id in message_ids:
-        automation.message_received(message_id)
+    automation.messages_received(message_ids)
 
 
 @shared_task(name="inbox.tasks.outbox_sweep", ignore_result=True)

@@ -139,3 +139,37 @@ def test_suggested_tags_are_applied_and_not_brought_back_after_an_agent_removes_
     conversation_update(conversation=conversation, actor=None, tags=[])
     ingest(inbox, "En hoe laat?")
     assert tags_of(conversation) == set()
+
+
+def test_a_batched_webhook_runs_every_rule_on_every_message_and_a_change_applies_from_the_next_batch(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inbox.ingest import messages_ingest
+    from tests.factories import inbound
+
+    inbox = automated_inbox("whatsapp")
+    rule = Rule.objects.create(
+        name="refunds", conditions=[{"field": "text", "op": "contains", "value": "refund"}],
+        actions=[{"type": "add_tag", "value": "refund"}],
+    )  # fmt: skip
+
+    def batch(tag: str):
+        inbounds = [inbound(f"wamid.{tag}.{n}", sender_id=f"3161234{n:04d}", text="refund please") for n in range(4)]
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            results = messages_ingest(inbox=inbox, inbounds=inbounds)
+        rule_reads = [q for q in queries.captured_queries if 'FROM "automation_rule"' in q["sql"]]
+        return [r.message.conversation for r in results], rule_reads
+
+    batch("first")  # first contact: every customer new
+    conversations, rule_reads = batch("second")  # returning: one set-based batch, one automation task
+    assert all("refund" in tags_of(c) for c in conversations)
+    assert RuleRun.objects.filter(rule=rule).count() == 8
+    assert len(rule_reads) == 1  # read once for the whole batch
+
+    rule.enabled = False
+    rule.save()
+    batch("third")
+    assert RuleRun.objects.filter(rule=rule).count() == 8  # switched off: the next batch does not run it
