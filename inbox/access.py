@@ -88,8 +88,24 @@ def access_contact(user, contact_id) -> Contact:
     return _get_or_404(visible_contacts(user), contact_id)
 
 
+MAX_ID = 2**63 - 1  # the largest id a bigint column holds
+
+
+def row_id(value) -> int | None:
+    """An id someone sent (URL, query parameter, websocket frame) as a row id: an int or ASCII
+    digits within a bigint, else None. Nothing else reaches the database as an id."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
 def _get_or_404(queryset: QuerySet, pk):
+    number = row_id(pk)
+    if number is None:
+        raise Http404
     try:
-        return queryset.get(pk=int(pk))
-    except (ValueError, TypeError, queryset.model.DoesNotExist):
+        return queryset.get(pk=number)
+    except queryset.model.DoesNotExist:
         raise Http404 from None

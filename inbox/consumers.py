@@ -17,7 +17,6 @@ from . import access, realtime
 
 PRESENCE_STATES = ("viewing", "typing", "left")
 MAX_FRAME_CHARS = 4_000  # the browser's frames are a few dozen characters
-MAX_ID = 2**63 - 1  # the largest id a bigint column holds
 CONVERSATION_GROUP_PREFIX = realtime.conversation_group(0).removesuffix("0")
 
 
@@ -112,10 +111,4 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
 
 def _as_int(value) -> int:
     """A row id from a frame, or 0 (no row has it): never a value the database cannot hold."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return 0
-    try:
-        number = int(value)
-    except ValueError:
-        return 0
-    return number if 0 < number <= MAX_ID else 0
+    return access.row_id(value) or 0

@@ -19,7 +19,6 @@ class ReportFilterInvalid(ValueError):
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # far outside, date arithmetic overflows
-MAX_ID = 2**63 - 1  # the largest id a bigint column holds
 
 
 def _date(params, name: str) -> date:
@@ -41,7 +40,7 @@ def _int(params, name: str) -> int | None:
         number = int(value)
     except ValueError:
         raise ReportFilterInvalid(name, "A number is required.") from None
-    if not 0 < number <= MAX_ID:
+    if access.row_id(number) is None:
         raise ReportFilterInvalid(name, "No such id.")
     return number
 

@@ -16,17 +16,6 @@ from .serializers import (
     ReplyCreateSerializer,
 )
 
-MAX_ID = 2**63 - 1  # the largest id a bigint column holds
-
-
-def id_param(value: str) -> int | None:
-    """A query parameter as a row id: ASCII digits within a bigint, else None."""
-    if not (value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
-
-
 CONVERSATION_FILTERS = [
     OpenApiParameter("inbox", int),
     OpenApiParameter("status", str),
@@ -59,14 +48,14 @@ class ConversationList(generics.ListAPIView):
         }
         for field, value in filters.items():
             if value not in (None, ""):
-                if field in ("inbox_id", "contact_id") and id_param(value) is None:
+                if field in ("inbox_id", "contact_id") and access.row_id(value) is None:
                     raise ValidationError({field.removesuffix("_id"): "Must be an integer id."})
                 queryset = queryset.filter(**{field: value})
         assignee = params.get("assignee")
         if assignee == "none":
             queryset = queryset.filter(assignee__isnull=True)
         elif assignee:
-            if id_param(assignee) is None:
+            if access.row_id(assignee) is None:
                 raise ValidationError({"assignee": "Must be a user id or 'none'."})
             queryset = queryset.filter(assignee_id=assignee)
         return queryset.order_by("-last_message_at", "-id")
