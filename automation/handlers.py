@@ -51,10 +51,11 @@ def message_received(message_id: int) -> None:
                 state.save(update_fields=["language", "updated_at"])
     triggers = [RuleTrigger.CONVERSATION_CREATED] if created else []
     for trigger in [*triggers, RuleTrigger.MESSAGE_RECEIVED]:
-        if not rules.rules_enabled(conversation.inbox_id, trigger):
+        enabled = rules.rules_enabled(conversation.inbox_id, trigger)
+        if not enabled:
             continue  # no transaction to open for nothing
         context = rules.RuleContext(conversation=conversation, trigger=trigger, message=message)
-        _step("rules", message_id, rules.rules_run, context)
+        _step("rules", message_id, rules.rules_run, context, enabled)
     _step("tags", message_id, rules.tags_prepare, conversation=conversation, message=message)
     settings = inbox_automation(conversation.inbox)
     # Steps the lead has not switched on are skipped before they lock anything: each would

@@ -130,11 +130,12 @@ def rules_enabled(inbox_id: int, trigger: str) -> list[Rule]:
     return batch_memo(("rules", inbox_id, trigger), load)
 
 
-def rules_run(ctx: RuleContext) -> list[RuleRun]:
-    """Run the enabled rules of the trigger for the conversation's inbox, in order."""
+def rules_run(ctx: RuleContext, rules: list[Rule] | None = None) -> list[RuleRun]:
+    """Run the enabled rules of the trigger for the conversation's inbox, in order (`rules`:
+    those rules, when the caller has already read them)."""
     conversation = ctx.conversation
     runs = []
-    for rule in rules_enabled(conversation.inbox_id, ctx.trigger):
+    for rule in rules_enabled(conversation.inbox_id, ctx.trigger) if rules is None else rules:
         done: list[str] = []
         try:
             with transaction.atomic():
