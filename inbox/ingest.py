@@ -85,7 +85,7 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=conversation_created)
         _publish_message_created(conversation, message, conversation_created=conversation_created)
         message_id = message.pk
-        transaction.on_commit(lambda: _automation_enqueue(message_id))
+        transaction.on_commit(lambda: _automation_enqueue([message_id]))
     return IngestResult(message=message, created=True)
 
 
@@ -173,7 +173,7 @@ def _known_senders_ingest(inbox, inbounds, indexes: list[int], identities: dict,
         results[index] = IngestResult(message=message, created=True)
         target = inbounds[index].reply_to_external_id
         if target and message.reply_to_id is None and target in stored and stored[target].pk != message.pk:
-            # A reply to a message earlier in this same batch.
+            # A reply to a message of this same batch: its id is known only now.
             message.reply_to_id = stored[target].pk
             Message.objects.filter(pk=message.pk).update(reply_to_id=message.reply_to_id)
 
@@ -203,7 +203,7 @@ def _known_senders_ingest(inbox, inbounds, indexes: list[int], identities: dict,
         )
         announced.add(conversation.pk)
     message_ids = [message.pk for _, message in new]
-    transaction.on_commit(lambda: _automation_enqueue_many(message_ids))
+    transaction.on_commit(lambda: _automation_enqueue(message_ids))
 
 
 def _inbound_message(inbox: Inbox, conversation: Conversation, inbound: InboundMessage) -> Message:
@@ -224,29 +224,17 @@ def _inbound_message(inbox: Inbox, conversation: Conversation, inbound: InboundM
     )
 
 
-def _automation_enqueue_many(message_ids: list[int]) -> None:
-    """One task for a whole batch: a broker round trip per message would cost more than
-    storing it."""
-    from .tasks import automation_messages_received
+def _automation_enqueue(message_ids: list[int]) -> None:
+    """Bots, rules and assignment run in a worker, off the webhook's path (they cost more than
+    storing the message), one task for the messages of one webhook; in-process mode runs them
+    right here. A broker that is down must not skip them: then they run here too."""
+    from .tasks import automation_messages_received  # tasks import services: keep it lazy
 
     try:
         automation_messages_received.delay(message_ids)
     except Exception:
-        logger.warning("could not enqueue automation for %d messages; running it inline", len(message_ids))
+        logger.warning("could not enqueue automation for messages %s; running it inline", message_ids, exc_info=True)
         automation.messages_received(message_ids)
-
-
-def _automation_enqueue(message_id: int) -> None:
-    """Bots, rules and assignment run in a worker, off the webhook's path (they cost more than
-    storing the message); in-process mode runs them right here. A broker that is down must not
-    skip them: then they run here too."""
-    from .tasks import automation_message_received  # tasks import services: keep it lazy
-
-    try:
-        automation_message_received.delay(message_id)
-    except Exception:
-        logger.warning("could not enqueue automation for message %s; running it inline", message_id, exc_info=True)
-        automation.message_received(message_id)
 
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:

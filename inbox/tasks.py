@@ -41,7 +41,8 @@ def message_deliver(message_id: int) -> str:
 
 @shared_task(name="inbox.tasks.automation_message_received", ignore_result=True)
 def automation_message_received(message_id: int) -> None:
-    """The automation hook (bots, rules, auto-assignment) for one stored customer message."""
+    """The automation hook for one message. Ingest now enqueues `automation_messages_received`;
+    this stays for tasks an earlier version left in the broker."""
     from . import automation
 
     automation.message_received(message_id)
@@ -49,7 +50,8 @@ def automation_message_received(message_id: int) -> None:
 
 @shared_task(name="inbox.tasks.automation_messages_received", ignore_result=True)
 def automation_messages_received(message_ids: list[int]) -> None:
-    """The automation hook for a batch of stored customer messages, in the order they came."""
+    """The automation hook (bots, rules, auto-assignment) for the stored customer messages of one
+    webhook, in the order they came."""
     from . import automation
 
     automation.messages_received(message_ids)
