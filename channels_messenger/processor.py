@@ -53,17 +53,19 @@ def _messages(inbox, inbounds: list[InboundMessage]) -> None:
         logger.warning("Messenger message without mid or sender ignored (kept raw)")
     if not complete:
         return
-    profiles_asked = set()
+    identities_seen = set()  # each sender's profile is looked at once per batch
     for result in messages_ingest(inbox=inbox, inbounds=complete):
         if not result.created:
             continue
         _downloads_enqueue(result.message)
-        identity = result.message.conversation.identity
-        if identity.pk not in profiles_asked and profile_due(identity):
+        conversation = result.message.conversation
+        if conversation.identity_id in identities_seen:
+            continue
+        identities_seen.add(conversation.identity_id)
+        if profile_due(conversation.identity):
             from .tasks import profile_fetch
 
-            profiles_asked.add(identity.pk)
-            enqueue_on_commit(profile_fetch, identity.pk, inbox.pk)
+            enqueue_on_commit(profile_fetch, conversation.identity_id, inbox.pk)
 
 
 def _downloads_enqueue(message) -> None:
