@@ -62,7 +62,7 @@ def webhook_event_process(event_id: int, *, stored: WebhookEvent | None = None) 
     `stored`: the event `webhook_event_store(processing_next=True)` just returned, attempt
     already counted; it saves reading the row back and counting (two round trips of a webhook
     request that does a dozen)."""
-    if stored is not None and stored.pk == event_id and stored.attempts == 1:
+    if stored is not None:
         event = stored
     else:
         event = WebhookEvent.objects.select_related("inbox").get(pk=event_id)
