@@ -55,7 +55,7 @@ def message_ids_to_external(database_url: str, ids: list[int]) -> dict[int, str]
 CUSTOMERS = 500
 
 
-def warm_up(url: str, run: str) -> None:
+def warm_up(url: str, run: str, *, redis_url: str) -> None:
     """Every customer of the pool writes once before the timed run, which then measures a busy
     inbox's steady state: returning customers with open conversations. (A first contact costs
     more: matching, a new contact; bench/whatsapp_webhook.py measures that.) Returns once the
@@ -70,7 +70,7 @@ def warm_up(url: str, run: str) -> None:
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(post, range(CUSTOMERS)))
-    broker = redis.Redis.from_url(os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    broker = redis.Redis.from_url(redis_url)  # the Celery broker of the stack
     while broker.llen("default") or broker.hlen("unacked"):
         time.sleep(0.2)
 
@@ -82,7 +82,7 @@ async def measure(stack: Stack, url: str, cookies: dict, *, rate: float, seconds
     sent_at: dict[str, float] = {}
     received_at: dict[int, float] = {}
     failures: list[str] = []
-    warm_up(url, run)  # before the socket opens: its hints are not the run's
+    warm_up(url, run, redis_url=stack.env["REDIS_URL"])  # before the socket opens: its hints are not the run's
     async with websockets.connect(
         stack.base.replace("http", "ws") + "/ws/inbox/", additional_headers={"Cookie": cookie, "Origin": stack.base}
     ) as socket:
@@ -154,7 +154,6 @@ def main() -> int:
         print("skipped: give --database-url of a scratch PostgreSQL database (it is migrated and written to)")
         return 0
     run = str(int(time.time()))
-    os.environ["BENCH_REDIS_URL"] = args.redis_url  # the warm-up waits for the worker's queue there
     with Stack(database_url=args.database_url, redis_url=args.redis_url) as stack:
         stack.start_app(workers=args.workers)
         stack.start_worker()
