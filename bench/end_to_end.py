@@ -99,6 +99,7 @@ async def measure(stack: Stack, url: str, cookies: dict, *, rate: float, seconds
 
         total = int(rate * seconds)
         local = threading.local()
+        answered: list[float] = []  # each POST's own response time
 
         def post(i: int) -> None:
             session = getattr(local, "session", None) or requests.Session()
@@ -110,6 +111,7 @@ async def measure(stack: Stack, url: str, cookies: dict, *, rate: float, seconds
             sent_at[external_id] = time.perf_counter()
             headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, body)}
             response = session.post(url, data=body, headers=headers, timeout=30)
+            answered.append(time.perf_counter() - sent_at[external_id])
             if response.status_code != 200:
                 failures.append(str(response.status_code))
 
@@ -122,6 +124,7 @@ async def measure(stack: Stack, url: str, cookies: dict, *, rate: float, seconds
                     time.sleep(max(0.0, begin + i / rate - time.perf_counter()))
                     pool.submit(post, i)
                 timing["posting_s"] = time.perf_counter() - begin
+            timing["post_p95_ms"] = round(percentile(answered, 0.95) * 1000, 1) if answered else float("nan")
 
         timing: dict[str, float] = {}
         poster = threading.Thread(target=post_all)
@@ -181,6 +184,7 @@ def main() -> int:
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
         "mean_ms": round(statistics.mean(latencies) * 1000, 1),
+        "post_answered_p95_ms": timing["post_p95_ms"],
         "baseline_socket_ping_p50_ms": round(percentile(pings, 0.5) * 1000, 2),
         "uvicorn_workers": args.workers,
     }

@@ -32,6 +32,7 @@ class MessengerConfig(AppConfig):
                 send=sender.message_send,
                 window=rules.window,
                 process_webhook_event=processor.webhook_event_handle,
+                process_webhook_events=processor.webhook_events_handle,
                 conversation_opened=conversation_opened,
                 agent_typing=agent_typing,
                 attachment_kind=sender.attachment_kind,

@@ -20,31 +20,37 @@ logger = logging.getLogger(__name__)
 
 def webhook_event_handle(event) -> list[dict]:
     """Apply one stored event. Messenger reports no platform errors inside events."""
-    payload = payload_loads(event.body)
-    inbox = event.inbox
+    return webhook_events_handle([event])[0]
+
+
+def webhook_events_handle(events) -> list[list[dict]]:
+    """Apply stored events of one inbox, in the order they came, as if they were one webhook
+    (concurrent webhooks are grouped: `inbox.webhook_groups`)."""
+    inbox = events[0].inbox
     # Consecutive customer messages are stored together (`messages_ingest`); anything else ends
     # the run first, so every item still applies in the order Messenger sent it.
     run: list[InboundMessage] = []
-    for item in payload_parse(payload, page_id=inbox.external_id):
-        if isinstance(item, InboundMessage):
-            run.append(item)
-            continue
-        _messages(inbox, run)
-        run = []
-        if isinstance(item, OutboundEcho):
-            result = echo_ingest(inbox=inbox, echo=item)
-            if result.created:
-                _downloads_enqueue(result.message)
-        elif isinstance(item, Reaction):
-            reaction_ingest(
-                inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
-            )
-        elif isinstance(item, StatusWatermark):
-            status_watermark_apply(inbox=inbox, update=item)
-        elif isinstance(item, Ignored):
-            logger.info("Messenger event in webhook event %s not acted on: %s", event.pk, item.reason)
+    for event in events:
+        for item in payload_parse(payload_loads(event.body), page_id=inbox.external_id):
+            if isinstance(item, InboundMessage):
+                run.append(item)
+                continue
+            _messages(inbox, run)
+            run = []
+            if isinstance(item, OutboundEcho):
+                result = echo_ingest(inbox=inbox, echo=item)
+                if result.created:
+                    _downloads_enqueue(result.message)
+            elif isinstance(item, Reaction):
+                reaction_ingest(
+                    inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
+                )
+            elif isinstance(item, StatusWatermark):
+                status_watermark_apply(inbox=inbox, update=item)
+            elif isinstance(item, Ignored):
+                logger.info("Messenger event in webhook event %s not acted on: %s", event.pk, item.reason)
     _messages(inbox, run)
-    return []
+    return [[] for _ in events]
 
 
 def _messages(inbox, inbounds: list[InboundMessage]) -> None:

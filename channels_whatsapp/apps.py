@@ -23,6 +23,7 @@ class WhatsappConfig(AppConfig):
                 send=sender.message_send,
                 window=rules.window,
                 process_webhook_event=processor.webhook_event_handle,
+                process_webhook_events=processor.webhook_events_handle,
                 template_compose=templates.template_compose,
                 conversation_opened=conversation_opened,
                 attachment_kind=sender.attachment_kind,

@@ -21,37 +21,46 @@ logger = logging.getLogger(__name__)
 
 def webhook_event_handle(event) -> list[dict]:
     """Apply one stored event; returns the platform errors it reported (kept on the row)."""
-    payload = payload_loads(event.body)
-    inbox = event.inbox
-    platform_errors = []
+    return webhook_events_handle([event])[0]
+
+
+def webhook_events_handle(events) -> list[list[dict]]:
+    """Apply stored events of one inbox, in the order they came, as if they were one webhook
+    (concurrent single-message webhooks are grouped: `inbox.webhook_groups`). Returns the
+    platform errors each event reported."""
+    inbox = events[0].inbox
+    errors_per_event = []
     # Consecutive customer messages are stored together (`messages_ingest`: a batch of up to
     # 1,000 costs a few queries, not nine a message); anything else ends the run first, so
     # every item still applies in the order WhatsApp sent it.
     run: list[InboundMessage] = []
-    for item in payload_parse(payload, phone_number_id=inbox.external_id):
-        if isinstance(item, InboundMessage):
-            run.append(item)
-            continue
-        _messages(inbox, run)
-        run = []
-        if isinstance(item, StatusUpdate):
-            status_update_apply(inbox=inbox, update=item)
-        elif isinstance(item, Reaction):
-            reaction_ingest(
-                inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
-            )
-        elif isinstance(item, IdentityChange):
-            _messages(inbox, [item.message])
-            identity_external_id_change(
-                channel="whatsapp",
-                old_external_id=item.old_external_id,
-                new_external_id=item.new_external_id,
-                phone=item.new_phone,
-            )
-        elif isinstance(item, PlatformError):
-            platform_errors.append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
+    for event in events:
+        platform_errors = []
+        for item in payload_parse(payload_loads(event.body), phone_number_id=inbox.external_id):
+            if isinstance(item, InboundMessage):
+                run.append(item)
+                continue
+            _messages(inbox, run)
+            run = []
+            if isinstance(item, StatusUpdate):
+                status_update_apply(inbox=inbox, update=item)
+            elif isinstance(item, Reaction):
+                reaction_ingest(
+                    inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
+                )
+            elif isinstance(item, IdentityChange):
+                _messages(inbox, [item.message])
+                identity_external_id_change(
+                    channel="whatsapp",
+                    old_external_id=item.old_external_id,
+                    new_external_id=item.new_external_id,
+                    phone=item.new_phone,
+                )
+            elif isinstance(item, PlatformError):
+                platform_errors.append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
+        errors_per_event.append(platform_errors)
     _messages(inbox, run)
-    return platform_errors
+    return errors_per_event
 
 
 def _messages(inbox, inbounds: list[InboundMessage]) -> None:

@@ -81,6 +81,9 @@ class Channel:
     window: "Callable[[Conversation], WindowState]" = lambda conversation: WINDOW_ALWAYS_OPEN
     # Returns the platform errors reported inside the event (kept on the row), or None.
     process_webhook_event: "Callable[[WebhookEvent], list | None] | None" = None
+    # The same for several stored events of one inbox, applied in order as one webhook (one
+    # list of platform errors per event). None: they are processed one at a time.
+    process_webhook_events: "Callable[[list[WebhookEvent]], list[list]] | None" = None
     # Channels with pre-approved templates (WhatsApp): compose one or raise TemplateRefused.
     template_compose: "Callable[..., TemplateMessage] | None" = None
     # Called when an agent opens a conversation (e.g. WhatsApp read receipts); best effort.

@@ -99,7 +99,7 @@ def messages_ingest(*, inbox: Inbox, inbounds: list[InboundMessage]) -> list[Ing
     Concurrency is the single path's: the conversations are locked before we look for messages
     already stored, so a redelivery that races this one waits and then finds them. Locks are
     taken in id order, so two batches never deadlock on each other."""
-    if len(inbounds) < 2 or not connection.features.can_return_rows_from_bulk_insert:
+    if not connection.features.can_return_rows_from_bulk_insert:
         return [message_ingest(inbox=inbox, inbound=inbound) for inbound in inbounds]
     results: dict[int, IngestResult] = {}
     with transaction.atomic():

@@ -13,7 +13,7 @@ import json
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -44,16 +44,77 @@ def webhook_event_store(
     """Store the raw body in its own committed transaction, before any processing.
     `processing_next`: the caller processes it right away (pass the returned event to
     `webhook_event_process`), so that first attempt is counted in the same write."""
-    kept = {name: value for name, value in ((k.lower(), v) for k, v in headers.items()) if name in KEPT_HEADERS}
     with transaction.atomic():
         return WebhookEvent.objects.create(
             inbox=inbox,
             channel=channel,
             body=body.decode("utf-8", errors="replace"),
-            headers=kept,
+            headers=_headers_kept(headers),
             received_at=timezone.now(),
             attempts=1 if processing_next else 0,
         )
+
+
+def webhook_events_store(deliveries: list[dict]) -> list[WebhookEvent]:
+    """Store several raw bodies (`inbox`, `channel`, `body`, `headers` each) in one committed
+    transaction, each as its own row with its first attempt counted: what
+    `webhook_event_store(processing_next=True)` does for one, at the cost of one commit."""
+    received_at = timezone.now()
+    events = [
+        WebhookEvent(
+            inbox=delivery["inbox"],
+            channel=delivery["channel"],
+            body=delivery["body"].decode("utf-8", errors="replace"),
+            headers=_headers_kept(delivery["headers"]),
+            received_at=received_at,
+            attempts=1,
+        )
+        for delivery in deliveries
+    ]
+    with transaction.atomic():
+        if connection.features.can_return_rows_from_bulk_insert:
+            return WebhookEvent.objects.bulk_create(events)
+        for event in events:
+            event.save(force_insert=True)
+    return events
+
+
+def webhook_events_process(events: list[WebhookEvent]) -> None:
+    """Process events `webhook_events_store` just stored. Those of one inbox go to the channel
+    together, in one transaction, as if they were one webhook: concurrent single-message
+    webhooks then cost what one batch does. If that fails, each is processed on its own, so
+    one bad event cannot hold back the others; a failure is recorded on its row as always."""
+    runs: dict[tuple, list[WebhookEvent]] = {}
+    for event in events:
+        runs.setdefault((event.channel, event.inbox_id), []).append(event)
+    for run in runs.values():
+        processor = channel_registry.get(run[0].channel).process_webhook_events
+        if len(run) > 1 and processor is not None:
+            try:
+                with transaction.atomic():
+                    _processed_mark(run, processor(run))
+                continue
+            except Exception:
+                logger.warning("%d webhook events failed together; processing them one by one", len(run), exc_info=True)
+        for event in run:
+            try:
+                webhook_event_process(event.pk, stored=event)
+            except Exception:  # recording the failure failed too (database gone): the row stays unprocessed
+                logger.exception("processing webhook event %s failed; it stays stored", event.pk)
+
+
+def _processed_mark(events: list[WebhookEvent], platform_errors: list[list]) -> None:
+    processed_at = timezone.now()
+    clean = [event.pk for event, errors in zip(events, platform_errors, strict=True) if not errors]
+    done = {"status": WebhookEventStatus.PROCESSED, "processed_at": processed_at, "error": ""}
+    WebhookEvent.objects.filter(pk__in=clean).update(**done, platform_errors=[])
+    for event, errors in zip(events, platform_errors, strict=True):
+        if errors:
+            WebhookEvent.objects.filter(pk=event.pk).update(**done, platform_errors=errors)
+
+
+def _headers_kept(headers) -> dict:
+    return {name: value for name, value in ((k.lower(), v) for k, v in headers.items()) if name in KEPT_HEADERS}
 
 
 def webhook_event_process(event_id: int, *, stored: WebhookEvent | None = None) -> str:

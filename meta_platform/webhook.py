@@ -1,12 +1,12 @@
 """The webhook view both Meta channels use: verification handshake (GET) and events (POST).
 
 POST: the signature over the raw bytes (`inbox.webhooks.signature_valid`), the platform's
-envelope, the raw event stored in its own committed row, then processed inline. Each channel
+envelope, the raw event stored in its own committed row, then processed before the answer
+(`inbox.webhook_groups`). Each channel
 passes its kind, its envelope check and its name; nothing else differs.
 """
 
 import hmac
-import logging
 from collections.abc import Callable
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
@@ -15,9 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from inbox.models import Inbox
-from inbox.webhooks import payload_loads, signature_valid, webhook_event_process, webhook_event_store
-
-logger = logging.getLogger(__name__)
+from inbox.webhook_groups import webhook_receive
+from inbox.webhooks import payload_loads, signature_valid
 
 
 def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool], shape_name: str):
@@ -41,17 +40,13 @@ def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool
             return HttpResponseBadRequest("body is not JSON")
         if not payload_shape_valid(payload):
             return HttpResponseBadRequest(f"not a {shape_name} webhook")
-        event = webhook_event_store(
-            inbox=inbox, channel=kind, body=request.body, headers=request.headers, processing_next=True
-        )
-        # Processed inline, right after the raw event is committed: the message reaches the
-        # agent in the same request (no broker on the inbound path, so Redis being down delays
-        # nothing) and costs milliseconds per message. A failure leaves the row `failed` for the
-        # re-processing task; Meta still gets its 200 because we hold the event.
-        try:
-            webhook_event_process(event.pk, stored=event)
-        except Exception:
-            logger.exception("processing %s webhook event %s failed; it stays stored", kind, event.pk)
+        # Stored in its own committed row, then processed before we answer: the message reaches
+        # the agent within this request (no broker on the inbound path, so Redis being down
+        # delays nothing). Deliveries arriving at the same moment are written together
+        # (`webhook_groups`). A processing failure leaves the row `failed` for the re-processing
+        # task and Meta still gets its 200, because we hold the event; a failure to store
+        # raises, and Meta, refused, retries.
+        webhook_receive(inbox=inbox, channel=kind, body=request.body, headers=request.headers)
         return HttpResponse("OK", content_type="text/plain")
 
     return webhook

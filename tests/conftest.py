@@ -1,5 +1,7 @@
 """Shared test setup. Factories live in tests/factories.py."""
 
+import copy
+
 import pytest
 from django.db import connection
 
@@ -39,3 +41,29 @@ def _forget_server_loop():
     from inbox import realtime
 
     realtime._server_loop = None
+
+
+@pytest.fixture
+def database_down():
+    """Point the connection (and its pool, whose connections would still work) at a closed port
+    until the test ends."""
+    saved = copy.deepcopy(connection.settings_dict)
+
+    def reconnect():
+        connection.close()
+        if getattr(connection, "pool", None):
+            connection.close_pool()  # the next connection comes from a pool with these settings
+
+    def down():
+        connection.settings_dict["PORT"] = "1"  # nothing listens there
+        if connection.settings_dict["OPTIONS"].get("pool"):
+            connection.settings_dict["OPTIONS"]["pool"]["timeout"] = 1  # as a production request would, sooner
+        reconnect()
+
+    def up():
+        connection.settings_dict.clear()
+        connection.settings_dict.update(copy.deepcopy(saved))
+        reconnect()
+
+    yield down, up
+    up()

@@ -90,13 +90,24 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    # Under ASGI every sync view runs in a worker thread; persistent connections pile up per
-    # thread until PostgreSQL refuses clients (seen in the webhook bench), so 0 by default.
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_int("DB_POOL_MAX", 16) > 0:
+        # A pool of connections per process (psycopg 3). Under ASGI every request runs in a thread
+        # of its own, so a connection per thread (CONN_MAX_AGE) piles up until PostgreSQL refuses
+        # clients, and none at all means a new PostgreSQL backend, with cold caches, for every
+        # request: that cost more than a webhook's own work (issue 10: /healthz went from 215 to
+        # 470 requests/s with the pool). A connection returns to the pool when the request ends.
+        # The pool checks each connection it hands out (CONN_HEALTH_CHECKS), so a database restart
+        # costs no failed request once PostgreSQL is back; while it is down, a request waits at
+        # most `timeout` seconds and gets a 503 (the pool's error is an OperationalError).
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 16),
+            "timeout": env_int("DB_POOL_TIMEOUT", 5),
+            "max_idle": 300,
+        }
+    else:  # SQLite, or the pool switched off (DB_POOL_MAX=0)
+        DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # Embedded default. WAL lets readers work while a writer commits; IMMEDIATE transactions
@@ -135,8 +146,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_RESULT_EXPIRES = 3600
+# No result backend: no caller waits for a task's result (every outcome is a row), and with one
+# Celery builds a Redis client per thread on every enqueue, that is on every webhook request.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 # Without Redis the tasks run in-process, right where they are enqueued (after commit).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False

@@ -2,31 +2,12 @@
 a webhook is not acknowledged (so Meta retries it), and service resumes by itself."""
 
 import pytest
-from django.db import connection
 
 from inbox.models import WebhookEvent
 from tests.channels_whatsapp.fakes import fixture_bytes, sign
 from tests.factories import make_inbox, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture
-def database_down():
-    """Point the connection at a closed port until the test ends."""
-    saved = dict(connection.settings_dict)
-
-    def down():
-        connection.close()
-        connection.settings_dict["PORT"] = "1"  # nothing listens there
-
-    def up():
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
-
-    yield down, up
-    up()
 
 
 def test_requests_get_503_while_the_database_is_down_and_work_again_after(on_postgres, database_down):

@@ -49,17 +49,15 @@ def test_healthz_names_the_channel_layer_when_redis_is_unreachable(client, setti
 
 
 @pytest.mark.django_db(transaction=True)
-def test_healthz_names_the_database_when_the_server_refuses_connections(client, on_postgres, monkeypatch):
-    # given: the connection is closed and its next connect goes to a port nobody listens on
+def test_healthz_names_the_database_when_the_server_refuses_connections(client, on_postgres, database_down):
+    # given: the next connection goes to a port nobody listens on
     # (a transactional test: there is no test transaction to keep open on this connection)
-    connection.close()
-    with monkeypatch.context() as patch:
-        patch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
-        patch.setitem(connection.settings_dict, "PORT", "1")
+    down, up = database_down
+    down()
 
-        # when
-        response = client.get("/healthz")
-    connection.close()
+    # when
+    response = client.get("/healthz")
+    up()
 
     # then
     assert response.status_code == 503
