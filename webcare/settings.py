@@ -130,13 +130,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: a subscriber reads every hint from one stream. The list-based layer
+            # (channels_redis.core) costs four Redis round trips per hint received, one after the
+            # other, so a busy worker's socket fell behind at 100 messages/s (seconds late, then
+            # dropped at capacity; issue 10). Hints need no capacity or storage: the database is
+            # the record, and a browser re-fetches when it sees a gap or reconnects.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py 8 otherwise drops idle consumers after 5 s and refuses handshakes
+                # redis-py 8 otherwise drops idle consumers after 5 s and refuses connections
                 # beyond its default pool size (see DESIGN.md, "Real time").
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
-                "capacity": 1000,
-                "expiry": 60,
             },
         }
     }
