@@ -44,11 +44,11 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
-def payload(run: str, request_no: int, batch: int, *, customers: int = 5000) -> bytes:
+def payload(run: str, request_no: int, batch: int, *, customers: int = 5000, customer_prefix: str = "3162") -> bytes:
     messages, contacts = [], []
     now = str(int(time.time()))
     for i in range(batch):
-        customer = f"3162{(request_no * batch + i) % customers:07d}"
+        customer = f"{customer_prefix}{(request_no * batch + i) % customers:07d}"
         messages.append(
             {
                 "from": customer,
@@ -82,9 +82,21 @@ def payload(run: str, request_no: int, batch: int, *, customers: int = 5000) -> 
 
 
 def run_posts(
-    url: str, secret: str, *, run: str, start: int, requests_total: int, batch: int, concurrency: int, customers: int
+    url: str,
+    secret: str,
+    *,
+    run: str,
+    start: int,
+    requests_total: int,
+    batch: int,
+    concurrency: int,
+    customers: int,
+    customer_prefix: str,
 ) -> dict:
-    bodies = [payload(run, n, batch, customers=customers) for n in range(start, start + requests_total)]
+    bodies = [
+        payload(run, n, batch, customers=customers, customer_prefix=customer_prefix)
+        for n in range(start, start + requests_total)
+    ]
     local = threading.local()
     latencies, failures = [], []
 
@@ -185,6 +197,7 @@ def main() -> int:
         print("skipped: give --database-url of a scratch PostgreSQL database (it is migrated and written to)")
         return 0
     run, secret = f"{int(time.time() * 1000)}", "bench-app-secret"
+    customer_prefix = "3" + run[-6:-1]  # customers of this run only: the first contact is really the first
     lost = 0
     with Stack(database_url=args.database_url, redis_url=args.redis_url) as stack:
         stack.start_app(workers=args.workers)
@@ -197,7 +210,8 @@ def main() -> int:
         print(f"uvicorn workers: {args.workers}, Celery worker: 1 process, concurrency {args.concurrency}")
 
         first = run_posts(webhook, secret, run=f"{run}.first", start=0, requests_total=args.customers // 50,
-                          batch=50, concurrency=args.concurrency, customers=args.customers)  # fmt: skip
+                          batch=50, concurrency=args.concurrency, customers=args.customers,
+                          customer_prefix=customer_prefix)  # fmt: skip
         print(f"first contact (every customer new), batch=50: {json.dumps(first)}")
         automation_drained(args.redis_url, started=time.perf_counter())
 
@@ -209,7 +223,8 @@ def main() -> int:
             tag = f"{run}.b{batch}"
             started = time.perf_counter()
             result = run_posts(webhook, secret, run=tag, start=0, requests_total=total, batch=batch,
-                               concurrency=args.concurrency, customers=args.customers)  # fmt: skip
+                               concurrency=args.concurrency, customers=args.customers,
+                               customer_prefix=customer_prefix)  # fmt: skip
             result["automation_done_s"] = round(automation_drained(args.redis_url, started=started), 1)
             result["stored"] = stored_count(args.database_url, tag)
             lost += result["messages"] - result["stored"] + result["non_200"]

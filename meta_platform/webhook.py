@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from inbox.models import Inbox
-from inbox.webhook_groups import webhook_receive
+from inbox.webhook_groups import webhook_arriving, webhook_receive
 from inbox.webhooks import payload_loads, signature_valid
 
 
@@ -25,9 +25,13 @@ def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool
     @csrf_exempt  # Meta cannot send a CSRF token: the HMAC signature authenticates the POST
     @require_http_methods(["GET", "POST"])
     def webhook(request, key: str):
-        inbox = get_object_or_404(Inbox, kind=kind, public_key=key, is_active=True)
         if request.method == "GET":
-            return _verify(request, inbox)
+            return _verify(request, get_object_or_404(Inbox, kind=kind, public_key=key, is_active=True))
+        with webhook_arriving() as arrival:
+            return _receive(request, key, arrival)
+
+    def _receive(request, key: str, arrival) -> HttpResponse:
+        inbox = get_object_or_404(Inbox, kind=kind, public_key=key, is_active=True)
         if not signature_valid(
             body=request.body,
             header_value=request.headers.get("X-Hub-Signature-256", ""),
@@ -46,7 +50,7 @@ def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool
         # (`webhook_groups`). A processing failure leaves the row `failed` for the re-processing
         # task and Meta still gets its 200, because we hold the event; a failure to store
         # raises, and Meta, refused, retries.
-        webhook_receive(inbox=inbox, channel=kind, body=request.body, headers=request.headers)
+        webhook_receive(inbox=inbox, channel=kind, body=request.body, headers=request.headers, arrival=arrival)
         return HttpResponse("OK", content_type="text/plain")
 
     return webhook

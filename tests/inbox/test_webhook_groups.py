@@ -212,3 +212,43 @@ def test_a_lone_delivery_is_a_group_of_one_and_is_answered_after_processing(clie
     assert post_webhook(client, inbox, body, signature=sign(body)).status_code == 200
     assert Message.objects.get().text == "alleen"
     assert WebhookEvent.objects.get().status == "processed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forming_group_waits_for_a_request_still_being_verified(on_postgres, processor_calls, monkeypatch):
+    # given: a long gather window, so the test does not depend on the machine's speed
+    calls, first_may_finish = processor_calls
+    first_may_finish.set()
+    monkeypatch.setattr(webhook_groups, "GATHER_MAX_S", 10.0)
+    inbox = whatsapp_inbox()
+    bodies = [text_webhook(f"wamid.a.{n}", f"3166000000{n}", "hallo") for n in range(2)]
+    delivery = {"inbox": inbox, "channel": "whatsapp", "headers": {}}
+
+    # when: one request is still verifying (arrived, not submitted) while another is submitted
+    with webhook_groups.webhook_arriving() as arrival:
+        threads, results = in_threads(lambda n: webhook_groups.webhook_receive(**delivery, body=bodies[1]).pk, 1)
+        time.sleep(0.3)  # the submitted one leads, and waits for the one on its way
+        assert calls == [] and Message.objects.count() == 0
+        webhook_groups.webhook_receive(**delivery, body=bodies[0], arrival=arrival)
+    threads[0].join(30)
+
+    # then: both were written as one group
+    assert calls == [2]
+    assert Message.objects.count() == 2 and isinstance(results[0], int)
+
+
+@pytest.mark.django_db
+def test_with_nothing_on_its_way_a_delivery_does_not_wait_for_the_gather_window(monkeypatch, client):
+    monkeypatch.setattr(webhook_groups, "GATHER_MAX_S", 10.0)
+    inbox = whatsapp_inbox()
+    body = text_webhook("wamid.quick", "31670000001", "snel")
+
+    started = time.monotonic()
+    assert post_webhook(client, inbox, body).status_code == 200
+    assert time.monotonic() - started < 5  # it never waited the window
+
+    # and a refused request (bad signature) leaves nothing counted as on its way
+    assert post_webhook(client, inbox, body, signature="sha256=" + "0" * 64).status_code == 403
+    started = time.monotonic()
+    assert post_webhook(client, inbox, text_webhook("wamid.quick2", "31670000001", "weer")).status_code == 200
+    assert time.monotonic() - started < 5
