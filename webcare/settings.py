@@ -153,6 +153,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Celery builds a Redis client per thread on every enqueue, that is on every webhook request.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# Workers keep their connection across tasks (see webcare.celery): Celery's Django fixup closes
+# it only every 2 x this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 # Without Redis the tasks run in-process, right where they are enqueued (after commit).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
