@@ -23,7 +23,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DataError, IntegrityError, connection
 
 from .models import Inbox, WebhookEvent
 from .webhooks import webhook_events_process, webhook_events_store
@@ -141,22 +141,40 @@ def _connection_release() -> None:
 
 def _group_write(group: list[_Delivery]) -> None:
     try:
-        events = webhook_events_store(
-            [{"inbox": d.inbox, "channel": d.channel, "body": d.body, "headers": d.headers} for d in group]
-        )
-    except BaseException as error:  # not stored: not acknowledged, Meta retries
+        stored = _group_store(group)
+        try:  # a failure is recorded on the event rows for the re-processing task
+            webhook_events_process(stored)
+        except Exception:
+            logger.exception("processing %d stored webhook events failed; they stay stored", len(stored))
+    finally:  # whatever happened, no request of the group is left waiting
+        for delivery in group:
+            delivery.done = True
+            delivery.woken.set()
+
+
+def _group_store(group: list[_Delivery]) -> list[WebhookEvent]:
+    """Store the group's bodies; returns the events stored. A delivery that could not be stored
+    gets the error (not acknowledged: Meta retries). A row the database refuses (its inbox was
+    deleted a moment ago) must not refuse the others: then each is stored on its own. When the
+    database is down, nothing is retried here."""
+    try:
+        events = webhook_events_store([_stored_fields(d) for d in group])
+    except (IntegrityError, DataError) as error:
+        if len(group) == 1:
+            group[0].error = error
+            return []
+        return [event for delivery in group for event in _group_store([delivery])]
+    except BaseException as error:
         for delivery in group:
             delivery.error = error
-    else:
-        for delivery, event in zip(group, events, strict=True):
-            delivery.event = event
-        try:  # a failure is recorded on the event rows for the re-processing task
-            webhook_events_process(events)
-        except Exception:
-            logger.exception("processing %d stored webhook events failed; they stay stored", len(events))
-    for delivery in group:
-        delivery.done = True
-        delivery.woken.set()
+        return []
+    for delivery, event in zip(group, events, strict=True):
+        delivery.event = event
+    return events
+
+
+def _stored_fields(delivery: _Delivery) -> dict:
+    return {"inbox": delivery.inbox, "channel": delivery.channel, "body": delivery.body, "headers": delivery.headers}
 
 
 _group_commit = _GroupCommit()

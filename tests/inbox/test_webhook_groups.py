@@ -252,3 +252,28 @@ def test_with_nothing_on_its_way_a_delivery_does_not_wait_for_the_gather_window(
     started = time.monotonic()
     assert post_webhook(client, inbox, text_webhook("wamid.quick2", "31670000001", "weer")).status_code == 200
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_the_database_refuses_does_not_refuse_the_rest_of_its_group(on_postgres):
+    # given: two deliveries in one group, one for an inbox deleted a moment ago
+    kept, gone = whatsapp_inbox(), make_inbox("whatsapp", external_id="gone-phone")
+    gone_pk = gone.pk
+    gone.delete()
+    gone.pk = gone_pk  # the request still holds the inbox it looked up
+    deliveries = [
+        webhook_groups._Delivery(
+            inbox=inbox, channel="whatsapp", body=text_webhook(f"wamid.r.{n}", f"3168000000{n}", "hallo"), headers={}
+        )
+        for n, inbox in enumerate([gone, kept])
+    ]
+
+    # when
+    webhook_groups._group_write(deliveries)
+
+    # then: the kept inbox's message is stored and processed; the other is refused (Meta retries)
+    refused, stored = deliveries
+    assert refused.done and refused.error is not None and refused.event is None
+    assert stored.done and stored.error is None
+    assert WebhookEvent.objects.get().status == "processed"
+    assert Message.objects.get().text == "hallo"
