@@ -1,9 +1,9 @@
 """The raw webhook event store and the signature check every Meta channel shares.
 
 A webhook view verifies the signature over the raw bytes, stores the body as its own
-committed row (`webhook_event_store`), answers 200, and processes it; a failure leaves the row
-`failed` with the error, and `webhook_events_reprocess` (a periodic task and the management
-command `reprocess_webhook_events`) tries again. Processing is idempotent, so running an event
+committed row (`webhook_events_store`, through `webhook_groups`), processes it and answers 200;
+a failure leaves the row `failed` with the error, and `webhook_events_reprocess` (a periodic
+task and the management command `reprocess_webhook_events`) tries again. Processing is idempotent, so running an event
 twice changes nothing.
 """
 
@@ -38,27 +38,16 @@ def signature_valid(*, body: bytes, header_value: str, secret: str) -> bool:
     return hmac.compare_digest(expected, header_value.removeprefix("sha256=").strip().lower())
 
 
-def webhook_event_store(
-    *, inbox: Inbox | None, channel: str, body: bytes, headers: dict, processing_next: bool = False
-) -> WebhookEvent:
-    """Store the raw body in its own committed transaction, before any processing.
-    `processing_next`: the caller processes it right away (pass the returned event to
-    `webhook_event_process`), so that first attempt is counted in the same write."""
-    with transaction.atomic():
-        return WebhookEvent.objects.create(
-            inbox=inbox,
-            channel=channel,
-            body=body.decode("utf-8", errors="replace"),
-            headers=_headers_kept(headers),
-            received_at=timezone.now(),
-            attempts=1 if processing_next else 0,
-        )
+def webhook_event_store(*, inbox: Inbox | None, channel: str, body: bytes, headers: dict) -> WebhookEvent:
+    """Store one raw body, to be processed later (no attempt counted yet)."""
+    delivery = {"inbox": inbox, "channel": channel, "body": body, "headers": headers}
+    return webhook_events_store([delivery], attempts=0)[0]
 
 
-def webhook_events_store(deliveries: list[dict]) -> list[WebhookEvent]:
-    """Store several raw bodies (`inbox`, `channel`, `body`, `headers` each) in one committed
-    transaction, each as its own row with its first attempt counted: what
-    `webhook_event_store(processing_next=True)` does for one, at the cost of one commit."""
+def webhook_events_store(deliveries: list[dict], *, attempts: int = 1) -> list[WebhookEvent]:
+    """Store raw bodies (`inbox`, `channel`, `body`, `headers` each) in one committed
+    transaction, before any processing, each as its own row. `attempts=1`: the caller processes
+    them right away (`webhook_events_process`), so that first attempt is counted in this write."""
     received_at = timezone.now()
     events = [
         WebhookEvent(
@@ -67,7 +56,7 @@ def webhook_events_store(deliveries: list[dict]) -> list[WebhookEvent]:
             body=delivery["body"].decode("utf-8", errors="replace"),
             headers=_headers_kept(delivery["headers"]),
             received_at=received_at,
-            attempts=1,
+            attempts=attempts,
         )
         for delivery in deliveries
     ]
@@ -120,7 +109,7 @@ def _headers_kept(headers) -> dict:
 def webhook_event_process(event_id: int, *, stored: WebhookEvent | None = None) -> str:
     """Run the channel's processor on a stored event; record the outcome on the row.
 
-    `stored`: the event `webhook_event_store(processing_next=True)` just returned, attempt
+    `stored`: an event `webhook_events_store` just returned with its attempt
     already counted; it saves reading the row back and counting (two round trips of a webhook
     request that does a dozen)."""
     if stored is not None:
