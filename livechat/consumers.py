@@ -32,7 +32,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         self.visitor = None
         self.conversation_id = None
         self.last_typing = 0.0
-        self.acked: set[int] = set()  # this socket's own messages: their group echo is skipped
+        # Messages this tab already has (its own, and each one pushed): a repeat is skipped.
+        self.shown: set[int] = set()
         self.inbox = await database_sync_to_async(selectors.livechat_inbox_by_key)(
             self.scope["url_route"]["kwargs"].get("widget_key")
         )
@@ -140,9 +141,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         await self._join_visitor_group(received.identity_id)
         self.conversation_id = received.message.conversation_id
-        if len(self.acked) > 500:
-            self.acked.clear()
-        self.acked.add(received.message.pk)
+        self._shown_add(received.message.pk)
         message = await database_sync_to_async(selectors.message_public)(received.message)
         await self.send_json({"type": "ack", "client_id": client_id, "message": message})
 
@@ -162,11 +161,12 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         name = event.get("event")
         if name == "identity_ready":
             await self._join_visitor_group(event["identity_id"])
-        if name in ("identity_ready", "message_created") and event.get("message_id") not in self.acked:
+        if name in ("identity_ready", "message_created") and event.get("message_id") not in self.shown:
             message = await database_sync_to_async(selectors.message_for_visitor)(
                 inbox=self.inbox, identity_key=self.visitor.identity_key, message_id=event.get("message_id")
             )
-            if message is not None:
+            if message is not None and message["id"] not in self.shown:  # the other group's copy may have won
+                self._shown_add(message["id"])
                 self.conversation_id = message["conversation_id"]
                 await self.send_json({"type": "message", "message": message})
         elif name == "messages_seen":
@@ -175,14 +175,17 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "typing", "name": event.get("name"), "typing": event.get("typing", True)})
 
     async def _join_visitor_group(self, identity_id: int) -> None:
+        # The pending group stays joined: on Redis pub/sub a group joined a moment ago may not
+        # receive yet, and the bot's answer to a first message is published to both groups at
+        # about that moment. A message that comes through both is shown once (`shown`).
         group = realtime.visitor_group(identity_id)
-        if group in self.joined:
-            return
-        await self._join(group)
-        pending = services.pending_group(self.visitor.identity_key)
-        if pending in self.joined:
-            await self.channel_layer.group_discard(pending, self.channel_name)
-            self.joined.discard(pending)
+        if group not in self.joined:
+            await self._join(group)
+
+    def _shown_add(self, message_id: int) -> None:
+        if len(self.shown) > 500:
+            self.shown.clear()
+        self.shown.add(message_id)
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)

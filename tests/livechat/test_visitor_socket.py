@@ -343,6 +343,30 @@ def test_a_second_tab_sees_the_first_message_of_a_new_visitor_live():
     assert reply["message"]["text"] == "welcome"
 
 
+def test_a_reply_sent_to_both_of_a_tabs_groups_is_shown_once():
+    """A tab stays in its pending group after joining its visitor group (on Redis pub/sub a new
+    subscription may miss what is published the same moment), and replies go to both."""
+    inbox = livechat_inbox()
+
+    async def scenario():
+        tab, _ = await visitor_session(inbox)
+        await say(tab, "m1", "hallo")
+        await database_sync_to_async(
+            lambda: replies.reply_send(
+                conversation=Conversation.objects.get(), author=make_user("bert", inboxes=[inbox]), text="welkom"
+            )
+        )()
+        frames = []
+        while not await tab.receive_nothing(timeout=0.5):
+            frames.append(await tab.receive_json_from())
+        await tab.disconnect()
+        return frames
+
+    frames = run(scenario())
+    shown = [f for f in frames if f.get("type") == "message" and f["message"]["text"] == "welkom"]
+    assert len(shown) == 1
+
+
 def test_typing_goes_to_the_agents_and_agent_typing_and_seen_reach_the_visitor(api_client):
     inbox = livechat_inbox()
     agent = make_user("anna", inboxes=[inbox])
