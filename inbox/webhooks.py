@@ -3,8 +3,8 @@
 A webhook view verifies the signature over the raw bytes, stores the body as its own
 committed row (`webhook_events_store`, through `webhook_groups`), processes it and answers 200;
 a failure leaves the row `failed` with the error, and `webhook_events_reprocess` (a periodic
-task and the management command `reprocess_webhook_events`) tries again. Processing is idempotent, so running an event
-twice changes nothing.
+task and the management command `reprocess_webhook_events`) tries again. Processing is
+idempotent, so running an event twice changes nothing.
 """
 
 import hashlib
@@ -109,9 +109,9 @@ def _headers_kept(headers) -> dict:
 def webhook_event_process(event_id: int, *, stored: WebhookEvent | None = None) -> str:
     """Run the channel's processor on a stored event; record the outcome on the row.
 
-    `stored`: an event `webhook_events_store` just returned with its attempt
-    already counted; it saves reading the row back and counting (two round trips of a webhook
-    request that does a dozen)."""
+    `stored`: an event `webhook_events_store` just returned with its attempt already counted;
+    it saves reading the row back and counting (two round trips of a webhook request that does
+    a dozen)."""
     if stored is not None:
         event = stored
     else:
@@ -131,13 +131,7 @@ def webhook_event_process(event_id: int, *, stored: WebhookEvent | None = None) 
         with transaction.atomic():
             # A processor may return the errors the platform reported inside the event (not
             # messages, not our failure): they are kept on the raw event for whoever looks.
-            platform_errors = processor(event) or []
-            WebhookEvent.objects.filter(pk=event.pk).update(
-                status=WebhookEventStatus.PROCESSED,
-                processed_at=timezone.now(),
-                error="",
-                platform_errors=platform_errors,
-            )
+            _processed_mark([event], [processor(event) or []])
     except Exception as error:
         logger.exception("webhook event %s failed", event.pk)
         WebhookEvent.objects.filter(pk=event.pk).update(

@@ -2,8 +2,8 @@
 
 POST: the signature over the raw bytes (`inbox.webhooks.signature_valid`), the platform's
 envelope, the raw event stored in its own committed row, then processed before the answer
-(`inbox.webhook_groups`). Each channel
-passes its kind, its envelope check and its name; nothing else differs.
+(`inbox.webhook_groups`). Each channel passes its kind, its envelope check and its name;
+nothing else differs.
 """
 
 import hmac

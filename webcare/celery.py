@@ -20,8 +20,7 @@ def database_connections_for_workers(**kwargs) -> None:
     """A Celery worker keeps one plain connection per process across tasks, not the web
     processes' pool. In prefork workers Celery's Django fixup closes the pool around every task,
     so each task would build a pool (threads, `min_size` new connections) and tear it down; and a
-    new connection per task means a new PostgreSQL backend with cold caches for every task (with
-    both, the worker's automation cost the end-to-end p95 at 100 msg/s about 100 ms).
+    new connection per task means a new PostgreSQL backend with cold caches for every task.
     `CELERY_DB_REUSE_MAX` stops the fixup closing it per task; `connection_checked_before_task`
     replaces it when it broke (a database restart) or grew old."""
     from django.conf import settings
