@@ -73,27 +73,34 @@ def _client_address(request) -> str:
 
 def login_locked_for(request, username: str) -> int:
     """Seconds until this username (or this address) may try again; 0 when not locked."""
-    now = time.time()
-    for key, limit in (
-        (_key("user", username), _setting("LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME)),
-        (_key("addr", _client_address(request)), _setting("LOGIN_FAILURES_PER_ADDRESS", LOGIN_FAILURES_PER_ADDRESS)),
-    ):
-        record = cache.get(key) or {"count": 0, "since": now}
-        if record["count"] >= limit:
-            return max(int(record["since"] + LOGIN_LOCK_SECONDS - now), 1)
+    limits = {
+        _key("user", username): _setting("LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME),
+        _key("addr", _client_address(request)): _setting("LOGIN_FAILURES_PER_ADDRESS", LOGIN_FAILURES_PER_ADDRESS),
+    }
+    counts = cache.get_many([*limits, *(f"{key}:since" for key in limits)])
+    for key, limit in limits.items():
+        if counts.get(key, 0) >= limit:
+            since = counts.get(f"{key}:since", time.time())
+            return max(int(since + LOGIN_LOCK_SECONDS - time.time()), 1)
     return 0
 
 
 def login_failed(request, username: str) -> None:
-    now = time.time()
+    """Count one failure for the username and for the address. The count is one atomic
+    increment in the cache, so guesses sent in parallel are each counted; the lock runs for
+    LOGIN_LOCK_SECONDS from the first failure of the series."""
     for key in (_key("user", username), _key("addr", _client_address(request))):
-        record = cache.get(key) or {"count": 0, "since": now}
-        record["count"] += 1
-        cache.set(key, record, timeout=LOGIN_LOCK_SECONDS)
+        cache.add(f"{key}:since", time.time(), timeout=LOGIN_LOCK_SECONDS)
+        cache.add(key, 0, timeout=LOGIN_LOCK_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr: this failure starts a new series
+            cache.set(key, 1, timeout=LOGIN_LOCK_SECONDS)
 
 
 def login_succeeded(request, username: str) -> None:
-    cache.delete(_key("user", username))
+    key = _key("user", username)
+    cache.delete_many([key, f"{key}:since"])
 
 
 def _setting(name: str, default: int) -> int:
