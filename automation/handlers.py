@@ -15,12 +15,12 @@ import logging
 from django.db import transaction
 
 from inbox import automation as hooks
-from inbox.models import ConversationStatus, Message, SenderType
+from inbox.models import ConversationStatus, Inbox, Message, SenderType
 
 from . import assignment, auto_replies, bot, rules
 from .language import language_detect, language_known
 from .models import BotStatus, RuleTrigger
-from .state import batch_scope, conversation_state_lock, inbox_automation
+from .state import batch_memo, batch_message_ids, batch_scope, conversation_state_lock, inbox_automation
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +34,32 @@ def _step(name: str, message_id: int, function, *args, **kwargs):
         return None
 
 
+def _messages_load(message_ids) -> dict[int, Message]:
+    """Messages with their conversation, contact and inbox in two queries. Messages of one inbox
+    share one Inbox instance, so its credentials are decrypted once, not once per message."""
+    messages = list(Message.objects.select_related("conversation__contact").filter(pk__in=message_ids))
+    inboxes = Inbox.objects.in_bulk({message.conversation.inbox_id for message in messages})
+    for message in messages:
+        message.conversation.inbox = inboxes[message.conversation.inbox_id]
+    return {message.pk: message for message in messages}
+
+
+def _message_for_automation(message_id: int) -> Message | None:
+    """The message, read with the rest of its batch (one query for the batch, not one each).
+    A conversation that an earlier message of the batch already went through is read again:
+    its rules, tags or assignment may have changed it since the batch was read."""
+    batch = batch_memo(("messages",), lambda: _messages_load(batch_message_ids()))
+    seen = batch_memo(("conversations seen",), set)
+    message = batch.get(message_id)
+    if message is None or message.conversation_id in seen:
+        message = _messages_load([message_id]).get(message_id)
+    if message is not None:
+        seen.add(message.conversation_id)
+    return message
+
+
 def message_received(message_id: int) -> None:
-    message = (
-        Message.objects.select_related("conversation__inbox", "conversation__contact").filter(pk=message_id).first()
-    )
+    message = _message_for_automation(message_id)
     if message is None or message.sender_type != SenderType.CONTACT:
         return
     conversation = message.conversation

@@ -18,15 +18,22 @@ _batch_memo: ContextVar[dict | None] = ContextVar("automation_batch_memo", defau
 
 
 @contextmanager
-def batch_scope():
+def batch_scope(message_ids: list[int] | tuple = ()):
     """While automation runs over one batch of messages, what each message would read again
-    (the inbox's settings, its rules) is read once. Only reads are kept, and only for the batch:
-    a lead's change applies from the next batch, as if this one had run a moment earlier."""
-    token = _batch_memo.set({})
+    (the inbox's settings, its rules, the messages themselves) is read once. Only reads are
+    kept, and only for the batch: a lead's change applies from the next batch, as if this one
+    had run a moment earlier."""
+    token = _batch_memo.set({("batch", "message_ids"): tuple(message_ids)})
     try:
         yield
     finally:
         _batch_memo.reset(token)
+
+
+def batch_message_ids() -> tuple[int, ...]:
+    """The ids of the messages of the batch being run (empty outside a batch scope)."""
+    memo = _batch_memo.get()
+    return memo.get(("batch", "message_ids"), ()) if memo is not None else ()
 
 
 def batch_memo(key: tuple, compute):

@@ -45,14 +45,14 @@ def message_received(message_id: int) -> None:
             )
 
 
-BatchScope = Callable[[], AbstractContextManager]
+BatchScope = Callable[[list[int]], AbstractContextManager]
 _batch_scopes: list[BatchScope] = []
 
 
 def on_message_batch(scope: BatchScope) -> BatchScope:
-    """Register `scope()`, a context manager entered around the handlers' run over one batch of
-    messages (a batched webhook): inside it a handler may read once what every message of the
-    batch would read again (settings, rules)."""
+    """Register `scope(message_ids)`, a context manager entered around the handlers' run over one
+    batch of messages (a batched webhook, or a group of single ones): inside it a handler may
+    read once what every message of the batch would read again (the messages, settings, rules)."""
     if scope not in _batch_scopes:
         _batch_scopes.append(scope)
     return scope
@@ -62,7 +62,7 @@ def messages_received(message_ids: list[int]) -> None:
     """`message_received` for each message of a batch, in order, inside the batch scopes."""
     with ExitStack() as scopes:
         for scope in list(_batch_scopes):
-            scopes.enter_context(scope())
+            scopes.enter_context(scope(message_ids))
         for message_id in message_ids:
             message_received(message_id)
 

@@ -98,7 +98,8 @@ def messages_ingest(*, inbox: Inbox, inbounds: list[InboundMessage]) -> list[Ing
 
     Concurrency is the single path's: the conversations are locked before we look for messages
     already stored, so a redelivery that races this one waits and then finds them. Locks are
-    taken in id order, so two batches never deadlock on each other."""
+    taken in id order (a first contact's conversation, new, last), so two batches never
+    deadlock on each other."""
     if not connection.features.can_return_rows_from_bulk_insert:
         return [message_ingest(inbox=inbox, inbound=inbound) for inbound in inbounds]
     results: dict[int, IngestResult] = {}
@@ -108,14 +109,19 @@ def messages_ingest(*, inbox: Inbox, inbounds: list[InboundMessage]) -> list[Ing
             identity.external_id: identity
             for identity in ContactIdentity.objects.filter(channel=inbox.kind, external_id__in=senders)
         }
-        known = []
-        for index, inbound in enumerate(inbounds):
-            if inbound.sender.external_id in identities:
-                known.append(index)
-            else:  # a first contact: matching by phone or email, a new contact, suggestions
-                results[index] = message_ingest(inbox=inbox, inbound=inbound)
+        known = [index for index, inbound in enumerate(inbounds) if inbound.sender.external_id in identities]
         if known:
             _known_senders_ingest(inbox, inbounds, known, identities, results)
+        # First contacts (matching by phone or email, a new contact, suggestions) come after
+        # the known senders' locks, in the order of their sender ids: a racing redelivery that
+        # already sees such a sender as known locks that sender's (new, so highest) conversation
+        # last as well, and two batches take new senders in the same order. Taken in batch
+        # order instead, two deliveries of one batch could each hold what the other waits for.
+        first_contacts = sorted(
+            set(range(len(inbounds))) - set(known), key=lambda i: (inbounds[i].sender.external_id, i)
+        )
+        for index in first_contacts:
+            results[index] = message_ingest(inbox=inbox, inbound=inbounds[index])
     return [results[index] for index in range(len(inbounds))]
 
 

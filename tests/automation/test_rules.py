@@ -161,13 +161,16 @@ def test_a_batched_webhook_runs_every_rule_on_every_message_and_a_change_applies
         with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
             results = messages_ingest(inbox=inbox, inbounds=inbounds)
         rule_reads = [q for q in queries.captured_queries if 'FROM "automation_rule"' in q["sql"]]
-        return [r.message.conversation for r in results], rule_reads
+        sql = [q["sql"] for q in queries.captured_queries]
+        message_reads = [q for q in sql if q.startswith('SELECT "inbox_message"."id"') and "JOIN" in q]
+        return [r.message.conversation for r in results], rule_reads, message_reads
 
     batch("first")  # first contact: every customer new
-    conversations, rule_reads = batch("second")  # returning: one set-based batch, one automation task
+    conversations, rule_reads, message_reads = batch("second")  # returning: one set-based batch, one task
     assert all("refund" in tags_of(c) for c in conversations)
     assert RuleRun.objects.filter(rule=rule).count() == 8
     assert len(rule_reads) == 1  # read once for the whole batch
+    assert len(message_reads) == 1  # and the messages with their conversations too
 
     rule.enabled = False
     rule.save()
