@@ -36,9 +36,10 @@ def _step(name: str, message_id: int, function, *args, **kwargs):
 
 def _messages_load(message_ids) -> dict[int, Message]:
     """Messages with their conversation, contact and inbox in two queries. Messages of one inbox
-    share one Inbox instance, so its credentials are decrypted once, not once per message."""
+    share one Inbox instance, without its credentials: automation does not send (the outbox task
+    does), so there is nothing to decrypt."""
     messages = list(Message.objects.select_related("conversation__contact").filter(pk__in=message_ids))
-    inboxes = Inbox.objects.in_bulk({message.conversation.inbox_id for message in messages})
+    inboxes = Inbox.objects.defer("credentials").in_bulk({message.conversation.inbox_id for message in messages})
     for message in messages:
         message.conversation.inbox = inboxes[message.conversation.inbox_id]
     return {message.pk: message for message in messages}
