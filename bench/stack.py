@@ -206,3 +206,42 @@ def verdict(results: list[tuple[str, bool, str]], *, log: str, expected: int | N
     ok = all(passed for _, passed, _ in results) and (expected is None or len(results) == expected)
     print("VERDICT:", "PASS" if ok else "FAIL", f"(stack log: {log})")
     return 0 if ok else 1
+
+
+def cpu_seconds_by_kind() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the processes of a stack on this machine, by
+    kind: the web server (uvicorn and its workers), the Celery worker, PostgreSQL, Redis, and
+    this script (the load generator). The difference over a run, divided by its requests, says
+    where a request's cost goes. Read from /proc (Linux); empty elsewhere."""
+    import resource
+
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    by_kind: dict[str, float] = {}
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not pid.isdigit():
+            continue
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if "uvicorn" in command or "multiprocessing.spawn" in command:  # uvicorn's workers are spawned
+            kind = "web"
+        elif "celery" in command:
+            kind = "worker"
+        elif command.startswith("postgres"):
+            kind = "postgresql"
+        elif "redis-server" in command:
+            kind = "redis"
+        else:
+            continue
+        by_kind[kind] = by_kind.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    by_kind["load generator"] = own.ru_utime + own.ru_stime
+    return by_kind
+
+
+def cpu_ms_per_request(before: dict[str, float], after: dict[str, float], requests_total: int) -> dict[str, float]:
+    """Milliseconds of CPU per request, by kind, between two `cpu_seconds_by_kind` readings."""
+    spent = {kind: (after[kind] - before.get(kind, 0.0)) * 1000 / requests_total for kind in after}
+    return {**{kind: round(ms, 2) for kind, ms in spent.items()}, "all": round(sum(spent.values()), 2)}

@@ -9,7 +9,9 @@ database and the machine's Redis, creates an inbox, then:
 3. for each --batch size: POSTs of that many text messages from returning customers, signed over
    the exact bytes sent (ASCII-escaped JSON, as Meta sends it); messages/s is counted from the
    first POST to the last answer, and every message is checked to be in the database after;
-4. how long the worker takes to finish the automation (rules, tags, bot) queued by each run.
+4. how long the worker takes to finish the automation (rules, tags, bot) queued by each run;
+5. where the CPU goes: milliseconds per request (per message for webhooks, until their
+   automation is done) of the web server, the worker, PostgreSQL, Redis and the load generator.
 
     createdb -h 127.0.0.1 -U postgres webcare_bench
     .venv/bin/python bench/whatsapp_webhook.py --database-url postgres://postgres@127.0.0.1:5432/webcare_bench
@@ -34,7 +36,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack import Stack  # noqa: E402
+from bench.stack import Stack, cpu_ms_per_request, cpu_seconds_by_kind  # noqa: E402
 
 PHONE_NUMBER_ID = "bench-phone-number"
 
@@ -215,17 +217,21 @@ def main() -> int:
         print(f"first contact (every customer new), batch=50: {json.dumps(first)}")
         automation_drained(args.redis_url, started=time.perf_counter())
 
+        cpu_before = cpu_seconds_by_kind()
         healthz = run_healthz(stack.base, requests_total=args.requests, concurrency=args.concurrency)
+        healthz["cpu_ms_per_request"] = cpu_ms_per_request(cpu_before, cpu_seconds_by_kind(), args.requests)
         print(f"healthz: {json.dumps(healthz)}")
         results = {}
         for batch in args.batch or [1, 50, 200]:
             total = args.requests if batch == 1 else max(args.messages // batch, 10)
             tag = f"{run}.b{batch}"
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), cpu_seconds_by_kind()
             result = run_posts(webhook, secret, run=tag, start=0, requests_total=total, batch=batch,
                                concurrency=args.concurrency, customers=args.customers,
                                customer_prefix=customer_prefix)  # fmt: skip
             result["automation_done_s"] = round(automation_drained(args.redis_url, started=started), 1)
+            # Until the automation is done: each message's whole cost, the worker's part included.
+            result["cpu_ms_per_message"] = cpu_ms_per_request(cpu_before, cpu_seconds_by_kind(), total * batch)
             result["stored"] = stored_count(args.database_url, tag)
             lost += result["messages"] - result["stored"] + result["non_200"]
             results[batch] = result
