@@ -8,7 +8,7 @@ watermarks, timestamped reactions), so a redelivered or re-processed event chang
 import logging
 
 from inbox.ingest import echo_ingest, messages_ingest, reaction_ingest, status_watermark_apply
-from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark
+from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark, inbound_runs
 from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
 
@@ -27,29 +27,26 @@ def webhook_events_handle(events) -> list[list[dict]]:
     """Apply stored events of one inbox, in the order they came, as if they were one webhook
     (concurrent webhooks are grouped: `inbox.webhook_groups`)."""
     inbox = events[0].inbox
-    # Consecutive customer messages are stored together (`messages_ingest`); anything else ends
-    # the run first, so every item still applies in the order Messenger sent it.
-    run: list[InboundMessage] = []
-    for event in events:
-        for item in payload_parse(payload_loads(event.body), page_id=inbox.external_id):
-            if isinstance(item, InboundMessage):
-                run.append(item)
-                continue
-            _messages(inbox, run)
-            run = []
-            if isinstance(item, OutboundEcho):
-                result = echo_ingest(inbox=inbox, echo=item)
-                if result.created:
-                    _downloads_enqueue(result.message)
-            elif isinstance(item, Reaction):
-                reaction_ingest(
-                    inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
-                )
-            elif isinstance(item, StatusWatermark):
-                status_watermark_apply(inbox=inbox, update=item)
-            elif isinstance(item, Ignored):
-                logger.info("Messenger event in webhook event %s not acted on: %s", event.pk, item.reason)
-    _messages(inbox, run)
+    pairs = (
+        (event, item)
+        for event in events
+        for item in payload_parse(payload_loads(event.body), page_id=inbox.external_id)
+    )
+    for event, item in inbound_runs(pairs):
+        if event is None:
+            _messages(inbox, item)
+        elif isinstance(item, OutboundEcho):
+            result = echo_ingest(inbox=inbox, echo=item)
+            if result.created:
+                _downloads_enqueue(result.message)
+        elif isinstance(item, Reaction):
+            reaction_ingest(
+                inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
+            )
+        elif isinstance(item, StatusWatermark):
+            status_watermark_apply(inbox=inbox, update=item)
+        elif isinstance(item, Ignored):
+            logger.info("Messenger event in webhook event %s not acted on: %s", event.pk, item.reason)
     return [[] for _ in events]
 
 

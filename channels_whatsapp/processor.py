@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 from crm.services import identity_external_id_change
 from inbox.ingest import messages_ingest, reaction_ingest, status_update_apply
-from inbox.normalized import InboundMessage, StatusUpdate
+from inbox.normalized import InboundMessage, StatusUpdate, inbound_runs
 from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
 
@@ -29,37 +29,31 @@ def webhook_events_handle(events) -> list[list[dict]]:
     (concurrent single-message webhooks are grouped: `inbox.webhook_groups`). Returns the
     platform errors each event reported."""
     inbox = events[0].inbox
-    errors_per_event = []
-    # Consecutive customer messages are stored together (`messages_ingest`: a batch of up to
-    # 1,000 costs a few queries, not nine a message); anything else ends the run first, so
-    # every item still applies in the order WhatsApp sent it.
-    run: list[InboundMessage] = []
-    for event in events:
-        platform_errors = []
-        for item in payload_parse(payload_loads(event.body), phone_number_id=inbox.external_id):
-            if isinstance(item, InboundMessage):
-                run.append(item)
-                continue
-            _messages(inbox, run)
-            run = []
-            if isinstance(item, StatusUpdate):
-                status_update_apply(inbox=inbox, update=item)
-            elif isinstance(item, Reaction):
-                reaction_ingest(
-                    inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
-                )
-            elif isinstance(item, IdentityChange):
-                _messages(inbox, [item.message])
-                identity_external_id_change(
-                    channel="whatsapp",
-                    old_external_id=item.old_external_id,
-                    new_external_id=item.new_external_id,
-                    phone=item.new_phone,
-                )
-            elif isinstance(item, PlatformError):
-                platform_errors.append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
-        errors_per_event.append(platform_errors)
-    _messages(inbox, run)
+    errors_per_event: list[list[dict]] = [[] for _ in events]
+    pairs = (
+        (index, item)
+        for index, event in enumerate(events)
+        for item in payload_parse(payload_loads(event.body), phone_number_id=inbox.external_id)
+    )
+    for index, item in inbound_runs(pairs):
+        if index is None:
+            _messages(inbox, item)
+        elif isinstance(item, StatusUpdate):
+            status_update_apply(inbox=inbox, update=item)
+        elif isinstance(item, Reaction):
+            reaction_ingest(
+                inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
+            )
+        elif isinstance(item, IdentityChange):
+            _messages(inbox, [item.message])
+            identity_external_id_change(
+                channel="whatsapp",
+                old_external_id=item.old_external_id,
+                new_external_id=item.new_external_id,
+                phone=item.new_phone,
+            )
+        elif isinstance(item, PlatformError):
+            errors_per_event[index].append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
     return errors_per_event
 
 

@@ -4,6 +4,7 @@ Channel apps build these and hand them to `inbox.ingest`; the inbox never sees a
 payload format. Timestamps are timezone-aware datetimes taken from the platform's payload.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -106,6 +107,24 @@ class StatusWatermark:
     status: str  # delivered, read
     watermark: datetime
     external_ids: tuple[str, ...] = ()
+
+
+def inbound_runs(items: Iterable[tuple[object, object]]) -> Iterator[tuple[object, object]]:
+    """`(source, item)` pairs in platform order, with every run of consecutive customer messages
+    gathered into one list: yields `(None, [InboundMessage, ...])` for a run (store it with
+    `messages_ingest`, a few queries for the lot) and `(source, item)` for anything else. A run
+    is yielded before the item that ends it, so everything still applies in the order sent."""
+    run: list[InboundMessage] = []
+    for source, item in items:
+        if isinstance(item, InboundMessage):
+            run.append(item)
+            continue
+        if run:
+            yield None, run
+            run = []
+        yield source, item
+    if run:
+        yield None, run
 
 
 def _clip(instance, **limits: int) -> None:
