@@ -14,4 +14,6 @@ USER webcare
 # Attachments live here; mount a volume so they outlive the container.
 VOLUME ["/app/data/media"]
 EXPOSE 8000
-CMD ["uvicorn", "webcare.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--proxy-headers"]
+# X-Forwarded-For / -Proto are believed only from TRUSTED_PROXIES (comma-separated addresses or
+# networks; empty: from nobody). A shell, so the variable is read when the container starts.
+CMD ["sh", "-c", "exec uvicorn webcare.asgi:application --host 0.0.0.0 --port 8000 --workers 2 --forwarded-allow-ips=\"${TRUSTED_PROXIES:-}\""]

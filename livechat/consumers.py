@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from inbox import realtime
+from webcare.proxies import scope_client_address
 
 from . import selectors, services, sessions
 
@@ -91,7 +92,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             token=content.get("token"),
             user_id=content.get("user_id"),
             user_hash_hex=content.get("user_hash"),
-            ip=(self.scope.get("client") or ["unknown"])[0],
+            ip=scope_client_address(self.scope),
         )
         if opened.visitor is None:
             await self._error(

@@ -56,6 +56,7 @@ def hit(key: str, *, limit: int, window: int) -> Verdict:
 
 
 def session_start(ip: str) -> Verdict:
+    """One new visitor session from `ip` (the client's address by webcare.proxies)."""
     return hit(
         f"session:{ip}",
         limit=_setting("SESSIONS_PER_IP", SESSIONS_PER_IP),
@@ -72,7 +73,10 @@ def attachment_rules(inbox) -> dict:
     """What the widget shows before an upload and what the server enforces."""
     attachments = (inbox.config or {}).get("attachments") or {}
     types = attachments.get("types") or list(_setting("ATTACHMENT_TYPES", ATTACHMENT_TYPES))
-    max_bytes = _inbox_limit(inbox, "attachment_max_bytes", _setting("ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
+    ceiling = _setting("ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES)
+    # Only lower per inbox: the server refuses bodies over the global limit before any inbox is
+    # looked up (webcare.body_limits), and the widget must not promise more.
+    max_bytes = min(_inbox_limit(inbox, "attachment_max_bytes", ceiling), ceiling)
     return {"enabled": attachments.get("enabled", True) is not False, "types": list(types), "max_bytes": max_bytes}
 
 

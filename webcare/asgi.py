@@ -4,6 +4,9 @@ Agents' websockets pass the allowed-hosts origin check and session auth; each co
 checks permissions itself on connect and on every group it joins. The live-chat widget runs on
 other websites, so its sockets (`/ws/livechat/...`) skip both: no cookies are used there, and
 the visitor consumer checks the Origin against the inbox's own allowed origins instead.
+
+In front of both: `TrustedProxies` (forwarded headers count only from our own proxies) and,
+for HTTP, `BodyLimit` (a body over its route's limit is refused before Django reads it).
 """
 
 import os
@@ -18,6 +21,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from inbox import realtime  # noqa: E402
+from webcare.body_limits import BodyLimit  # noqa: E402
+from webcare.proxies import TrustedProxies  # noqa: E402
 from webcare.routing import livechat_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 LIVECHAT_PREFIX = "/ws/livechat/"
@@ -36,12 +41,13 @@ class WebsocketsByPath:
         return await app(scope, receive, send)
 
 
-application = ProtocolTypeRouter(
+protocols = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": WebsocketsByPath(
             livechat=URLRouter(livechat_websocket_urlpatterns),
             agents=AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         ),
     }
 )
+application = TrustedProxies(protocols)

@@ -1,4 +1,5 @@
-"""Defences of the agent UI beyond Django's own: a Content-Security-Policy and login throttling.
+"""Defences of the agent UI beyond Django's own: a Content-Security-Policy, login and
+password-reset throttling.
 
 The CSP is the second wall behind escaping: if a customer's text ever slipped through a
 template unescaped, the browser would still refuse to run it (no inline scripts, no eval, no
@@ -8,14 +9,19 @@ foreign origins). Every script and style of the agent UI is a file under /static
 import contextlib
 import hashlib
 import logging
+import math
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from webcare.proxies import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -56,60 +62,108 @@ class ContentSecurityPolicyMiddleware:
 
 
 # --- Login throttling ---------------------------------------------------------------------------
+#
+# Three counts, each over a window of LOGIN_LOCK_SECONDS from its first failure:
+# - a username from one address: locked after LOGIN_FAILURES_PER_USERNAME failures;
+# - one address, any username: locked after LOGIN_FAILURES_PER_ADDRESS failures;
+# - a username from all addresses: never locked, only slowed down. Once it has failed
+#   LOGIN_SLOWDOWN_AFTER times, each further attempt waits a few seconds after the last failure
+#   (growing to LOGIN_SLOWDOWN_MAX_SECONDS), so guessing from many addresses is slow, while
+#   whoever fails from other addresses cannot lock the real user out. An address where the user
+#   signed in before skips that wait.
+# The address is the client's, by webcare.proxies: forwarded headers count only from our proxies.
 
 LOGIN_FAILURES_PER_USERNAME = 5
 LOGIN_FAILURES_PER_ADDRESS = 30
 LOGIN_LOCK_SECONDS = 15 * 60
+LOGIN_SLOWDOWN_AFTER = 10
+LOGIN_SLOWDOWN_MAX_SECONDS = 30
+LOGIN_KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600
 
 
-def _key(kind: str, value: str) -> str:
+def _key(kind: str, *values: str) -> str:
     # Hashed: usernames and addresses never appear in the cache's key space as typed.
-    return f"login-failures:{kind}:{hashlib.sha256(value.lower().encode()).hexdigest()[:32]}"
+    value = "\n".join(values).lower()
+    return f"login-failures:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _login_keys(request, username: str) -> SimpleNamespace:
+    address = client_address(request)
+    return SimpleNamespace(
+        pair=_key("pair", username, address),
+        address=_key("addr", address),
+        user=_key("user", username),
+        known=_key("known", username, address),
+    )
 
 
 def login_locked_for(request, username: str) -> int:
-    """Seconds until this username (or this address) may try again; 0 when not locked."""
+    """Seconds until this username may be tried again from this address; 0 when it may now."""
+    keys = _login_keys(request, username)
     limits = {
-        _key("user", username): _setting("LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME),
-        _key("addr", _client_address(request)): _setting("LOGIN_FAILURES_PER_ADDRESS", LOGIN_FAILURES_PER_ADDRESS),
+        keys.pair: _setting("LOGIN_FAILURES_PER_USERNAME", LOGIN_FAILURES_PER_USERNAME),
+        keys.address: _setting("LOGIN_FAILURES_PER_ADDRESS", LOGIN_FAILURES_PER_ADDRESS),
     }
-    counts = cache.get_many([*limits, *(f"{key}:since" for key in limits)])
+    names = [*limits, *(f"{key}:since" for key in limits), keys.user, f"{keys.user}:last", keys.known]
+    counts = cache.get_many(names)
+    now = time.time()
     for key, limit in limits.items():
         if counts.get(key, 0) >= limit:
-            since = counts.get(f"{key}:since", time.time())
-            return max(int(since + LOGIN_LOCK_SECONDS - time.time()), 1)
-    return 0
+            since = counts.get(f"{key}:since", now)
+            return max(int(since + LOGIN_LOCK_SECONDS - now), 1)
+    beyond = counts.get(keys.user, 0) - _setting("LOGIN_SLOWDOWN_AFTER", LOGIN_SLOWDOWN_AFTER)
+    if beyond < 0 or counts.get(keys.known):
+        return 0
+    delay = min(2 * (beyond + 1), _setting("LOGIN_SLOWDOWN_MAX_SECONDS", LOGIN_SLOWDOWN_MAX_SECONDS))
+    wait = counts.get(f"{keys.user}:last", 0) + delay - now
+    return math.ceil(wait) if wait > 0 else 0
 
 
 def login_failed(request, username: str) -> None:
-    """Count one failure for the username and for the address. The count is one atomic
-    increment in the cache, so guesses sent in parallel are each counted; the lock runs for
-    LOGIN_LOCK_SECONDS from the first failure of the series."""
-    for key in (_key("user", username), _key("addr", _client_address(request))):
-        cache.add(f"{key}:since", time.time(), timeout=LOGIN_LOCK_SECONDS)
-        cache.add(key, 0, timeout=LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: this failure starts a new series
-            cache.set(key, 1, timeout=LOGIN_LOCK_SECONDS)
+    """Count one failure for the username at this address, the address and the username. Each
+    count is one atomic increment in the cache, so guesses sent in parallel are each counted;
+    a count runs for LOGIN_LOCK_SECONDS from the first failure of its series."""
+    keys = _login_keys(request, username)
+    for key in (keys.pair, keys.address, keys.user):
+        _count(key, timeout=LOGIN_LOCK_SECONDS)
+    cache.set(f"{keys.user}:last", time.time(), timeout=LOGIN_LOCK_SECONDS)
 
 
 def login_succeeded(request, username: str) -> None:
-    key = _key("user", username)
-    cache.delete_many([key, f"{key}:since"])
+    """Forget this address's failures for the username and remember the address as the user's
+    own. The username's count across addresses stays: it was not this user's doing."""
+    keys = _login_keys(request, username)
+    cache.delete_many([keys.pair, f"{keys.pair}:since"])
+    cache.set(keys.known, 1, timeout=LOGIN_KNOWN_ADDRESS_SECONDS)
+
+
+def _count(key: str, *, timeout: int) -> int:
+    cache.add(f"{key}:since", time.time(), timeout=timeout)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this one starts a new series
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, f"WEBCARE_{name}", default))
 
 
+def wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Too many failed sign-ins. Try again in %(seconds)s second.",
+            "Too many failed sign-ins. Try again in %(seconds)s seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+    return gettext("Too many failed sign-ins. Try again in %(minutes)s minutes.") % {"minutes": (seconds + 59) // 60}
+
+
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form that stops answering after repeated failures for a username or an
-    address (for 15 minutes), so passwords cannot be guessed at speed. The refusal looks the
+    """Django's login form that stops answering after repeated failures (see above), so
+    passwords cannot be guessed at speed, and says how long to wait. The refusal looks the
     same whether the password was right or not."""
 
     error_messages = {
@@ -121,11 +175,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         wait = login_locked_for(self.request, username)
         if wait:
-            raise ValidationError(
-                _("Too many failed sign-ins. Try again in %(minutes)s minutes."),
-                code="throttled",
-                params={"minutes": (wait + 59) // 60},
-            )
+            raise ValidationError(wait_message(wait), code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -137,6 +187,37 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
+
+
+# --- Password reset ---------------------------------------------------------------------------
+
+PASSWORD_RESET_WINDOW_SECONDS = 3600
+
+
+def password_reset_allowed(request, email: str) -> bool:
+    """Count one reset request for the address and for the e-mail address; False once either
+    is over its hourly limit."""
+    by_address = _count(_key("reset-addr", client_address(request)), timeout=PASSWORD_RESET_WINDOW_SECONDS)
+    by_email = _count(_key("reset-email", email.strip()), timeout=PASSWORD_RESET_WINDOW_SECONDS)
+    return by_address <= _setting("PASSWORD_RESETS_PER_ADDRESS", 5) and by_email <= _setting(
+        "PASSWORD_RESETS_PER_EMAIL", 3
+    )
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form that sends no more e-mails once an address or an e-mail address
+    asked too often. The answer stays the same "e-mail sent" page, so it tells nothing about
+    the limit, nor whether the account exists."""
+
+    def save(self, *args, request=None, **kwargs):
+        if not password_reset_allowed(request, self.cleaned_data["email"]):
+            logger.warning("password reset not sent: too many requests from this address or for this e-mail")
+            return None
+        return super().save(*args, request=request, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
 
 
 # --- Database outages -----------------------------------------------------------------------------

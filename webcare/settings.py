@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "webcare.body_limits.BodyLimitMiddleware",
+    "webcare.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "webcare.security.NulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -258,6 +260,32 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# --- Proxies and request limits ------------------------------------------------------------
+# Reverse proxies (addresses or networks, comma-separated, e.g. 10.0.0.5,172.18.0.0/16) whose
+# X-Forwarded-For / X-Forwarded-Proto are believed. Default: none, so the client's address is
+# the connection's and these headers are ignored (webcare.proxies). Give uvicorn the same list
+# (--forwarded-allow-ips; runstack, the Dockerfile and docker-compose.yml do).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Largest request body per route, refused with 413 before it is read (webcare.body_limits).
+_MB = 1024 * 1024
+WEBCARE_REQUEST_MAX_BYTES = env_int("WEBCARE_REQUEST_MAX_BYTES", 4 * _MB)  # any other address
+WEBCARE_WEBHOOK_MAX_BYTES = env_int("WEBCARE_WEBHOOK_MAX_BYTES", 2_621_440)  # Django's body limit
+# Visitors' files in the live chat (per-inbox limits may only be lower), plus the form around it.
+LIVECHAT_ATTACHMENT_MAX_BYTES = env_int("LIVECHAT_ATTACHMENT_MAX_BYTES", 10 * _MB)
+WEBCARE_LIVECHAT_UPLOAD_MAX_BYTES = LIVECHAT_ATTACHMENT_MAX_BYTES + 64 * 1024
+# Agents' replies with files (UI and API): the largest file a channel takes (WhatsApp
+# documents, 100 MB) plus the form around it.
+WEBCARE_REPLY_UPLOAD_MAX_BYTES = env_int("WEBCARE_REPLY_UPLOAD_MAX_BYTES", 101 * _MB)
+WEBCARE_IMPORT_UPLOAD_MAX_BYTES = 51 * _MB  # contact import: a CSV of at most 50 MB
+# The second line where no ASGI server is in front (WSGI, tests): bodies read into memory
+# (webhooks, form fields) and the size above which an upload goes to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = WEBCARE_WEBHOOK_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Password-reset e-mails: at most this many per address and per e-mail address an hour (more
+# requests get the same "sent" page and no e-mail).
+WEBCARE_PASSWORD_RESETS_PER_ADDRESS = env_int("WEBCARE_PASSWORD_RESETS_PER_ADDRESS", 5)
+WEBCARE_PASSWORD_RESETS_PER_EMAIL = env_int("WEBCARE_PASSWORD_RESETS_PER_EMAIL", 3)
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -270,8 +298,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-    # Behind a TLS-terminating proxy (the usual deployment) trust its scheme header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy, trust its scheme header; only a proxy in TRUSTED_PROXIES
+    # can send it (webcare.proxies drops it from anyone else), and with none it is not read.
+    if TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
     # /healthz is probed over plain HTTP by load balancers and compose.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

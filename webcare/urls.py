@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
     path("accounts/login/", security.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", security.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(inbox_api + crm_api + whatsapp_api + reporting_api)),

@@ -486,3 +486,36 @@ def test_offline_the_widget_is_told_and_the_message_with_an_email_becomes_a_conv
 
     session = run(online())
     assert session["online"] is True and session["agents"] == ["anna"]
+
+
+def test_new_sessions_cannot_dodge_the_limit_with_forwarded_headers(settings):
+    """Served as `runstack` serves it, a client that writes a new X-Forwarded-For for every chat
+    still counts as its own address (no trusted proxies are configured)."""
+    import uvicorn
+    from channels.testing import WebsocketCommunicator
+
+    from inbox.management.commands.runstack import uvicorn_proxy_options
+    from webcare.asgi import application
+
+    settings.TRUSTED_PROXIES = []
+    settings.LIVECHAT_SESSIONS_PER_IP = 2
+    inbox = livechat_inbox()
+    config = uvicorn.Config(application, **uvicorn_proxy_options())
+    config.load()
+
+    async def scenario():
+        frames = []
+        for n in range(3):
+            headers = [(b"origin", ORIGIN.encode()), (b"x-forwarded-for", f"203.0.113.{n}".encode())]
+            ws = WebsocketCommunicator(config.loaded_app, f"/ws/livechat/{inbox.public_key}/", headers=headers)
+            ws.scope["client"] = ("127.0.0.1", 50000 + n)
+            connected, _ = await ws.connect()
+            assert connected
+            await ws.send_json_to({"type": "hello", "token": None})
+            frames.append(await ws.receive_json_from(timeout=3))
+            await ws.disconnect()
+        return frames
+
+    frames = run(scenario())
+    assert [f["type"] for f in frames] == ["session", "session", "error"]
+    assert frames[2]["code"] == "too_many_sessions"

@@ -57,7 +57,7 @@ def app_url(settings):
     from channels.routing import ProtocolTypeRouter
 
     application = ProtocolTypeRouter(
-        {"http": get_asgi_application(), "websocket": asgi.application.application_mapping["websocket"]}
+        {"http": get_asgi_application(), "websocket": asgi.protocols.application_mapping["websocket"]}
     )
     server = uvicorn.Server(
         uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning")

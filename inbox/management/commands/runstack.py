@@ -159,4 +159,11 @@ class Command(BaseCommand):
     def _serve(host: str, port: int) -> None:
         import uvicorn
 
-        uvicorn.run("webcare.asgi:application", host=host, port=port, log_level="info", proxy_headers=True)
+        uvicorn.run("webcare.asgi:application", host=host, port=port, log_level="info", **uvicorn_proxy_options())
+
+
+def uvicorn_proxy_options() -> dict:
+    """uvicorn believes X-Forwarded-For / -Proto only from settings.TRUSTED_PROXIES. Its own
+    default trusts 127.0.0.1, so anyone on this machine could pick their address."""
+    trusted = list(settings.TRUSTED_PROXIES)
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted)}
