@@ -7,6 +7,7 @@ class MessengerConfig(AppConfig):
 
     def ready(self) -> None:
         from inbox import channel_registry
+        from meta_platform import setup
 
         from . import processor, rules, sender
 
@@ -29,6 +30,7 @@ class MessengerConfig(AppConfig):
         channel_registry.register(
             channel_registry.Channel(
                 kind="messenger",
+                label="Messenger",
                 send=sender.message_send,
                 window=rules.window,
                 process_webhook_event=processor.webhook_event_handle,
@@ -36,5 +38,9 @@ class MessengerConfig(AppConfig):
                 conversation_opened=conversation_opened,
                 agent_typing=agent_typing,
                 attachment_kind=sender.attachment_kind,
+                reactions=True,
+                business_initiated_window=setup.BUSINESS_INITIATED_WINDOW,
+                cli_arguments=lambda parser: setup.cli_arguments(parser, account_option="--page-id"),
+                cli_setup=lambda options: setup.cli_setup(options, account_key="page_id"),
             )
         )

@@ -72,6 +72,11 @@ def _templates_store(inbox, fetched: list[dict]) -> dict:
 MEDIA_HEADER_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT")
 
 
+def approved_templates(inbox) -> list:
+    """The inbox's approved templates, for the composer's picker."""
+    return list(MessageTemplate.objects.filter(inbox=inbox, status="APPROVED").order_by("name", "language"))
+
+
 def template_parameter_names(components: list) -> list[str]:
     """What the agent fills in, in sending order: a media header's link (`header.link`), the
     text header's and the body's placeholders (`header.1`, `body.first_name`), and the

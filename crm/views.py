@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inbox import access
+from kernel.channel_kinds import kind_choices
 
 from . import merging, selectors, services
-from .models import AttributeDefinition, ChannelKind, Contact, ContactMerge, ContactTag
+from .models import AttributeDefinition, Contact, ContactMerge, ContactTag
 
 FIELD_LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "locale": "Language"}
 
@@ -43,7 +44,7 @@ def contact_list(request):
     context = {
         "filters": filters,
         **selectors.contact_page(user=request.user, filters=filters),
-        "channels": ChannelKind.choices,
+        "channels": kind_choices(),
         "tags": ContactTag.objects.order_by("name"),
         "suggestion_count": len(selectors.pending_suggestions(user=request.user)),
         "may_manage": access.sees_everything(request.user),
@@ -117,7 +118,7 @@ def contact_detail(request, pk: int):
     context = _contact_context(request, contact)
     context["timeline"] = selectors.contact_timeline(user=request.user, contact=contact)
     context["merges"] = [(m, merging.merge_undoable(m)) for m in selectors.contact_merges(contact=contact)]
-    context["channels"] = ChannelKind.choices
+    context["channels"] = kind_choices()
     return render(request, "crm/contact.html", context)
 
 

@@ -223,7 +223,7 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
         raise ReplyRefused("A reaction is a single emoji.")
     if target.conversation_id != conversation.pk or target.private or not target.external_id:
         raise ReplyRefused("Only messages the platform knows can get a reaction.")
-    if conversation.inbox.kind not in REACTION_CHANNELS:
+    if not channel_registry.get(conversation.inbox.kind).reactions:
         raise ReplyRefused("This channel does not support reactions.")
     window = channel_registry.get(conversation.inbox.kind).window(conversation)
     if not window.open:
@@ -260,10 +260,6 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
 
         enqueue_on_commit(message_deliver, message.pk)
     return message
-
-
-# Channels whose Sender delivers a reaction Message (kind "reaction", reply_to the target).
-REACTION_CHANNELS = ("whatsapp", "messenger")
 
 
 def template_send(*, conversation: Conversation, author, name: str, language: str, parameters: list[str]) -> Message:

@@ -11,7 +11,7 @@ from functools import cached_property
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from . import access
+from . import access, channel_registry
 from .models import (
     Attachment,
     CannedResponse,
@@ -221,7 +221,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
         unread=Count("id", filter=Q(unread_count__gt=0)),
     )
     views = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("All"))]
-    channels = [("whatsapp", "WhatsApp"), ("messenger", "Messenger"), ("livechat", _("Live chat"))]
+    channels = [(channel.kind, str(channel.label)) for channel in channel_registry.channels()]
     kinds_present = {inbox.kind for inbox in inboxes}
     return {
         "nav_views": [
@@ -289,12 +289,9 @@ def canned_responses(*, user, inbox: Inbox | None, query: str = "", limit: int =
 
 
 def message_templates(inbox: Inbox) -> list:
-    """The inbox's approved templates for the composer's picker (WhatsApp only)."""
-    if inbox.kind != "whatsapp":
-        return []
-    from channels_whatsapp.models import MessageTemplate  # the channel owns its templates
-
-    return list(MessageTemplate.objects.filter(inbox=inbox, status="APPROVED").order_by("name", "language"))
+    """The inbox's approved templates for the composer's picker (channels that have templates)."""
+    templates = channel_registry.get(inbox.kind).templates
+    return list(templates(inbox)) if templates else []
 
 
 def conversation_source(conversation: Conversation) -> dict | None:

@@ -181,7 +181,7 @@ REACTION_CHOICES = ("👍", "❤️", "😂", "😮", "😢", "🙏")
 def timeline_context(conversation) -> dict:
     return {
         "timeline": selectors.conversation_timeline(conversation),
-        "reaction_channels": replies.REACTION_CHANNELS,
+        "reactions": channel_registry.get(conversation.inbox.kind).reactions,
         "reaction_choices": REACTION_CHOICES,
     }
 

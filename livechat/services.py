@@ -18,13 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm import services as crm_services
-from crm.models import ChannelKind, ContactIdentity
+from crm.models import ContactIdentity
 from inbox import realtime
 from inbox.ingest import message_ingest
 from inbox.models import AttachmentStatus, Conversation, DeliveryStatus, Direction, Inbox, Message, MessageKind
 from inbox.normalized import InboundAttachment, InboundMessage, SenderProfile
 
-from . import limits, selectors
+from . import KIND, limits, selectors
 from .sessions import Visitor
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -113,7 +113,7 @@ def visitor_message_receive(
     if existing is not None:
         return _resent(existing, identity_key)
 
-    identity = ContactIdentity.objects.filter(channel=ChannelKind.LIVECHAT, external_id=identity_key).first()
+    identity = ContactIdentity.objects.filter(channel=KIND, external_id=identity_key).first()
     profile = profile or VisitorProfile()
     if identity is None:
         _check_prechat(inbox, profile)
@@ -131,7 +131,7 @@ def visitor_message_receive(
 
 def _resent(existing: Message, identity_key: str) -> Received:
     identity = existing.conversation.identity
-    if identity.channel != ChannelKind.LIVECHAT or identity.external_id != identity_key:
+    if identity.channel != KIND or identity.external_id != identity_key:
         # Only possible if two visitors' namespaced ids collided: never answer with theirs.
         raise VisitorMessageRefused("invalid_client_id", "That client id is already taken.")
     return Received(message=existing, created=False, identity_id=identity.pk)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from inbox import channel_registry
 from inbox.models import Conversation, ConversationStatus, Message, MessageKind, SenderType
 
 from .models import SurveyKind, SurveyMessage, SurveyRequest, SurveySetting
@@ -34,12 +35,6 @@ logger = logging.getLogger(__name__)
 ANSWER_WINDOW = timedelta(days=3)
 # The next free-text message this soon after the answer is the answer's comment.
 COMMENT_WINDOW = timedelta(minutes=15)
-# Meta's platforms allow a business-initiated bot message only inside 24 hours of the
-# customer's last message (Messenger's 7-day HUMAN_AGENT tag is for people, not bots).
-PLATFORM_WINDOW = timedelta(hours=23, minutes=50)
-# WhatsApp list messages carry at most 10 rows: NPS there lists 10 to 1, and the question
-# says a number can be typed, which is how 0 is given.
-CHOICE_LIMITS = {"whatsapp": 10}
 CHOICE_ID = re.compile(r"^survey:(csat|nps):(\d{1,2})$")
 TYPED_SCORE = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*(?:5|10)\s*)?[.!]?\s*$")
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -76,7 +71,10 @@ def survey_choices(kind: str, *, channel: str) -> list[dict]:
             score = int(choice["title"])
             if score in ends:
                 choice["description"] = ends[score]
-    return choices[: CHOICE_LIMITS.get(channel, len(choices))]
+    # A channel that carries fewer options (NPS has 11) gets the best ones; the question says a
+    # number can be typed, which is how the lowest is given.
+    limit = channel_registry.get(channel).choice_limit if channel_registry.known(channel) else None
+    return choices[:limit] if limit else choices
 
 
 def survey_question(kind: str) -> str:
@@ -140,10 +138,11 @@ def survey_send(conversation_id: int, *, now=None, kind: str | None = None) -> S
 
 
 def _reachable(conversation: Conversation, now) -> bool:
-    if conversation.inbox.kind not in ("whatsapp", "messenger"):
+    window = channel_registry.get(conversation.inbox.kind).business_initiated_window
+    if window is None:
         return True
     last = conversation.last_customer_message_at
-    return last is not None and now - last <= PLATFORM_WINDOW
+    return last is not None and now - last <= window
 
 
 def choice_score(message: Message, kind: str) -> int | None:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reporting",
     "automation",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
