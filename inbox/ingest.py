@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from crm import services as crm_services
 from crm.models import ContactIdentity
+from kernel import realtime
 
-from . import automation, realtime
+from . import automation
 from .events import event_record
 from .models import (
     DELIVERY_STATUS_RANK,
@@ -362,14 +363,10 @@ def _publish_message_created(
     conversation: Conversation, message: Message, *, conversation_created: bool, version: int | None = None
 ) -> None:
     version = conversation.version if version is None else version
-    groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
-    if conversation.assignee_id:
-        groups.append(realtime.agent_group(conversation.assignee_id))
+    audience = {"inbox_id": conversation.inbox_id, "conversation_id": conversation.pk}
     if conversation_created:
-        realtime.publish_on_commit(groups, "conversation_created", conversation_id=conversation.pk, version=version)
-    realtime.publish_on_commit(
-        groups, "message_created", conversation_id=conversation.pk, message_id=message.pk, version=version
-    )
+        realtime.conversation_publish(**audience, event="conversation_created", version=version)
+    realtime.conversation_publish(**audience, event="message_created", message_id=message.pk, version=version)
 
 
 # --- Echoes: what the business account sent, reported back --------------------------------------
@@ -466,10 +463,10 @@ def reaction_ingest(
 
 def message_updated_publish(message: Message) -> None:
     """Tell browsers a message changed (reaction, attachment arrived) after commit."""
-    realtime.publish_on_commit(
-        [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
-        "message_updated",
+    realtime.conversation_publish(
+        inbox_id=message.inbox_id,
         conversation_id=message.conversation_id,
+        event="message_updated",
         message_id=message.pk,
     )
 
@@ -509,10 +506,10 @@ def _status_advance(message: Message, update: StatusUpdate) -> bool:
     # Conditional update: a concurrent or later-arriving status can never be undone.
     advanced = Message.objects.filter(pk=message.pk, status__in=lower).update(**fields, updated_at=timezone.now())
     if advanced:
-        realtime.publish_on_commit(
-            [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
-            "message_status_changed",
+        realtime.conversation_publish(
+            inbox_id=message.inbox_id,
             conversation_id=message.conversation_id,
+            event="message_status_changed",
             message_id=message.pk,
             status=update.status,
         )
@@ -579,10 +576,10 @@ def status_watermark_apply(*, inbox: Inbox, update: StatusWatermark) -> int:
             status=update.status, status_at=update.watermark, updated_at=timezone.now()
         )
         for message_id, conversation_id in targets:
-            realtime.publish_on_commit(
-                [realtime.inbox_group(inbox.pk), realtime.conversation_group(conversation_id)],
-                "message_status_changed",
+            realtime.conversation_publish(
+                inbox_id=inbox.pk,
                 conversation_id=conversation_id,
+                event="message_status_changed",
                 message_id=message_id,
                 status=update.status,
             )

@@ -13,7 +13,9 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from . import channel_registry, realtime
+from kernel import realtime
+
+from . import channel_registry
 from .events import event_record
 from .models import (
     Attachment,
@@ -159,10 +161,10 @@ def _replies_store(conversation, plan, *, author, sender_type, content, reply_to
                 attachment.save()
             messages.append(message)
         _conversation_after_reply(conversation, messages)
-        realtime.publish_on_commit(
-            [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)],
-            "message_created",
+        realtime.conversation_publish(
+            inbox_id=conversation.inbox_id,
             conversation_id=conversation.pk,
+            event="message_created",
             message_id=messages[-1].pk,
             version=conversation.version,
         )
@@ -249,10 +251,10 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
         )
         conversation.version += 1
         conversation.save(update_fields=["version", "updated_at"])
-        realtime.publish_on_commit(
-            [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)],
-            "message_created",
+        realtime.conversation_publish(
+            inbox_id=conversation.inbox_id,
             conversation_id=conversation.pk,
+            event="message_created",
             message_id=message.pk,
             version=conversation.version,
         )

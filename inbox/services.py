@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import access, automation, realtime
+from kernel import realtime
+
+from . import access, automation
 from .events import event_record
 from .models import (
     Conversation,
@@ -90,11 +92,11 @@ def conversation_update(
 
 
 def _publish_updated(conversation: Conversation) -> None:
-    groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
-    if conversation.assignee_id:
-        groups.append(realtime.agent_group(conversation.assignee_id))
-    realtime.publish_on_commit(
-        groups, "conversation_updated", conversation_id=conversation.pk, version=conversation.version
+    realtime.conversation_publish(
+        inbox_id=conversation.inbox_id,
+        conversation_id=conversation.pk,
+        event="conversation_updated",
+        version=conversation.version,
     )
 
 
@@ -113,8 +115,8 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
         if not cleared:
             Conversation.objects.filter(pk=conversation.pk).update(agent_last_seen_at=now)
         if cleared:
-            realtime.publish_on_commit(
-                [realtime.inbox_group(conversation.inbox_id)], "conversation_read", conversation_id=conversation.pk
+            realtime.conversation_publish(
+                inbox_id=conversation.inbox_id, conversation_id=conversation.pk, event="conversation_read"
             )
     conversation.unread_count, conversation.agent_last_seen_at = 0, now
     if not (opened or cleared):
@@ -205,10 +207,10 @@ def message_retry(*, message: Message, actor) -> Message:
             raise ConversationChangeRefused("Only a failed reply can be sent again.")
         logger.info("message %s queued again by %s", message.pk, getattr(actor, "pk", None))
         enqueue_on_commit(message_deliver, message.pk)
-        realtime.publish_on_commit(
-            [realtime.conversation_group(message.conversation_id)],
-            "message_updated",
+        realtime.conversation_publish(
+            inbox_id=message.inbox_id,
             conversation_id=message.conversation_id,
+            event="message_updated",
             message_id=message.pk,
         )
     message.refresh_from_db()

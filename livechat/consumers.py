@@ -17,7 +17,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from inbox import realtime
+from kernel import realtime
 
 from . import selectors, services, sessions
 

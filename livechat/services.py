@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from crm import services as crm_services
 from crm.models import ContactIdentity
-from inbox import realtime
 from inbox.ingest import message_ingest
 from inbox.models import AttachmentStatus, Conversation, DeliveryStatus, Direction, Inbox, Message, MessageKind
 from inbox.normalized import InboundAttachment, InboundMessage, SenderProfile
+from kernel import realtime
 
 from . import KIND, limits, selectors
 from .sessions import Visitor
@@ -194,17 +194,18 @@ def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, choice, i
             crm_services.contact_details_add(
                 contact=message.conversation.contact, name=profile.name, email=profile.email, phone=profile.phone
             )
-        realtime.publish_on_commit(
-            [realtime.visitor_group(identity_id)],
-            "message_created",
+        realtime.visitor_publish(
+            to_identity=identity_id,
+            event="message_created",
             conversation_id=message.conversation_id,
             message_id=message.pk,
         )
         if not identity_known:
             # Waiting tabs were not in the visitor group yet: this event carries the message too.
-            realtime.publish_on_commit(
-                [pending_group(visitor.identity_key)],
-                "identity_ready",
+            realtime.visitor_publish(
+                to_identity=None,
+                waiting=[pending_group(visitor.identity_key)],
+                event="identity_ready",
                 identity_id=identity_id,
                 conversation_id=message.conversation_id,
                 message_id=message.pk,
@@ -235,20 +236,17 @@ def messages_seen(*, conversation: Conversation, until=None) -> int:
     now = timezone.now()
     changed = unread.filter(pk__lte=last_id).update(status=DeliveryStatus.READ, status_at=now, updated_at=now)
     if changed:
-        realtime.publish_on_commit(
-            [realtime.visitor_group(conversation.identity_id)],
-            "messages_seen",
-            conversation_id=conversation.pk,
-            up_to=last_id,
+        realtime.visitor_publish(
+            to_identity=conversation.identity_id, event="messages_seen", conversation_id=conversation.pk, up_to=last_id
         )
     return changed
 
 
 def agent_typing_publish(*, conversation: Conversation, agent, typing: bool = True) -> None:
     """Show (or hide) "<agent> is typing" in the visitor's widget."""
-    realtime.publish_on_commit(
-        [realtime.visitor_group(conversation.identity_id)],
-        "agent_typing",
+    realtime.visitor_publish(
+        to_identity=conversation.identity_id,
+        event="agent_typing",
         conversation_id=conversation.pk,
         name=agent.first_name or agent.get_username(),
         typing=bool(typing),

@@ -38,7 +38,7 @@ def api_client():
 def _forget_server_loop():
     """A test's in-thread ASGI server stops with the test: forget its event loop."""
     yield
-    from inbox import realtime
+    from kernel import realtime
 
     realtime._server_loop = None
 

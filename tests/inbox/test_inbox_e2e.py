@@ -76,7 +76,7 @@ def test_status_and_assignee_change_from_the_header(agent_page):
 
 
 def test_live_chat_seen_and_typing_both_ways(agent_page):
-    from inbox import realtime
+    from kernel import realtime
 
     page, inbox, conversation, errors = agent_page
     # opening a live-chat conversation tells the widget the agent has read it

@@ -8,8 +8,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
-from inbox import realtime
 from inbox.ingest import message_ingest
+from kernel import realtime
 from tests.factories import inbound, make_inbox, make_user
 from webcare.routing import websocket_urlpatterns
 
@@ -105,7 +105,9 @@ def test_events_of_a_rolled_back_transaction_are_never_sent():
         def write_then_fail():
             try:
                 with transaction.atomic():
-                    realtime.publish_on_commit([realtime.inbox_group(inbox.pk)], "message_created", message_id=1)
+                    realtime.conversation_publish(
+                        inbox_id=inbox.pk, conversation_id=1, event="message_created", message_id=1
+                    )
                     raise RuntimeError("rolled back")
             except RuntimeError:
                 pass
