@@ -12,14 +12,14 @@ class MessengerConfig(AppConfig):
         from . import processor, rules, sender
 
         def conversation_opened(conversation) -> None:
-            from inbox.tasks import enqueue_on_commit
+            from kernel.tasks import enqueue_on_commit
 
             from .tasks import sender_action
 
             enqueue_on_commit(sender_action, conversation.pk, "mark_seen")
 
         def agent_typing(conversation) -> None:
-            from inbox.tasks import enqueue_on_commit
+            from kernel.tasks import enqueue_on_commit
 
             from .sender_actions import typing_due
             from .tasks import sender_action

@@ -9,8 +9,8 @@ import logging
 
 from inbox.ingest import echo_ingest, messages_ingest, reaction_ingest, status_watermark_apply
 from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark, inbound_runs
-from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
+from kernel.tasks import enqueue_on_commit
 
 from .parser import Ignored, payload_parse
 from .profiles import profile_due

@@ -20,7 +20,7 @@ class WhatsappConfig(AppConfig):
             return setup.cli_setup(options, account_key="phone_number_id", config=config)
 
         def conversation_opened(conversation) -> None:
-            from inbox.tasks import enqueue_on_commit
+            from kernel.tasks import enqueue_on_commit
 
             from .tasks import conversation_mark_read
 

@@ -11,8 +11,8 @@ from dataclasses import asdict
 from crm.services import identity_external_id_change
 from inbox.ingest import messages_ingest, reaction_ingest, status_update_apply
 from inbox.normalized import InboundMessage, StatusUpdate, inbound_runs
-from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
+from kernel.tasks import enqueue_on_commit
 
 from .parser import IdentityChange, PlatformError, Reaction, payload_parse
 

@@ -43,7 +43,7 @@ def contact_import_start(*, user, filename: str, content: str) -> ContactImport:
 
     rows = max(sum(1 for _line in csv.reader(io.StringIO(content))) - 1, 0)
     job = ContactImport.objects.create(created_by=user, filename=filename[:255], content=content, total=rows)
-    from inbox.tasks import enqueue_on_commit
+    from kernel.tasks import enqueue_on_commit
 
     enqueue_on_commit(contact_import_run, job.pk)
     return job

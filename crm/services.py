@@ -90,7 +90,7 @@ def identify(
     if contact_is_new:
         # Suggestions compare the newcomer with every similar contact: worth doing, but not
         # on the path of an arriving message (it was most of a new customer's ingest time).
-        from inbox.tasks import enqueue_on_commit  # the broker-down-safe enqueue
+        from kernel.tasks import enqueue_on_commit
 
         from .tasks import contact_suggestions_refresh
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from crm import services as crm_services
 from crm.models import ContactIdentity
 from kernel import realtime
+from kernel.tasks import enqueue_on_commit
 
 from . import automation
 from .events import event_record
@@ -86,7 +87,7 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=conversation_created)
         _publish_message_created(conversation, message, conversation_created=conversation_created)
         message_id = message.pk
-        transaction.on_commit(lambda: _automation_enqueue([message_id]))
+        _automation_enqueue([message_id])
     return IngestResult(message=message, created=True)
 
 
@@ -210,7 +211,7 @@ def _known_senders_ingest(inbox, inbounds, indexes: list[int], identities: dict,
         )
         announced.add(conversation.pk)
     message_ids = [message.pk for _, message in new]
-    transaction.on_commit(lambda: _automation_enqueue(message_ids))
+    _automation_enqueue(message_ids)
 
 
 def _inbound_message(inbox: Inbox, conversation: Conversation, inbound: InboundMessage) -> Message:
@@ -232,16 +233,13 @@ def _inbound_message(inbox: Inbox, conversation: Conversation, inbound: InboundM
 
 
 def _automation_enqueue(message_ids: list[int]) -> None:
-    """Bots, rules and assignment run in a worker, off the webhook's path (they cost more than
-    storing the message), one task for the messages of one webhook; in-process mode runs them
-    right here. A broker that is down must not skip them: then they run here too."""
+    """After commit: bots, rules and assignment run in a worker, off the webhook's path (they
+    cost more than storing the message), one task for the messages of one webhook; in-process
+    mode runs them right here. No sweeper looks for them, so a broker that is down runs them
+    here too."""
     from .tasks import automation_messages_received  # tasks import services: keep it lazy
 
-    try:
-        automation_messages_received.delay(message_ids)
-    except Exception:
-        logger.warning("could not enqueue automation for messages %s; running it inline", message_ids, exc_info=True)
-        automation.messages_received(message_ids)
+    enqueue_on_commit(automation_messages_received, message_ids, inline_if_broker_down=automation.messages_received)
 
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:

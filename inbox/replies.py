@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kernel import realtime
+from kernel.tasks import enqueue_on_commit
 
 from . import channel_registry
 from .events import event_record
@@ -169,7 +170,7 @@ def _replies_store(conversation, plan, *, author, sender_type, content, reply_to
             version=conversation.version,
         )
         if not private:
-            from .tasks import enqueue_on_commit, message_deliver  # tasks import services: keep it lazy
+            from .tasks import message_deliver  # tasks import services: keep it lazy
 
             for message in messages:
                 enqueue_on_commit(message_deliver, message.pk)
@@ -258,7 +259,7 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
             message_id=message.pk,
             version=conversation.version,
         )
-        from .tasks import enqueue_on_commit, message_deliver
+        from .tasks import message_deliver
 
         enqueue_on_commit(message_deliver, message.pk)
     return message

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kernel import realtime
+from kernel.tasks import enqueue_on_commit
 
 from . import access, automation
 from .events import event_record
@@ -189,7 +190,7 @@ def snoozed_conversations_wake(*, now=None) -> int:
 
 def message_retry(*, message: Message, actor) -> Message:
     """Send a failed reply again: back into the outbox as pending, delivered by the worker."""
-    from .tasks import enqueue_on_commit, message_deliver
+    from .tasks import message_deliver
 
     with transaction.atomic():
         updated = Message.objects.filter(

@@ -4,25 +4,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from . import outbox, webhooks
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue_on_commit(task, *args) -> None:
-    """Enqueue `task(*args)` once the transaction commits. A broker that is down must not turn
-    a committed write into an error for the user: the row is the record, and the periodic
-    sweepers pick up whatever was not enqueued."""
-
-    def enqueue():
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.warning("could not enqueue %s%r; a sweeper will pick it up", task.name, args, exc_info=True)
-
-    transaction.on_commit(enqueue)
 
 
 @shared_task(name="inbox.tasks.message_deliver", ignore_result=True)
