@@ -14,6 +14,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from . import access, channel_registry
 from .models import (
     Attachment,
+    Availability,
     CannedResponse,
     Conversation,
     ConversationEvent,
@@ -306,3 +307,16 @@ def conversation_source(conversation: Conversation) -> dict | None:
     )
     label = str(source.get("headline") or source.get("ref") or source.get("source_id") or url or "")
     return {"label": label[:200], "url": url, "ad": bool(source.get("headline") or source.get("ctwa_clid"))}
+
+
+def inbox_online_agents(inbox: Inbox) -> QuerySet:
+    """Active users who answer this inbox (its members and its team's) and are online now: who
+    auto-assignment may pick and whom the widget names."""
+    members = Q(inboxes=inbox)
+    if inbox.team_id:
+        members |= Q(teams=inbox.team_id)
+    return (
+        get_user_model()
+        .objects.filter(members, is_active=True, agent_profile__availability=Availability.ONLINE)
+        .distinct()
+    )
