@@ -14,18 +14,18 @@ class MessengerConfig(AppConfig):
         def conversation_opened(conversation) -> None:
             from kernel.tasks import enqueue_on_commit
 
-            from .tasks import sender_action
+            from .tasks import sender_action_task
 
-            enqueue_on_commit(sender_action, conversation.pk, "mark_seen")
+            enqueue_on_commit(sender_action_task, conversation.pk, "mark_seen")
 
         def agent_typing(conversation) -> None:
             from kernel.tasks import enqueue_on_commit
 
             from .sender_actions import typing_due
-            from .tasks import sender_action
+            from .tasks import sender_action_task
 
             if typing_due(conversation.pk):
-                enqueue_on_commit(sender_action, conversation.pk, "typing_on")
+                enqueue_on_commit(sender_action_task, conversation.pk, "typing_on")
 
         channel_registry.register(
             channel_registry.Channel(

@@ -22,9 +22,9 @@ class WhatsappConfig(AppConfig):
         def conversation_opened(conversation) -> None:
             from kernel.tasks import enqueue_on_commit
 
-            from .tasks import conversation_mark_read
+            from .tasks import conversation_mark_read_task
 
-            enqueue_on_commit(conversation_mark_read, conversation.pk)
+            enqueue_on_commit(conversation_mark_read_task, conversation.pk)
 
         channel_registry.register(
             channel_registry.Channel(

@@ -92,9 +92,9 @@ def identify(
         # on the path of an arriving message (it was most of a new customer's ingest time).
         from kernel.tasks import enqueue_on_commit
 
-        from .tasks import contact_suggestions_refresh
+        from .tasks import contact_suggestions_refresh_task
 
-        enqueue_on_commit(contact_suggestions_refresh, contact.pk)
+        enqueue_on_commit(contact_suggestions_refresh_task, contact.pk)
     return Identified(contact=contact, identity=identity, created=True)
 
 

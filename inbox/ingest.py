@@ -237,9 +237,11 @@ def _automation_enqueue(message_ids: list[int]) -> None:
     cost more than storing the message), one task for the messages of one webhook; in-process
     mode runs them right here. No sweeper looks for them, so a broker that is down runs them
     here too."""
-    from .tasks import automation_messages_received  # tasks import services: keep it lazy
+    from .tasks import automation_messages_received_task  # tasks import services: keep it lazy
 
-    enqueue_on_commit(automation_messages_received, message_ids, inline_if_broker_down=automation.messages_received)
+    enqueue_on_commit(
+        automation_messages_received_task, message_ids, inline_if_broker_down=automation.messages_received
+    )
 
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:

@@ -170,10 +170,10 @@ def _replies_store(conversation, plan, *, author, sender_type, content, reply_to
             version=conversation.version,
         )
         if not private:
-            from .tasks import message_deliver  # tasks import services: keep it lazy
+            from .tasks import message_deliver_task  # tasks import services: keep it lazy
 
             for message in messages:
-                enqueue_on_commit(message_deliver, message.pk)
+                enqueue_on_commit(message_deliver_task, message.pk)
     return messages
 
 
@@ -259,9 +259,9 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
             message_id=message.pk,
             version=conversation.version,
         )
-        from .tasks import message_deliver
+        from .tasks import message_deliver_task
 
-        enqueue_on_commit(message_deliver, message.pk)
+        enqueue_on_commit(message_deliver_task, message.pk)
     return message
 
 

@@ -190,7 +190,7 @@ def snoozed_conversations_wake(*, now=None) -> int:
 
 def message_retry(*, message: Message, actor) -> Message:
     """Send a failed reply again: back into the outbox as pending, delivered by the worker."""
-    from .tasks import message_deliver
+    from .tasks import message_deliver_task
 
     with transaction.atomic():
         updated = Message.objects.filter(
@@ -207,7 +207,7 @@ def message_retry(*, message: Message, actor) -> Message:
         if not updated:
             raise ConversationChangeRefused("Only a failed reply can be sent again.")
         logger.info("message %s queued again by %s", message.pk, getattr(actor, "pk", None))
-        enqueue_on_commit(message_deliver, message.pk)
+        enqueue_on_commit(message_deliver_task, message.pk)
         realtime.conversation_publish(
             inbox_id=message.inbox_id,
             conversation_id=message.conversation_id,

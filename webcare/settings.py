@@ -171,27 +171,26 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    "inbox.tasks.message_deliver": {"queue": "outbound"},
-    "inbox.tasks.outbox_sweep": {"queue": "outbound"},
-    "inbox.tasks.webhook_events_reprocess": {"queue": "ingest"},
-    "inbox.tasks.webhook_event_process": {"queue": "ingest"},
+    "inbox.tasks.message_deliver_task": {"queue": "outbound"},
+    "inbox.tasks.outbox_sweep_task": {"queue": "outbound"},
+    "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
 }
 # Periodic jobs. Celery beat runs them on the full stack; `runstack` runs the same table
 # in-process on the embedded default.
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "inbox.tasks.outbox_sweep", "schedule": 30.0},
-    "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess", "schedule": 60.0},
-    "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake", "schedule": 60.0},
-    "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
-    "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
-    "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep", "schedule": 120.0},
-    "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise", "schedule": 6 * 3600.0},
+    "outbox-sweep": {"task": "inbox.tasks.outbox_sweep_task", "schedule": 30.0},
+    "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess_task", "schedule": 60.0},
+    "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake_task", "schedule": 60.0},
+    "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
+    "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},
+    "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep_task", "schedule": 120.0},
+    "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise_task", "schedule": 6 * 3600.0},
     # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
-    "reports-rollup": {"task": "reporting.tasks.reports_rollup", "schedule": 300.0},
-    "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check", "schedule": 30.0},
+    "reports-rollup": {"task": "reporting.tasks.reports_rollup_task", "schedule": 300.0},
+    "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check_task", "schedule": 30.0},
     # Agents who came online or freed up get the conversations waiting for them.
-    "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign", "schedule": 30.0},
+    "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign_task", "schedule": 30.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------
