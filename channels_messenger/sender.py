@@ -64,7 +64,7 @@ def message_send(message) -> SendResult:
                 body["message"]["quick_replies"] = quick_replies(message.content)
             external_id = _message_id(_post(inbox, token=token, json=body))
     except GraphError as error:
-        raise send_error(error, inbox_id=inbox.pk) from error
+        raise graph_failure_record(error, inbox_id=inbox.pk) from error
     return SendResult(external_id=external_id)
 
 
@@ -115,7 +115,7 @@ def _reaction_send(message, *, token: str) -> SendResult:
     try:
         _post(message.conversation.inbox, token=token, json=body)
     except GraphError as error:
-        raise send_error(error, inbox_id=message.conversation.inbox_id) from error
+        raise graph_failure_record(error, inbox_id=message.conversation.inbox_id) from error
     return SendResult(external_id=None)
 
 
@@ -129,8 +129,9 @@ def _message_id(answer: dict) -> str:
     return str(answer["message_id"])
 
 
-def send_error(error: GraphError, *, inbox_id: int) -> SendError:
-    """Meta's error as the outbox understands it; a rejected token also flags the inbox."""
+def graph_failure_record(error: GraphError, *, inbox_id: int) -> SendError:
+    """Record a failed Graph call: a rejected token flags the inbox for new credentials. Returns
+    Meta's error as the outbox understands it (retry or not, in words for the agent)."""
     code, subcode = error.code, error.subcode
     if errors.is_reauth(code, http_status=error.http_status):
         inbox_credentials_rejected(inbox_id=inbox_id, reason=error.message)

@@ -38,7 +38,7 @@ def message_send(message) -> SendResult:
         throughput_wait(inbox)
         answer = graph_request("POST", f"/{inbox.external_id}/messages", token=token, json=body)
     except GraphError as error:
-        raise send_error(error, inbox_id=inbox.pk, attempt=message.attempts) from error
+        raise graph_failure_record(error, inbox_id=inbox.pk, attempt=message.attempts) from error
     sent = answer.get("messages") or [{}]
     external_id = sent[0].get("id")
     if not external_id:
@@ -178,8 +178,9 @@ def media_upload(inbox, attachment, *, token: str) -> str:
     return str(answer["id"])
 
 
-def send_error(error: GraphError, *, inbox_id: int, attempt: int) -> SendError:
-    """Meta's error as the outbox understands it; a rejected token also flags the inbox."""
+def graph_failure_record(error: GraphError, *, inbox_id: int, attempt: int) -> SendError:
+    """Record a failed Graph call: a rejected token flags the inbox for new credentials. Returns
+    Meta's error as the outbox understands it (retry or not, in words for the agent)."""
     code = error.code
     if code in errors.REAUTH_CODES or error.http_status == 401:
         inbox_credentials_rejected(inbox_id=inbox_id, reason=error.message)

@@ -16,7 +16,6 @@ from inbox import access
 
 from . import imports, privacy, selectors
 from .models import ContactImport
-from .views import access_contact
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -83,7 +82,7 @@ def contact_export(request):
 @require_GET
 def contact_gdpr_export(request, pk: int):
     _require_manager(request.user)
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     with_files = request.GET.get("format") == "zip"
     body = privacy.contact_gdpr_export(contact=contact, actor=request.user, with_files=with_files)
     extension, content_type = ("zip", "application/zip") if with_files else ("json", "application/json")
@@ -97,7 +96,7 @@ def contact_gdpr_export(request, pk: int):
 def contact_erase(request, pk: int):
     """A confirmation step: the lead types ERASE; then the contact is erased."""
     _require_manager(request.user)
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm", "").strip().upper() != "ERASE":

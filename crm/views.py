@@ -22,21 +22,6 @@ from .models import AttributeDefinition, Contact, ContactMerge, ContactTag
 FIELD_LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "locale": "Language"}
 
 
-def access_contact(user, pk) -> Contact:
-    """A contact the user may see; a merged one is followed to its survivor."""
-    try:
-        contact = access.access_contact(user, pk)
-    except Http404:
-        # A merged contact's conversations went to the survivor: follow it if that is visible.
-        survivor_id = Contact.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into", flat=True)
-        if not survivor_id:
-            raise
-        return access.access_contact(user, survivor_id[0])
-    if contact.merged_into_id:
-        return access.access_contact(user, contact.merged_into_id)
-    return contact
-
-
 @login_required
 @require_GET
 def contact_list(request):
@@ -112,7 +97,7 @@ def _attribute_field(contact, definition, *, editing=False, error="", value=None
 @login_required
 @require_GET
 def contact_detail(request, pk: int):
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     if contact.pk != int(pk):
         return redirect("contact-detail", contact.pk)
     context = _contact_context(request, contact)
@@ -126,7 +111,7 @@ def contact_detail(request, pk: int):
 @require_GET
 def contact_panel(request, pk: int):
     """The contact column of the inbox's conversation pane (loaded with hx-get)."""
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     context = _contact_context(request, contact)
     current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query).get("c", [""])[0]
     context["conversations"] = list(selectors.contact_conversations(user=request.user, contact=contact)[:20])
@@ -138,7 +123,7 @@ def contact_panel(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def contact_field(request, pk: int):
     """Edit in place: GET ?field=X gives the field's form, POST saves and gives it back shown."""
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     name = (request.POST if request.method == "POST" else request.GET).get("field", "")
     make = _field_maker(name)
     if request.method == "GET":
@@ -166,7 +151,7 @@ def _field_maker(name: str):
 @login_required
 @require_POST
 def contact_tags(request, pk: int):
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     services.contact_tags_set(contact=contact, names=request.POST.get("tags", "").split(","))
     return _back(request, contact)
 
@@ -174,7 +159,7 @@ def contact_tags(request, pk: int):
 @login_required
 @require_POST
 def contact_note(request, pk: int):
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     try:
         services.contact_note_add(contact=contact, author=request.user, text=request.POST.get("text", ""))
     except ValidationError as invalid:
@@ -197,7 +182,7 @@ def _as_get(request):
 @login_required
 @require_POST
 def contact_merge(request, pk: int):
-    survivor = access_contact(request.user, pk)
+    survivor = access.access_contact_or_survivor(request.user, pk)
     other_id = request.POST.get("other", "")
     other = access.access_contact(request.user, other_id)
     try:

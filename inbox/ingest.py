@@ -21,7 +21,7 @@ from crm.models import ContactIdentity
 from kernel import realtime
 from kernel.tasks import enqueue_on_commit
 
-from . import automation
+from . import hooks
 from .events import event_record
 from .models import (
     DELIVERY_STATUS_RANK,
@@ -239,9 +239,7 @@ def _automation_enqueue(message_ids: list[int]) -> None:
     here too."""
     from .tasks import automation_messages_received_task  # tasks import services: keep it lazy
 
-    enqueue_on_commit(
-        automation_messages_received_task, message_ids, inline_if_broker_down=automation.messages_received
-    )
+    enqueue_on_commit(automation_messages_received_task, message_ids, inline_if_broker_down=hooks.messages_received)
 
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:
@@ -286,7 +284,7 @@ def _inbound_apply(
     previous_status = conversation.status
     from_customer = message.sender_type == SenderType.CONTACT
     # A survey answer (or its comment) is no new question: it leaves the status alone.
-    claimed = from_customer and automation.inbound_claimed(conversation=conversation, message=message)
+    claimed = from_customer and hooks.inbound_claimed(conversation=conversation, message=message)
     if previous_status != ConversationStatus.OPEN and from_customer and not claimed:
         conversation.status = ConversationStatus.OPEN
         conversation.snoozed_until = None

@@ -73,7 +73,7 @@ def reply_send(
 ) -> Message:
     """Store a reply (or a private note), with at most one file, in the outbox and deliver it
     after commit."""
-    messages = replies_send(
+    messages = reply_messages_send(
         conversation=conversation,
         author=author,
         text=text,
@@ -87,7 +87,7 @@ def reply_send(
     return messages[-1]
 
 
-def replies_send(
+def reply_messages_send(
     *,
     conversation: Conversation,
     author,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kernel import realtime
 from kernel.tasks import enqueue_on_commit
 
-from . import access, automation
+from . import access, hooks
 from .events import event_record
 from .models import (
     Conversation,
@@ -58,7 +58,7 @@ def conversation_update(
             old_status = conversation.status
             _set_status(conversation, status, actor=actor, snoozed_until=snoozed_until)
             conversation_id = conversation.pk
-            transaction.on_commit(lambda: automation.status_changed(conversation_id, old_status, status))
+            transaction.on_commit(lambda: hooks.status_changed(conversation_id, old_status, status))
             changed = True
         if assignee is not _UNSET and (assignee.pk if assignee else None) != conversation.assignee_id:
             _set_assignee(conversation, assignee, actor=actor)
@@ -233,7 +233,7 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
     if status == ConversationStatus.RESOLVED:
         conversation.resolved_at = now
         conversation_id = conversation.pk
-        transaction.on_commit(lambda: automation.conversation_resolved(conversation_id))
+        transaction.on_commit(lambda: hooks.conversation_resolved(conversation_id))
     if status == ConversationStatus.CLOSED:
         conversation.closed_at = now
         conversation.resolved_at = conversation.resolved_at or now

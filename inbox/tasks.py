@@ -28,9 +28,9 @@ def message_deliver_task(message_id: int) -> str:
 def automation_messages_received_task(message_ids: list[int]) -> None:
     """The automation hook (bots, rules, auto-assignment) for the stored customer messages of one
     webhook, in the order they came."""
-    from . import automation
+    from . import hooks
 
-    automation.messages_received(message_ids)
+    hooks.messages_received(message_ids)
 
 
 @shared_task(name="inbox.tasks.outbox_sweep_task", ignore_result=True)

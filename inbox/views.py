@@ -108,7 +108,7 @@ def conversation_reply(request, pk: int):
     error = ""
     try:
         reply_to = request.POST.get("reply_to", "")
-        replies.replies_send(
+        replies.reply_messages_send(
             conversation=conversation,
             author=request.user,
             text=request.POST.get("text", "")[:4096],

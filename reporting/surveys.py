@@ -1,11 +1,11 @@
 """Customer feedback surveys: asked when a conversation is resolved, answered in the channel.
 
-- `survey_send` (after a resolution commits, via `inbox.automation.on_conversation_resolved`):
+- `survey_send` (after a resolution commits, via `inbox.hooks.on_conversation_resolved`):
   when the inbox's `SurveySetting` asks for CSAT or NPS, the question goes out through the
   outbox as a bot message of kind `interactive` with its choices (WhatsApp list, Messenger
   quick replies, buttons in the live-chat widget), in the contact's language (else the inbox's,
   else English).
-- `survey_inbound_claim` (inside ingest, via `inbox.automation.on_inbound_claim`, before a
+- `survey_inbound_claim` (inside ingest, via `inbox.hooks.on_inbound_claim`, before a
   customer message would reopen the conversation): a tapped choice, or a typed number right
   after the question, is the answer; the next free-text message within `COMMENT_WINDOW` is its
   comment. Both are recorded with `survey_response_record` and claimed, so they never reopen or
