@@ -11,6 +11,8 @@ carries `metadata: "webcare:<message id>"`, so its echo is recognised as ours.
 import json
 import logging
 
+from django.utils.translation import gettext_lazy as _
+
 from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
 from inbox.services import inbox_credentials_rejected
 
@@ -29,9 +31,14 @@ def attachment_kind(inbox, mime_type: str, size: int) -> str:
     """How an agent's file goes out on Messenger: image, video or audio by its type, anything
     else as a file; Messenger takes up to 25 MB."""
     if size > SIZE_LIMIT:
-        raise AttachmentRefused(f"Messenger accepts files up to {SIZE_LIMIT // MB} MB; this one is {size / MB:.1f} MB.")
+        raise AttachmentRefused(
+            _("Messenger accepts files up to {limit} MB; this one is {size} MB."),
+            code="file_too_large",
+            limit=SIZE_LIMIT // MB,
+            size=f"{size / MB:.1f}",
+        )
     if size == 0:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(_("The file is empty."), code="file_empty")
     major = (mime_type or "").split("/", 1)[0].lower()
     return major if major in ("image", "video", "audio") else "document"
 

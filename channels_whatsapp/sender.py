@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
 from inbox.services import inbox_credentials_rejected
@@ -87,10 +88,14 @@ def attachment_kind(inbox, mime_type: str, size: int) -> str:
     limit = SIZE_LIMITS[kind]
     if size > limit:
         raise AttachmentRefused(
-            f"WhatsApp accepts {kind} files up to {limit // MB} MB; this one is {size / MB:.1f} MB."
+            _("WhatsApp accepts {kind} files up to {limit} MB; this one is {size} MB."),
+            code="file_too_large",
+            kind=kind,
+            limit=limit // MB,
+            size=f"{size / MB:.1f}",
         )
     if size == 0:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(_("The file is empty."), code="file_empty")
     return kind
 
 

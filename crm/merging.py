@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.refusals import Refused
+
 from . import events, keys
 from .audit import contact_audit
 from .models import (
@@ -31,8 +33,10 @@ from .services import contact_email_add, contact_phone_add
 FILLED_FIELDS = ("name", "phone", "phone_raw", "email", "locale")
 
 
-class MergeRefused(ValueError):
+class MergeRefused(Refused):
     """The merge or its undo is not allowed; the message is for the agent."""
+
+    code = "merge_refused"
 
 
 def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> ContactMerge:
@@ -40,15 +44,15 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
     attributes move; conflicts go to the survivor and the other's values are kept in the merge
     record. Atomic: a failure anywhere leaves both contacts as they were. Raises MergeRefused."""
     if survivor.pk == other.pk:
-        raise MergeRefused(_("A contact cannot be merged into itself."))
+        raise MergeRefused(_("A contact cannot be merged into itself."), code="merge_into_itself")
     from inbox.models import Conversation  # inbox depends on crm, not the other way round
 
     with transaction.atomic():
         survivor, other = _lock(survivor.pk, other.pk)
         if other.merged_into_id is not None or survivor.merged_into_id is not None:
-            raise MergeRefused(_("One of these contacts was already merged."))
+            raise MergeRefused(_("One of these contacts was already merged."), code="already_merged")
         if other.erased_at or survivor.erased_at:
-            raise MergeRefused(_("An erased contact cannot be merged."))
+            raise MergeRefused(_("An erased contact cannot be merged."), code="contact_erased")
         snapshot = {name: getattr(other, name) for name in (*FILLED_FIELDS, "notes", "attributes")}
         snapshot["tags"] = sorted(other.tags.values_list("name", flat=True))
         # The other's primary phone and email may predate the key tables: make them rows first,

@@ -374,13 +374,3 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             contact.save(update_fields=["phone", "updated_at"])
             contact_phone_add(contact=contact, raw=candidates[0])
     return True
-
-
-def __getattr__(name):
-    # `from crm.services import contact_merge` keeps working; the merge code lives in
-    # crm.merging (imported lazily: it imports this module).
-    if name in ("contact_merge", "contact_merge_undo"):
-        from . import merging
-
-        return getattr(merging, name)
-    raise AttributeError(name)

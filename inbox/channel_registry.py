@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils.functional import Promise
 
 from kernel.channel_kinds import kind_register, kind_unregister
+from kernel.refusals import Refused
 
 if TYPE_CHECKING:
     from .models import Conversation, Inbox, Message, WebhookEvent
@@ -58,12 +59,10 @@ class WindowState:
 WINDOW_ALWAYS_OPEN = WindowState(open=True)
 
 
-class TemplateRefused(Exception):
+class TemplateRefused(Refused):
     """A template message cannot be composed (unknown template, wrong parameters)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    code = "template_refused"
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,10 @@ class TemplateMessage:
     content: dict  # what the Sender needs: {"template": {"name", "language", "parameters", ...}}
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """An agent's file cannot go out on this channel (type or size); `reason` is for the agent."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    code = "attachment_refused"
 
 
 @dataclass(frozen=True)

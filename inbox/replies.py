@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kernel import realtime
+from kernel.refusals import Refused
 from kernel.tasks import enqueue_on_commit
 
 from . import channel_registry
@@ -31,12 +33,10 @@ from .models import (
 )
 
 
-class ReplyRefused(Exception):
+class ReplyRefused(Refused):
     """The reply cannot be sent (e.g. the platform's reply window is closed). Nothing stored."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    code = "reply_refused"
 
 
 @dataclass(frozen=True)
@@ -105,14 +105,14 @@ def reply_messages_send(
     checked against the channel's limits before anything is stored: all go out, or none."""
     text = (text or "").strip()
     if not text and not content and not files:
-        raise ReplyRefused("A reply needs text.")
+        raise ReplyRefused(_("A reply needs text."), code="text_required")
     if len(files) > MAX_FILES_PER_REPLY:
-        raise ReplyRefused(f"At most {MAX_FILES_PER_REPLY} files per reply.")
+        raise ReplyRefused(_("At most {limit} files per reply."), code="too_many_files", limit=MAX_FILES_PER_REPLY)
     channel = channel_registry.get(conversation.inbox.kind)
     if not private and kind != MessageKind.TEMPLATE:
         window = channel.window(conversation)
         if not window.open:
-            raise ReplyRefused(window.reason or "The channel's reply window is closed.")
+            raise ReplyRefused(window.reason or _("The channel's reply window is closed."), code="window_closed")
     file_kinds = [_file_kind(channel, conversation, upload, private=private) for upload in files]
 
     plan = []  # (text, kind, stored file or None) per message, in sending order
@@ -180,14 +180,18 @@ def _replies_store(conversation, plan, *, author, sender_type, content, reply_to
 def _file_kind(channel, conversation: Conversation, upload: OutgoingFile, *, private: bool) -> str:
     if private:
         if upload.size > NOTE_FILE_MAX_BYTES:
-            raise ReplyRefused(f"Files on notes can be at most {NOTE_FILE_MAX_BYTES // (1024 * 1024)} MB.")
+            raise ReplyRefused(
+                _("Files on notes can be at most {limit} MB."),
+                code="file_too_large",
+                limit=NOTE_FILE_MAX_BYTES // (1024 * 1024),
+            )
         return _kind_from_mime(upload.content_type)
     if channel.attachment_kind is None:
-        raise ReplyRefused("This channel cannot send files.")
+        raise ReplyRefused(_("This channel cannot send files."), code="files_unsupported")
     try:
         return channel.attachment_kind(conversation.inbox, upload.content_type, upload.size)
     except channel_registry.AttachmentRefused as refused:
-        raise ReplyRefused(f"{upload.name}: {refused.reason}") from None
+        raise ReplyRefused("{name}: {reason}", code=refused.code, name=upload.name, reason=refused) from None
 
 
 def _kind_from_mime(mime_type: str) -> str:
@@ -223,14 +227,14 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
     its delivery (or failure) is visible too. Only channels whose Sender knows reactions."""
     emoji = (emoji or "").strip()
     if len(emoji) > 16:
-        raise ReplyRefused("A reaction is a single emoji.")
+        raise ReplyRefused(_("A reaction is a single emoji."), code="reaction_invalid")
     if target.conversation_id != conversation.pk or target.private or not target.external_id:
-        raise ReplyRefused("Only messages the platform knows can get a reaction.")
+        raise ReplyRefused(_("Only messages the platform knows can get a reaction."), code="reaction_target_invalid")
     if not channel_registry.get(conversation.inbox.kind).reactions:
-        raise ReplyRefused("This channel does not support reactions.")
+        raise ReplyRefused(_("This channel does not support reactions."), code="reactions_unsupported")
     window = channel_registry.get(conversation.inbox.kind).window(conversation)
     if not window.open:
-        raise ReplyRefused(window.reason or "The channel's reply window is closed.")
+        raise ReplyRefused(window.reason or _("The channel's reply window is closed."), code="window_closed")
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -272,13 +276,13 @@ def template_send(*, conversation: Conversation, author, name: str, language: st
     parameters); the outbox delivers it like any reply."""
     channel = channel_registry.get(conversation.inbox.kind)
     if channel.template_compose is None:
-        raise ReplyRefused("This channel has no message templates.")
+        raise ReplyRefused(_("This channel has no message templates."), code="templates_unsupported")
     try:
         composed = channel.template_compose(
             conversation=conversation, name=name, language=language, parameters=list(parameters)
         )
     except channel_registry.TemplateRefused as refused:
-        raise ReplyRefused(refused.reason) from None
+        raise ReplyRefused(refused.message, code=refused.code, **refused.params) from None
     return reply_send(
         conversation=conversation,
         author=author,

@@ -8,8 +8,10 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kernel import realtime
+from kernel.refusals import Refused
 from kernel.tasks import enqueue_on_commit
 
 from . import access, hooks
@@ -30,10 +32,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-class ConversationChangeRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class ConversationChangeRefused(Refused):
+    code = "change_refused"
 
 
 _UNSET = object()
@@ -74,7 +74,9 @@ def conversation_update(
             changed = True
         if priority is not _UNSET and priority != conversation.priority:
             if priority not in Priority.values:
-                raise ConversationChangeRefused(f"Unknown priority '{priority}'.")
+                raise ConversationChangeRefused(
+                    _("Unknown priority '{priority}'."), code="priority_unknown", priority=priority
+                )
             event_record(
                 conversation=conversation,
                 kind=EventKind.PRIORITY_CHANGED,
@@ -157,7 +159,7 @@ def team_by_id(team_id) -> Team | None:
     try:
         return Team.objects.get(pk=int(team_id))
     except (ValueError, Team.DoesNotExist):
-        raise ConversationChangeRefused("Unknown team.") from None
+        raise ConversationChangeRefused(_("Unknown team."), code="team_unknown") from None
 
 
 def snoozed_conversations_wake(*, now=None) -> int:
@@ -205,7 +207,7 @@ def message_retry(*, message: Message, actor) -> Message:
             updated_at=timezone.now(),
         )
         if not updated:
-            raise ConversationChangeRefused("Only a failed reply can be sent again.")
+            raise ConversationChangeRefused(_("Only a failed reply can be sent again."), code="retry_not_failed")
         logger.info("message %s queued again by %s", message.pk, getattr(actor, "pk", None))
         enqueue_on_commit(message_deliver_task, message.pk)
         realtime.conversation_publish(
@@ -220,7 +222,7 @@ def message_retry(*, message: Message, actor) -> Message:
 
 def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until) -> None:
     if status not in ConversationStatus.values:
-        raise ConversationChangeRefused(f"Unknown status '{status}'.")
+        raise ConversationChangeRefused(_("Unknown status '{status}'."), code="status_unknown", status=status)
     now = timezone.now()
     event_record(
         conversation=conversation,
@@ -241,7 +243,9 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
 
 def _set_assignee(conversation: Conversation, assignee, *, actor) -> None:
     if assignee is not None and not access.may_see_inbox(assignee, conversation.inbox_id):
-        raise ConversationChangeRefused("That agent is not a member of this conversation's inbox.")
+        raise ConversationChangeRefused(
+            _("That agent is not a member of this conversation's inbox."), code="assignee_not_member"
+        )
     event_record(
         conversation=conversation,
         kind=EventKind.ASSIGNED,
@@ -271,7 +275,7 @@ def assignee_by_id(user_id) -> object | None:
     try:
         return User.objects.get(pk=int(user_id), is_active=True)
     except (ValueError, User.DoesNotExist):
-        raise ConversationChangeRefused("Unknown agent.") from None
+        raise ConversationChangeRefused(_("Unknown agent."), code="agent_unknown") from None
 
 
 def inbox_credentials_rejected(*, inbox_id: int, reason: str = "") -> bool:

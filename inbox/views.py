@@ -151,7 +151,9 @@ def conversation_typing(request, pk: int):
 def _reply_target(conversation, message_id: str) -> Message:
     target = Message.objects.filter(conversation=conversation, pk=message_id if message_id.isdigit() else 0).first()
     if target is None:
-        raise replies.ReplyRefused("The message you reply to is not in this conversation.")
+        raise replies.ReplyRefused(
+            gettext_lazy("The message you reply to is not in this conversation."), code="reply_to_elsewhere"
+        )
     return target
 
 
@@ -266,7 +268,7 @@ def _bulk_changes(request, action: str) -> dict:
     if action == "tag":
         tags = [t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()]
         if not tags:
-            raise services.ConversationChangeRefused("Type the tags to add.")
+            raise services.ConversationChangeRefused(gettext_lazy("Type the tags to add."), code="tags_required")
         return {"tags": tags}
     if action == "resolve":
         return {"status": ConversationStatus.RESOLVED}
@@ -312,7 +314,9 @@ def _changes_from(request) -> dict:
         changes["status"] = request.POST["status"]
         changes["snoozed_until"] = _snooze_time(request.POST.get("snoozed_until", ""))
         if changes["status"] == ConversationStatus.SNOOZED and changes["snoozed_until"] is None:
-            raise services.ConversationChangeRefused("Pick until when to snooze.")
+            raise services.ConversationChangeRefused(
+                gettext_lazy("Pick until when to snooze."), code="snooze_time_required"
+            )
     if "assignee" in request.POST:
         value = request.POST["assignee"]
         changes["assignee"] = request.user if value == "me" else services.assignee_by_id(value or None)
@@ -343,7 +347,9 @@ def _snooze_time(value: str) -> datetime | None:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment <= timezone.now():
-        raise services.ConversationChangeRefused("Snooze until a time in the future.")
+        raise services.ConversationChangeRefused(
+            gettext_lazy("Snooze until a time in the future."), code="snooze_time_past"
+        )
     return moment
 
 

@@ -137,7 +137,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 page=self.page,
             )
         except services.VisitorMessageRefused as refused:
-            await self._error(refused.code, refused.detail, client_id=client_id, retry_after=refused.retry_after)
+            await self._error(refused.code, refused.reason, client_id=client_id, retry_after=refused.retry_after)
             return
         await self._join_visitor_group(received.identity_id)
         self.conversation_id = received.message.conversation_id

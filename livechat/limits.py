@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 MAX_TEXT_LENGTH = 5000
 MAX_CLIENT_ID_LENGTH = 64
@@ -83,7 +84,9 @@ def agent_attachment_kind(inbox, mime_type: str, size: int) -> str:
 
     max_bytes = attachment_rules(inbox)["max_bytes"]
     if size > max_bytes:
-        raise AttachmentRefused(f"Live chat files can be at most {max_bytes // (1024 * 1024)} MB.")
+        raise AttachmentRefused(
+            _("Live chat files can be at most {limit} MB."), code="file_too_large", limit=max_bytes // (1024 * 1024)
+        )
     if size == 0:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(_("The file is empty."), code="file_empty")
     return "image" if (mime_type or "").lower() in ATTACHMENT_TYPES[:4] else "document"

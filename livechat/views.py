@@ -100,7 +100,7 @@ def visitor_upload(request, key: str):
         )
     except services.VisitorMessageRefused as refused:
         status = {"rate_limited": 429, "file_too_large": 413}.get(refused.code, 400)
-        return _refusal(refused.code, refused.detail, status, origin, retry_after=refused.retry_after)
+        return _refusal(refused.code, refused.reason, status, origin, retry_after=refused.retry_after)
     return _cors(JsonResponse({"message": selectors.message_public(received.message)}, status=201), origin)
 
 
