@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kernel.channel_kinds import kind_choices
-from webcare.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 
 class Contact(TimestampedModel):

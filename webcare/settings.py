@@ -21,7 +21,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105 (DEBUG only)
 
-# Encrypts channel credentials at rest (webcare.crypto); comma-separated to rotate keys.
+# Encrypts channel credentials at rest (kernel.crypto); comma-separated to rotate keys.
 WEBCARE_SECRETS_KEY = env_str("WEBCARE_SECRETS_KEY", "")
 
 PORT = env_int("PORT", 8000)
