@@ -6,6 +6,16 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _browser_waits():
+    try:
+        from tests.browser import wait_longer_for_live_updates
+
+        wait_longer_for_live_updates()
+    except ImportError:  # playwright is a test tool; the suite without it skips the browser tests
+        pass
+
+
 @pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
