@@ -96,8 +96,8 @@ if DATABASE_URL:
         # A pool of connections per process (psycopg 3). Under ASGI every request runs in a thread
         # of its own, so a connection per thread (CONN_MAX_AGE) piles up until PostgreSQL refuses
         # clients, and none at all means a new PostgreSQL backend, with cold caches, for every
-        # request: that cost more than a webhook's own work (issue 10: /healthz went from 215 to
-        # 470 requests/s with the pool). A connection returns to the pool when the request ends.
+        # request: that costs more than a webhook's own work (docs/performance.md has the figures).
+        # A connection returns to the pool when the request ends.
         # The pool checks each connection it hands out (CONN_HEALTH_CHECKS), so a database restart
         # costs no failed request once PostgreSQL is back; while it is down, a request waits at
         # most `timeout` seconds and gets a 503 (the pool's error is an OperationalError).
@@ -133,13 +133,13 @@ if REDIS_URL:
         "default": {
             # Redis pub/sub: a subscriber reads every hint from one stream. The list-based layer
             # (channels_redis.core) costs four Redis round trips per hint received, one after the
-            # other, so a busy worker's socket fell behind at 100 messages/s (seconds late, then
-            # dropped at capacity; issue 10). Hints need no capacity or storage: the database is
+            # other, so a busy worker's socket falls behind under load (seconds late, then dropped
+            # at capacity). Hints need no capacity or storage: the database is
             # the record, and a browser re-fetches when it sees a gap or reconnects.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 otherwise drops idle consumers after 5 s and refuses connections
-                # beyond its default pool size (see DESIGN.md, "Real time").
+                # beyond its default pool size (docs/architecture.md, "Real time").
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
             },
         }

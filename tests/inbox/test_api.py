@@ -1,4 +1,4 @@
-"""REST API for conversations and messages (CONTRACT.md, "REST API"): shapes, filters, paging,
+"""REST API for conversations and messages (docs/api.md): shapes, filters, paging,
 ordering, a fixed number of queries, changes recorded as events, replies through the outbox,
 and inbox scoping (whatever lies outside an agent's inboxes is 404)."""
 

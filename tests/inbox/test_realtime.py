@@ -186,9 +186,9 @@ def test_an_agent_removed_from_an_inbox_cannot_join_its_conversations_on_an_open
 
 
 def test_hints_at_a_thousand_a_second_arrive_in_full_over_a_handful_of_connections():
-    """A batch webhook of 1,000 messages publishes thousands of hints at once. Each used to be a
-    coroutine with its own Redis connection (2,500 at once were seen) until connecting timed out
-    and hints were lost; they now queue behind a few senders."""
+    """A batch webhook of 1,000 messages publishes thousands of hints at once. Were each a
+    coroutine with its own Redis connection, connecting would time out and hints would be lost;
+    they queue behind a few senders."""
     from channels.layers import InMemoryChannelLayer, get_channel_layer
 
     layer = get_channel_layer()
