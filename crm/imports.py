@@ -20,6 +20,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kernel.tasks import enqueue_on_commit
+
 from . import keys
 from .models import (
     AttributeDefinition,
@@ -43,7 +45,6 @@ def contact_import_start(*, user, filename: str, content: str) -> ContactImport:
 
     rows = max(sum(1 for _line in csv.reader(io.StringIO(content))) - 1, 0)
     job = ContactImport.objects.create(created_by=user, filename=filename[:255], content=content, total=rows)
-    from kernel.tasks import enqueue_on_commit
 
     enqueue_on_commit(contact_import_run_task, job.pk)
     return job
@@ -224,7 +225,7 @@ PHONE_LIKE = re.compile(r"^\+?[\d ()-]+$")
 
 
 def contacts_csv_rows(contacts) -> Iterator[list[str]]:
-    """The header and one row per contact (a filtered list from `crm.selectors.contact_search`),
+    """The header and one row per contact (a filtered list from `contacts.selectors.contact_search`),
     attribute columns last. Cells that a spreadsheet would run as a formula are quoted."""
     definitions = list(AttributeDefinition.objects.values_list("key", flat=True))
     yield [*EXPORT_COLUMNS, *definitions]

@@ -4,6 +4,9 @@ A merge is one transaction: both contact rows are locked in primary-key order, e
 the other contact moves to the survivor, and a `ContactMerge` row records what moved and what
 the survivor gained, so `contact_merge_undo` can restore both within
 `WEBCARE_MERGE_UNDO_DAYS`. The other contact stays as a tombstone (`merged_into`).
+
+A contact's conversations move through the reverse relation the inbox declares on `Contact`
+(`contact.conversations`): the CRM sits below the inbox and never imports it.
 """
 
 from datetime import timedelta
@@ -45,8 +48,6 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
     record. Atomic: a failure anywhere leaves both contacts as they were. Raises MergeRefused."""
     if survivor.pk == other.pk:
         raise MergeRefused(_("A contact cannot be merged into itself."), code="merge_into_itself")
-    from inbox.models import Conversation  # inbox depends on crm, not the other way round
-
     with transaction.atomic():
         survivor, other = _lock(survivor.pk, other.pk)
         if other.merged_into_id is not None or survivor.merged_into_id is not None:
@@ -64,14 +65,14 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
             contact_email_add(contact=other, email=other.email)
         moved = {
             "identities": list(ContactIdentity.objects.filter(contact=other).values_list("id", flat=True)),
-            "conversations": list(Conversation.objects.filter(contact=other).values_list("id", flat=True)),
+            "conversations": list(other.conversations.values_list("id", flat=True)),
             "notes": list(ContactNote.objects.filter(contact=other).values_list("id", flat=True)),
             "phones": _movable_phones(survivor, other),
             "emails": _movable_emails(survivor, other),
             "survivor_before": {name: getattr(survivor, name) for name in (*FILLED_FIELDS, "notes")},
         }
         ContactIdentity.objects.filter(pk__in=moved["identities"]).update(contact=survivor)
-        Conversation.objects.filter(pk__in=moved["conversations"]).update(contact=survivor)
+        other.conversations.filter(pk__in=moved["conversations"]).update(contact=survivor)
         ContactNote.objects.filter(pk__in=moved["notes"]).update(contact=survivor)
         ContactPhone.objects.filter(pk__in=moved["phones"]).update(contact=survivor)
         ContactEmail.objects.filter(pk__in=moved["emails"]).update(contact=survivor)
@@ -151,18 +152,16 @@ def contact_merge_undo(*, merge: ContactMerge, actor=None) -> ContactMerge:
     """Restore both contacts of a merge: what moved goes back, what the survivor gained from
     the merge is removed (unless an agent changed it since). Allowed once, within
     `WEBCARE_MERGE_UNDO_DAYS`; raises MergeRefused otherwise."""
-    from inbox.models import Conversation
-
     with transaction.atomic():
         merge = ContactMerge.objects.select_for_update().get(pk=merge.pk)
         if not merge_undoable(merge):
-            raise MergeRefused(_("This merge can no longer be undone."))
+            raise MergeRefused(_("This merge can no longer be undone."), code="undo_expired")
         survivor, other = _lock(merge.survivor_id, merge.merged_id)
         if other.merged_into_id != survivor.pk or survivor.merged_into_id is not None:
-            raise MergeRefused(_("This merge can no longer be undone."))
+            raise MergeRefused(_("This merge can no longer be undone."), code="undo_expired")
         moved = merge.moved
         ContactIdentity.objects.filter(pk__in=moved.get("identities", []), contact=survivor).update(contact=other)
-        Conversation.objects.filter(pk__in=moved.get("conversations", []), contact=survivor).update(contact=other)
+        survivor.conversations.filter(pk__in=moved.get("conversations", [])).update(contact=other)
         ContactNote.objects.filter(pk__in=moved.get("notes", []), contact=survivor).update(contact=other)
         ContactPhone.objects.filter(pk__in=moved.get("phones", []), contact=survivor).update(contact=other)
         ContactEmail.objects.filter(pk__in=moved.get("emails", []), contact=survivor).update(contact=other)
@@ -233,7 +232,7 @@ def suggestions_refresh(*, contact: Contact) -> list[MergeSuggestion]:
 def suggestion_accept(*, suggestion: MergeSuggestion, survivor: Contact, actor=None) -> ContactMerge:
     """Accept: merge the pair into `survivor` (one of the two)."""
     if survivor.pk not in (suggestion.first_id, suggestion.second_id):
-        raise MergeRefused(_("Choose one of the two contacts to keep."))
+        raise MergeRefused(_("Choose one of the two contacts to keep."), code="survivor_invalid")
     other_id = suggestion.second_id if survivor.pk == suggestion.first_id else suggestion.first_id
     return contact_merge(survivor=survivor, other=Contact.objects.get(pk=other_id), merged_by=actor)
 

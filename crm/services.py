@@ -1,6 +1,6 @@
 """Writes of the CRM: recognising a sender, a contact's phones, emails, details, tags and notes.
 
-Merges live in `crm.merging`, imports in `crm.imports`, privacy tools in `crm.privacy`; the
+Merges live in `crm.merging`, imports in `crm.imports`, privacy tools in `contacts.privacy`; the
 names callers use are re-exported here.
 """
 
@@ -13,6 +13,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+
+from kernel.tasks import enqueue_on_commit
 
 from . import events, keys
 from .models import (
@@ -90,7 +92,6 @@ def identify(
     if contact_is_new:
         # Suggestions compare the newcomer with every similar contact: worth doing, but not
         # on the path of an arriving message (it was most of a new customer's ingest time).
-        from kernel.tasks import enqueue_on_commit
 
         from .tasks import contact_suggestions_refresh_task
 

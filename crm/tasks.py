@@ -1,7 +1,6 @@
 """Celery tasks of the CRM. Each takes ids (or nothing), calls one service, is safe to run twice."""
 
 from celery import shared_task
-from django.conf import settings
 
 
 @shared_task(name="crm.tasks.contact_import_run_task", ignore_result=True)
@@ -9,13 +8,6 @@ def contact_import_run_task(import_id: int) -> None:
     from .imports import contact_import_run as run
 
     run(import_id)
-
-
-@shared_task(name="crm.tasks.retention_anonymise_task", ignore_result=True)
-def retention_anonymise_task() -> int:
-    from .privacy import conversations_retention_anonymise
-
-    return conversations_retention_anonymise(days=settings.WEBCARE_RETENTION_DAYS)
 
 
 @shared_task(name="crm.tasks.contact_suggestions_refresh_task", ignore_result=True)

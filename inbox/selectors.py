@@ -7,9 +7,11 @@ inboxes can appear.
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from . import access, channel_registry
 from .models import (
@@ -70,7 +72,6 @@ class ListFilters:
         }
 
     def as_querystring(self, **changes) -> str:
-        from urllib.parse import urlencode
 
         return urlencode(self.as_query(**changes))
 
@@ -211,7 +212,6 @@ def navigation(*, user, filters: ListFilters) -> dict:
     """The navigation pane: views, statuses, channels, inboxes, teams and tags, each a link
     that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp), and the
     number of conversations with unread messages. Four queries."""
-    from django.utils.translation import gettext as _
 
     inboxes = list(access.visible_inboxes(user).order_by("name"))
     visible = access.visible_conversations(user).filter(status=ConversationStatus.OPEN).order_by()

@@ -5,6 +5,7 @@ Each change is recorded as a ConversationEvent and announced after commit.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +15,10 @@ from kernel import realtime
 from kernel.refusals import Refused
 from kernel.tasks import enqueue_on_commit
 
-from . import access, hooks
+from . import access, channel_registry, hooks
 from .events import event_record
 from .models import (
+    AgentProfile,
     Conversation,
     ConversationStatus,
     DeliveryStatus,
@@ -108,7 +110,6 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
     arrives: nothing in it is unread any more (for the whole team), and the channel may tell
     the customer (WhatsApp blue ticks, Messenger mark_seen; each per-inbox setting, best
     effort). Returns True if unread messages were cleared."""
-    from . import channel_registry
 
     now = timezone.now()
     with transaction.atomic():
@@ -139,7 +140,6 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
 def conversation_agent_typing(*, conversation: Conversation) -> None:
     """An agent is typing a reply: the channel may show the customer a typing indicator
     (Messenger's `typing_on`, throttled and per-inbox by the channel). Best effort."""
-    from . import channel_registry
 
     try:
         typing = channel_registry.get(conversation.inbox.kind).agent_typing
@@ -289,9 +289,6 @@ def inbox_credentials_rejected(*, inbox_id: int, reason: str = "") -> bool:
 
 def agent_language_set(*, user, language: str) -> str:
     """Remember the agent's UI language; empty follows the browser's."""
-    from django.conf import settings
-
-    from .models import AgentProfile
 
     language = language if language in dict(settings.LANGUAGES) else ""
     AgentProfile.objects.update_or_create(user=user, defaults={"language": language})

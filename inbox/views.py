@@ -14,6 +14,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from . import access, channel_registry, replies, selectors, services
 from .models import Attachment, ConversationStatus, Message, Priority, Team
@@ -298,8 +300,6 @@ def canned_search(request):
 
 
 def _token_user(request):
-    from rest_framework.authentication import TokenAuthentication
-    from rest_framework.exceptions import AuthenticationFailed
 
     try:
         found = TokenAuthentication().authenticate(request)

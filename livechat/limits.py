@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from inbox.channel_registry import AttachmentRefused
+
 MAX_TEXT_LENGTH = 5000
 MAX_CLIENT_ID_LENGTH = 64
 # Overridable in settings (LIVECHAT_MESSAGES_PER_MINUTE, ...) and, for messages and uploads,
@@ -80,7 +82,6 @@ def attachment_rules(inbox) -> dict:
 def agent_attachment_kind(inbox, mime_type: str, size: int) -> str:
     """An agent's file for the visitor: any type up to the inbox's upload limit (the widget
     shows images inline and offers everything else as a download)."""
-    from inbox.channel_registry import AttachmentRefused
 
     max_bytes = attachment_rules(inbox)["max_bytes"]
     if size > max_bytes:

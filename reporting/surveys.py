@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from inbox import channel_registry
 from inbox.models import Conversation, ConversationStatus, Message, MessageKind, SenderType
+from inbox.replies import ReplyRefused, reply_send
 
 from .models import SurveyKind, SurveyMessage, SurveyRequest, SurveySetting
 from .services import survey_response_record
@@ -93,7 +94,6 @@ def survey_send(conversation_id: int, *, now=None, kind: str | None = None) -> S
     """Ask the customer of a resolved conversation for feedback, once per conversation, when
     the inbox asks for a survey (or a rule names the `kind`: csat or nps) and the channel may
     still reach the customer."""
-    from inbox.replies import ReplyRefused, reply_send  # the outbox imports channels: keep it lazy
 
     now = now or timezone.now()
     conversation = Conversation.objects.select_related("inbox", "contact").filter(pk=conversation_id).first()
@@ -237,7 +237,6 @@ def _answer_record(request: SurveyRequest, conversation: Conversation, message: 
 
 def survey_thanks_send(request_id: int) -> None:
     """Thank the customer for the answer and invite one message of comment."""
-    from inbox.replies import ReplyRefused, reply_send
 
     request = SurveyRequest.objects.select_related("conversation").get(pk=request_id)
     with translation.override(request.language):

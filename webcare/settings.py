@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "crm",
     "inbox",
+    "contacts",
     "channels_whatsapp",
     "channels_messenger",
     "livechat",
@@ -185,7 +186,7 @@ CELERY_BEAT_SCHEDULE = {
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},
     "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep_task", "schedule": 120.0},
-    "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise_task", "schedule": 6 * 3600.0},
+    "contacts-retention-anonymise": {"task": "contacts.tasks.retention_anonymise_task", "schedule": 6 * 3600.0},
     # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
     "reports-rollup": {"task": "reporting.tasks.reports_rollup_task", "schedule": 300.0},
     "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check_task", "schedule": 30.0},

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm import merging, services
+from crm.models import AttributeDefinition, Contact, ContactMerge, ContactTag
 from inbox import access
 from kernel.channel_kinds import kind_choices
 
-from . import merging, selectors, services
-from .models import AttributeDefinition, Contact, ContactMerge, ContactTag
+from . import selectors
 
 FIELD_LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "locale": "Language"}
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from crm import imports
+from crm.models import ContactImport
 from inbox import access
 
-from . import imports, privacy, selectors
-from .models import ContactImport
+from . import privacy, selectors
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
