@@ -9,12 +9,12 @@ and never push an agent past capacity (PostgreSQL row locks; SQLite serialises a
 
 import logging
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from inbox import services as inbox_services
-from inbox.models import AgentProfile, Availability, Conversation, ConversationStatus
+from inbox.models import AgentProfile, Conversation, ConversationStatus
+from inbox.selectors import inbox_online_agents
 
 from .models import AssignmentMode, BotStatus, InboxAutomation
 
@@ -24,16 +24,7 @@ LOAD_STATUSES = (ConversationStatus.OPEN, ConversationStatus.PENDING)
 
 
 def _candidates(inbox) -> list:
-    members = Q(inboxes=inbox)
-    if inbox.team_id:
-        members |= Q(teams=inbox.team_id)
-    users = (
-        get_user_model()
-        .objects.filter(members, is_active=True, agent_profile__availability=Availability.ONLINE)
-        .distinct()
-        .order_by("pk")
-    )
-    return list(users)
+    return list(inbox_online_agents(inbox).order_by("pk"))
 
 
 def _choose(settings: InboxAutomation, eligible: list, loads: dict[int, int]):

@@ -1,4 +1,4 @@
-"""Wiring automation into the inbox's hooks (see inbox.automation).
+"""Wiring automation into the inbox's hooks (see inbox.hooks).
 
 On every customer message, in this order (each step isolated: one failing never stops the
 next, nor the message, which is already committed):
@@ -14,7 +14,7 @@ import logging
 
 from django.db import transaction
 
-from inbox import automation as hooks
+from inbox import hooks
 from inbox.models import ConversationStatus, Inbox, Message, SenderType
 
 from . import assignment, auto_replies, bot, rules

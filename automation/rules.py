@@ -19,6 +19,7 @@ from inbox import business_hours, replies
 from inbox import services as inbox_services
 from inbox.models import CannedResponse, Conversation, ConversationEvent, EventKind, Message, SenderType, Team
 from reporting.sentiment import sentiment_analyse
+from reporting.surveys import survey_send
 
 from .language import language_detect
 from .models import Rule, RuleRun, RuleRunOutcome
@@ -105,8 +106,6 @@ def _action_apply(action: dict, ctx: RuleContext) -> str:
             raise RuleBroken(f"No canned response /{value}.")
         replies.reply_send(conversation=conversation, author=None, text=canned.text, sender_type=SenderType.BOT)
     elif kind == "send_survey":
-        from reporting.surveys import survey_send  # reporting owns the surveys
-
         if str(value) not in ("csat", "nps"):
             raise RuleBroken(f"Survey must be csat or nps, not '{value}'.")
         if survey_send(conversation.pk, kind=str(value)) is None:

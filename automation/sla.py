@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from inbox import realtime
 from inbox.events import event_record
 from inbox.models import Conversation, ConversationStatus, EventKind, Role
+from kernel import realtime
 
 from .models import BotStatus, ConversationAutomation, InboxAutomation, RuleTrigger
 from .rules import RuleContext, rules_run
@@ -48,10 +48,9 @@ def _waiting(now: datetime):
 
 
 def _alert(conversation: Conversation, *, kind: str, due: datetime) -> None:
-    groups = [realtime.agent_group(user_id) for user_id in _recipients(conversation)]
-    realtime.publish_on_commit(
-        groups,
-        kind,
+    realtime.agents_publish(
+        user_ids=_recipients(conversation),
+        event=kind,
         conversation_id=conversation.pk,
         inbox_id=conversation.inbox_id,
         due_at=due.isoformat(),

@@ -56,9 +56,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from contacts.selectors import ContactFilters, contact_page  # noqa: E402
 from crm.imports import contact_import_run  # noqa: E402
 from crm.models import Contact, ContactImport  # noqa: E402
-from crm.selectors import ContactFilters, contact_page  # noqa: E402
 from crm.services import identify  # noqa: E402
 from tests.factories import make_user  # noqa: E402
 

@@ -11,7 +11,7 @@ the same socket's round trip for a `ping` in the same run.
     createdb -h 127.0.0.1 -U postgres webcare_e2e_bench
     .venv/bin/python bench/end_to_end.py --database-url postgres://postgres@127.0.0.1:5432/webcare_e2e_bench
 
-Target (issue 10): p95 under 100 ms at 100 messages per second.
+Target: p95 under 100 ms at 100 messages per second.
 """
 
 import argparse

@@ -27,7 +27,7 @@ from asgiref.sync import async_to_sync  # noqa: E402
 from channels.layers import get_channel_layer  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from inbox import realtime  # noqa: E402
+from kernel import realtime  # noqa: E402
 
 
 def timed(label: str, count: int, call) -> float:

@@ -16,7 +16,7 @@ database and the machine's Redis, creates an inbox, then:
     createdb -h 127.0.0.1 -U postgres webcare_bench
     .venv/bin/python bench/whatsapp_webhook.py --database-url postgres://postgres@127.0.0.1:5432/webcare_bench
 
-Targets (issue 10): single messages at least half of /healthz's rate; at least 1,000 messages
+Targets: single messages at least half of /healthz's rate; at least 1,000 messages
 per second with batches.
 """
 

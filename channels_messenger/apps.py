@@ -7,28 +7,30 @@ class MessengerConfig(AppConfig):
 
     def ready(self) -> None:
         from inbox import channel_registry
+        from meta_platform import setup
 
         from . import processor, rules, sender
 
         def conversation_opened(conversation) -> None:
-            from inbox.tasks import enqueue_on_commit
+            from kernel.tasks import enqueue_on_commit
 
-            from .tasks import sender_action
+            from .tasks import sender_action_task
 
-            enqueue_on_commit(sender_action, conversation.pk, "mark_seen")
+            enqueue_on_commit(sender_action_task, conversation.pk, "mark_seen")
 
         def agent_typing(conversation) -> None:
-            from inbox.tasks import enqueue_on_commit
+            from kernel.tasks import enqueue_on_commit
 
             from .sender_actions import typing_due
-            from .tasks import sender_action
+            from .tasks import sender_action_task
 
             if typing_due(conversation.pk):
-                enqueue_on_commit(sender_action, conversation.pk, "typing_on")
+                enqueue_on_commit(sender_action_task, conversation.pk, "typing_on")
 
         channel_registry.register(
             channel_registry.Channel(
                 kind="messenger",
+                label="Messenger",
                 send=sender.message_send,
                 window=rules.window,
                 process_webhook_event=processor.webhook_event_handle,
@@ -36,5 +38,9 @@ class MessengerConfig(AppConfig):
                 conversation_opened=conversation_opened,
                 agent_typing=agent_typing,
                 attachment_kind=sender.attachment_kind,
+                reactions=True,
+                business_initiated_window=setup.BUSINESS_INITIATED_WINDOW,
+                cli_arguments=lambda parser: setup.cli_arguments(parser, account_option="--page-id"),
+                cli_setup=lambda options: setup.cli_setup(options, account_key="page_id"),
             )
         )

@@ -9,8 +9,8 @@ import logging
 
 from inbox.ingest import echo_ingest, messages_ingest, reaction_ingest, status_watermark_apply
 from inbox.normalized import InboundMessage, OutboundEcho, Reaction, StatusWatermark, inbound_runs
-from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
+from kernel.tasks import enqueue_on_commit
 
 from .parser import Ignored, payload_parse
 from .profiles import profile_due
@@ -66,14 +66,14 @@ def _messages(inbox, inbounds: list[InboundMessage]) -> None:
             continue
         identities_seen.add(conversation.identity_id)
         if profile_due(conversation.identity):
-            from .tasks import profile_fetch
+            from .tasks import profile_fetch_task
 
-            enqueue_on_commit(profile_fetch, conversation.identity_id, inbox.pk)
+            enqueue_on_commit(profile_fetch_task, conversation.identity_id, inbox.pk)
 
 
 def _downloads_enqueue(message) -> None:
     # CDN URLs expire: fetch right away, in a task.
-    from .tasks import media_download
+    from .tasks import media_download_task
 
     for attachment_id in message.attachments.filter(status="pending").values_list("id", flat=True):
-        enqueue_on_commit(media_download, attachment_id)
+        enqueue_on_commit(media_download_task, attachment_id)

@@ -11,6 +11,8 @@ carries `metadata: "webcare:<message id>"`, so its echo is recognised as ours.
 import json
 import logging
 
+from django.utils.translation import gettext_lazy as _
+
 from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
 from inbox.services import inbox_credentials_rejected
 
@@ -29,9 +31,14 @@ def attachment_kind(inbox, mime_type: str, size: int) -> str:
     """How an agent's file goes out on Messenger: image, video or audio by its type, anything
     else as a file; Messenger takes up to 25 MB."""
     if size > SIZE_LIMIT:
-        raise AttachmentRefused(f"Messenger accepts files up to {SIZE_LIMIT // MB} MB; this one is {size / MB:.1f} MB.")
+        raise AttachmentRefused(
+            _("Messenger accepts files up to {limit} MB; this one is {size} MB."),
+            code="file_too_large",
+            limit=SIZE_LIMIT // MB,
+            size=f"{size / MB:.1f}",
+        )
     if size == 0:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(_("The file is empty."), code="file_empty")
     major = (mime_type or "").split("/", 1)[0].lower()
     return major if major in ("image", "video", "audio") else "document"
 
@@ -64,7 +71,7 @@ def message_send(message) -> SendResult:
                 body["message"]["quick_replies"] = quick_replies(message.content)
             external_id = _message_id(_post(inbox, token=token, json=body))
     except GraphError as error:
-        raise send_error(error, inbox_id=inbox.pk) from error
+        raise graph_failure_record(error, inbox_id=inbox.pk) from error
     return SendResult(external_id=external_id)
 
 
@@ -115,7 +122,7 @@ def _reaction_send(message, *, token: str) -> SendResult:
     try:
         _post(message.conversation.inbox, token=token, json=body)
     except GraphError as error:
-        raise send_error(error, inbox_id=message.conversation.inbox_id) from error
+        raise graph_failure_record(error, inbox_id=message.conversation.inbox_id) from error
     return SendResult(external_id=None)
 
 
@@ -129,8 +136,9 @@ def _message_id(answer: dict) -> str:
     return str(answer["message_id"])
 
 
-def send_error(error: GraphError, *, inbox_id: int) -> SendError:
-    """Meta's error as the outbox understands it; a rejected token also flags the inbox."""
+def graph_failure_record(error: GraphError, *, inbox_id: int) -> SendError:
+    """Record a failed Graph call: a rejected token flags the inbox for new credentials. Returns
+    Meta's error as the outbox understands it (retry or not, in words for the agent)."""
     code, subcode = error.code, error.subcode
     if errors.is_reauth(code, http_status=error.http_status):
         inbox_credentials_rejected(inbox_id=inbox_id, reason=error.message)

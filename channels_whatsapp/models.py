@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from webcare.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 
 class MessageTemplate(TimestampedModel):

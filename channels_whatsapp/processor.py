@@ -11,8 +11,8 @@ from dataclasses import asdict
 from crm.services import identity_external_id_change
 from inbox.ingest import messages_ingest, reaction_ingest, status_update_apply
 from inbox.normalized import InboundMessage, StatusUpdate, inbound_runs
-from inbox.tasks import enqueue_on_commit
 from inbox.webhooks import payload_loads
+from kernel.tasks import enqueue_on_commit
 
 from .parser import IdentityChange, PlatformError, Reaction, payload_parse
 
@@ -63,7 +63,7 @@ def _messages(inbox, inbounds: list[InboundMessage]) -> None:
     for inbound, result in zip(inbounds, messages_ingest(inbox=inbox, inbounds=inbounds), strict=True):
         if result.created and inbound.attachments:
             # Media ids expire after 7 days and URLs after minutes: fetch right away, in a task.
-            from .tasks import media_download
+            from .tasks import media_download_task
 
             for attachment_id in result.message.attachments.values_list("id", flat=True):
-                enqueue_on_commit(media_download, attachment_id)
+                enqueue_on_commit(media_download_task, attachment_id)

@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
 from inbox.services import inbox_credentials_rejected
@@ -38,7 +39,7 @@ def message_send(message) -> SendResult:
         throughput_wait(inbox)
         answer = graph_request("POST", f"/{inbox.external_id}/messages", token=token, json=body)
     except GraphError as error:
-        raise send_error(error, inbox_id=inbox.pk, attempt=message.attempts) from error
+        raise graph_failure_record(error, inbox_id=inbox.pk, attempt=message.attempts) from error
     sent = answer.get("messages") or [{}]
     external_id = sent[0].get("id")
     if not external_id:
@@ -87,10 +88,14 @@ def attachment_kind(inbox, mime_type: str, size: int) -> str:
     limit = SIZE_LIMITS[kind]
     if size > limit:
         raise AttachmentRefused(
-            f"WhatsApp accepts {kind} files up to {limit // MB} MB; this one is {size / MB:.1f} MB."
+            _("WhatsApp accepts {kind} files up to {limit} MB; this one is {size} MB."),
+            code="file_too_large",
+            kind=kind,
+            limit=limit // MB,
+            size=f"{size / MB:.1f}",
         )
     if size == 0:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(_("The file is empty."), code="file_empty")
     return kind
 
 
@@ -178,8 +183,9 @@ def media_upload(inbox, attachment, *, token: str) -> str:
     return str(answer["id"])
 
 
-def send_error(error: GraphError, *, inbox_id: int, attempt: int) -> SendError:
-    """Meta's error as the outbox understands it; a rejected token also flags the inbox."""
+def graph_failure_record(error: GraphError, *, inbox_id: int, attempt: int) -> SendError:
+    """Record a failed Graph call: a rejected token flags the inbox for new credentials. Returns
+    Meta's error as the outbox understands it (retry or not, in words for the agent)."""
     code = error.code
     if code in errors.REAUTH_CODES or error.http_status == 401:
         inbox_credentials_rejected(inbox_id=inbox_id, reason=error.message)

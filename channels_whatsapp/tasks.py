@@ -9,23 +9,23 @@ from . import media
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="channels_whatsapp.tasks.media_download", ignore_result=True)
-def media_download(attachment_id: int) -> str:
+@shared_task(name="channels_whatsapp.tasks.media_download_task", ignore_result=True)
+def media_download_task(attachment_id: int) -> str:
     from meta_platform.media import download_task_run
 
-    return download_task_run(media_download, attachment_id, media.media_fetch)
+    return download_task_run(media_download_task, attachment_id, media.media_fetch)
 
 
-@shared_task(name="channels_whatsapp.tasks.media_download_sweep", ignore_result=True)
-def media_download_sweep() -> int:
+@shared_task(name="channels_whatsapp.tasks.media_download_sweep_task", ignore_result=True)
+def media_download_sweep_task() -> int:
     """Re-enqueue WhatsApp downloads still pending (broker down, worker died, eager retries)."""
     from meta_platform.media import downloads_sweep
 
-    return downloads_sweep(media_download, kind="whatsapp", platform="WhatsApp", max_attempts=media.MAX_ATTEMPTS)
+    return downloads_sweep(media_download_task, kind="whatsapp", platform="WhatsApp", max_attempts=media.MAX_ATTEMPTS)
 
 
-@shared_task(name="channels_whatsapp.tasks.templates_sync", ignore_result=True)
-def templates_sync(inbox_id: int | None = None) -> list[dict]:
+@shared_task(name="channels_whatsapp.tasks.templates_sync_task", ignore_result=True)
+def templates_sync_task(inbox_id: int | None = None) -> list[dict]:
     """Sync the templates of one WhatsApp inbox, or of every active one with a WABA id."""
     from inbox.models import Inbox
 
@@ -46,8 +46,8 @@ def templates_sync(inbox_id: int | None = None) -> list[dict]:
     return results
 
 
-@shared_task(name="channels_whatsapp.tasks.conversation_mark_read", ignore_result=True)
-def conversation_mark_read(conversation_id: int) -> bool:
+@shared_task(name="channels_whatsapp.tasks.conversation_mark_read_task", ignore_result=True)
+def conversation_mark_read_task(conversation_id: int) -> bool:
     from inbox.models import Conversation
 
     from .receipts import conversation_mark_read as mark_read

@@ -9,6 +9,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inbox.channel_registry import TemplateMessage, TemplateRefused
 
@@ -28,7 +29,7 @@ def templates_sync(*, inbox) -> dict:
         raise ValueError(f"Inbox {inbox.pk} has no WhatsApp Business Account id (config waba_id).")
     token = inbox.credentials.get("access_token", "")
     fetched, after = [], None
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         params = {"limit": PAGE_SIZE, "fields": "id,name,language,status,category,components"}
         if after:
             params["after"] = after
@@ -49,7 +50,7 @@ def _templates_store(inbox, fetched: list[dict]) -> dict:
     with transaction.atomic():
         for item in fetched:
             names = template_parameter_names(item.get("components") or [])
-            template, _ = MessageTemplate.objects.update_or_create(
+            template, _created = MessageTemplate.objects.update_or_create(
                 inbox=inbox,
                 name=str(item.get("name") or ""),
                 language=str(item.get("language") or ""),
@@ -64,12 +65,17 @@ def _templates_store(inbox, fetched: list[dict]) -> dict:
                 },
             )
             kept.append(template.pk)
-        removed, _ = MessageTemplate.objects.filter(inbox=inbox).exclude(pk__in=kept).delete()
+        removed, _kinds = MessageTemplate.objects.filter(inbox=inbox).exclude(pk__in=kept).delete()
     approved = sum(1 for item in fetched if item.get("status") == "APPROVED")
     return {"inbox": inbox.pk, "templates": len(kept), "approved": approved, "removed": removed}
 
 
 MEDIA_HEADER_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT")
+
+
+def approved_templates(inbox) -> list:
+    """The inbox's approved templates, for the composer's picker."""
+    return list(MessageTemplate.objects.filter(inbox=inbox, status="APPROVED").order_by("name", "language"))
 
 
 def template_parameter_names(components: list) -> list[str]:
@@ -112,12 +118,27 @@ def template_compose(*, conversation, name: str, language: str, parameters: list
     """Check the template and fill it in. Raises TemplateRefused with a reason for the agent."""
     template = MessageTemplate.objects.filter(inbox_id=conversation.inbox_id, name=name, language=language).first()
     if template is None:
-        raise TemplateRefused(f"No template '{name}' in language '{language}' for this inbox (sync the templates?).")
+        raise TemplateRefused(
+            _("No template '{name}' in language '{language}' for this inbox (sync the templates?)."),
+            code="template_unknown",
+            name=name,
+            language=language,
+        )
     if template.status and template.status != "APPROVED":
-        raise TemplateRefused(f"Template '{name}' ({language}) is {template.status.lower()}, not approved.")
+        raise TemplateRefused(
+            _("Template '{name}' ({language}) is {status}, not approved."),
+            code="template_not_approved",
+            name=name,
+            language=language,
+            status=template.status.lower(),
+        )
     if len(parameters) != template.parameter_count:
         raise TemplateRefused(
-            f"Template '{name}' needs {template.parameter_count} parameter(s), got {len(parameters)}."
+            _("Template '{name}' needs {needed} parameter(s), got {got}."),
+            code="template_parameters",
+            name=name,
+            needed=template.parameter_count,
+            got=len(parameters),
         )
     values = dict(zip(template.parameter_names, parameters, strict=True))
     components = []

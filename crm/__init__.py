@@ -8,5 +8,7 @@ channel account: WhatsApp wa_id, Messenger PSID, live-chat visitor id), agents' 
 - `crm.services`: `identify` (the one function the inbox asks "who sent this?"; links by
   identity, phone or email, never by name) and edits of a contact.
 - `crm.merging`: merge, undo, suggestions. `crm.imports`: CSV import/export.
-  `crm.privacy`: GDPR export, erase, retention. `crm.selectors`: reads, and who sees what.
+
+It sits below the inbox and never imports it; the pages, the API and the privacy tools that
+also need a contact's conversations live in `contacts`.
 """

@@ -1,6 +1,6 @@
 """CSV import and export of contacts.
 
-Import runs as a Celery task (`crm.tasks.contact_import_run`) over an uploaded file stored in a
+Import runs as a Celery task (`crm.tasks.contact_import_run_task`) over an uploaded file stored in a
 `ContactImport` row. Columns: `name`, `phone`, `email`, `tags` (separated by `;` or `|`) and
 any admin-defined attribute key; unknown columns are ignored. Every row is checked before
 anything is written (a phone that does not parse, an invalid email, an email or phone already
@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from kernel.tasks import enqueue_on_commit
 
 from . import keys
 from .models import (
@@ -39,13 +41,12 @@ MAX_ERRORS = 5000  # the report stays readable; the counts stay exact
 
 def contact_import_start(*, user, filename: str, content: str) -> ContactImport:
     """Store an uploaded CSV and enqueue its import after commit."""
-    from .tasks import contact_import_run
+    from .tasks import contact_import_run_task
 
     rows = max(sum(1 for _line in csv.reader(io.StringIO(content))) - 1, 0)
     job = ContactImport.objects.create(created_by=user, filename=filename[:255], content=content, total=rows)
-    from inbox.tasks import enqueue_on_commit
 
-    enqueue_on_commit(contact_import_run, job.pk)
+    enqueue_on_commit(contact_import_run_task, job.pk)
     return job
 
 
@@ -224,7 +225,7 @@ PHONE_LIKE = re.compile(r"^\+?[\d ()-]+$")
 
 
 def contacts_csv_rows(contacts) -> Iterator[list[str]]:
-    """The header and one row per contact (a filtered list from `crm.selectors.contact_search`),
+    """The header and one row per contact (a filtered list from `contacts.selectors.contact_search`),
     attribute columns last. Cells that a spreadsheet would run as a formula are quoted."""
     definitions = list(AttributeDefinition.objects.values_list("key", flat=True))
     yield [*EXPORT_COLUMNS, *definitions]

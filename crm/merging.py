@@ -4,6 +4,9 @@ A merge is one transaction: both contact rows are locked in primary-key order, e
 the other contact moves to the survivor, and a `ContactMerge` row records what moved and what
 the survivor gained, so `contact_merge_undo` can restore both within
 `WEBCARE_MERGE_UNDO_DAYS`. The other contact stays as a tombstone (`merged_into`).
+
+A contact's conversations move through the reverse relation the inbox declares on `Contact`
+(`contact.conversations`): the CRM sits below the inbox and never imports it.
 """
 
 from datetime import timedelta
@@ -13,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from kernel.refusals import Refused
 
 from . import events, keys
 from .audit import contact_audit
@@ -31,8 +36,10 @@ from .services import contact_email_add, contact_phone_add
 FILLED_FIELDS = ("name", "phone", "phone_raw", "email", "locale")
 
 
-class MergeRefused(ValueError):
+class MergeRefused(Refused):
     """The merge or its undo is not allowed; the message is for the agent."""
+
+    code = "merge_refused"
 
 
 def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> ContactMerge:
@@ -40,15 +47,13 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
     attributes move; conflicts go to the survivor and the other's values are kept in the merge
     record. Atomic: a failure anywhere leaves both contacts as they were. Raises MergeRefused."""
     if survivor.pk == other.pk:
-        raise MergeRefused(_("A contact cannot be merged into itself."))
-    from inbox.models import Conversation  # inbox depends on crm, not the other way round
-
+        raise MergeRefused(_("A contact cannot be merged into itself."), code="merge_into_itself")
     with transaction.atomic():
         survivor, other = _lock(survivor.pk, other.pk)
         if other.merged_into_id is not None or survivor.merged_into_id is not None:
-            raise MergeRefused(_("One of these contacts was already merged."))
+            raise MergeRefused(_("One of these contacts was already merged."), code="already_merged")
         if other.erased_at or survivor.erased_at:
-            raise MergeRefused(_("An erased contact cannot be merged."))
+            raise MergeRefused(_("An erased contact cannot be merged."), code="contact_erased")
         snapshot = {name: getattr(other, name) for name in (*FILLED_FIELDS, "notes", "attributes")}
         snapshot["tags"] = sorted(other.tags.values_list("name", flat=True))
         # The other's primary phone and email may predate the key tables: make them rows first,
@@ -60,14 +65,14 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
             contact_email_add(contact=other, email=other.email)
         moved = {
             "identities": list(ContactIdentity.objects.filter(contact=other).values_list("id", flat=True)),
-            "conversations": list(Conversation.objects.filter(contact=other).values_list("id", flat=True)),
+            "conversations": list(other.conversations.values_list("id", flat=True)),
             "notes": list(ContactNote.objects.filter(contact=other).values_list("id", flat=True)),
             "phones": _movable_phones(survivor, other),
             "emails": _movable_emails(survivor, other),
             "survivor_before": {name: getattr(survivor, name) for name in (*FILLED_FIELDS, "notes")},
         }
         ContactIdentity.objects.filter(pk__in=moved["identities"]).update(contact=survivor)
-        Conversation.objects.filter(pk__in=moved["conversations"]).update(contact=survivor)
+        other.conversations.filter(pk__in=moved["conversations"]).update(contact=survivor)
         ContactNote.objects.filter(pk__in=moved["notes"]).update(contact=survivor)
         ContactPhone.objects.filter(pk__in=moved["phones"]).update(contact=survivor)
         ContactEmail.objects.filter(pk__in=moved["emails"]).update(contact=survivor)
@@ -147,18 +152,16 @@ def contact_merge_undo(*, merge: ContactMerge, actor=None) -> ContactMerge:
     """Restore both contacts of a merge: what moved goes back, what the survivor gained from
     the merge is removed (unless an agent changed it since). Allowed once, within
     `WEBCARE_MERGE_UNDO_DAYS`; raises MergeRefused otherwise."""
-    from inbox.models import Conversation
-
     with transaction.atomic():
         merge = ContactMerge.objects.select_for_update().get(pk=merge.pk)
         if not merge_undoable(merge):
-            raise MergeRefused(_("This merge can no longer be undone."))
+            raise MergeRefused(_("This merge can no longer be undone."), code="undo_expired")
         survivor, other = _lock(merge.survivor_id, merge.merged_id)
         if other.merged_into_id != survivor.pk or survivor.merged_into_id is not None:
-            raise MergeRefused(_("This merge can no longer be undone."))
+            raise MergeRefused(_("This merge can no longer be undone."), code="undo_expired")
         moved = merge.moved
         ContactIdentity.objects.filter(pk__in=moved.get("identities", []), contact=survivor).update(contact=other)
-        Conversation.objects.filter(pk__in=moved.get("conversations", []), contact=survivor).update(contact=other)
+        survivor.conversations.filter(pk__in=moved.get("conversations", [])).update(contact=other)
         ContactNote.objects.filter(pk__in=moved.get("notes", []), contact=survivor).update(contact=other)
         ContactPhone.objects.filter(pk__in=moved.get("phones", []), contact=survivor).update(contact=other)
         ContactEmail.objects.filter(pk__in=moved.get("emails", []), contact=survivor).update(contact=other)
@@ -229,7 +232,7 @@ def suggestions_refresh(*, contact: Contact) -> list[MergeSuggestion]:
 def suggestion_accept(*, suggestion: MergeSuggestion, survivor: Contact, actor=None) -> ContactMerge:
     """Accept: merge the pair into `survivor` (one of the two)."""
     if survivor.pk not in (suggestion.first_id, suggestion.second_id):
-        raise MergeRefused(_("Choose one of the two contacts to keep."))
+        raise MergeRefused(_("Choose one of the two contacts to keep."), code="survivor_invalid")
     other_id = suggestion.second_id if survivor.pk == suggestion.first_id else suggestion.first_id
     return contact_merge(survivor=survivor, other=Contact.objects.get(pk=other_id), merged_by=actor)
 

@@ -5,13 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from webcare.models import TimestampedModel
-
-
-class ChannelKind(models.TextChoices):
-    WHATSAPP = "whatsapp", "WhatsApp"
-    MESSENGER = "messenger", "Messenger"
-    LIVECHAT = "livechat", "Live chat"
+from kernel.channel_kinds import kind_choices
+from kernel.models import TimestampedModel
 
 
 class Contact(TimestampedModel):
@@ -48,7 +43,7 @@ class ContactIdentity(TimestampedModel):
     """The customer on one channel: (channel kind, external id) is unique."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")
-    channel = models.CharField(max_length=16, choices=ChannelKind.choices)
+    channel = models.CharField(max_length=16, choices=kind_choices)
     external_id = models.CharField(max_length=128, help_text="wa_id, PSID or visitor id")
     display_name = models.CharField(max_length=255, blank=True)
     phone = models.CharField(max_length=32, blank=True)

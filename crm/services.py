@@ -1,6 +1,6 @@
 """Writes of the CRM: recognising a sender, a contact's phones, emails, details, tags and notes.
 
-Merges live in `crm.merging`, imports in `crm.imports`, privacy tools in `crm.privacy`; the
+Merges live in `crm.merging`, imports in `crm.imports`, privacy tools in `contacts.privacy`; the
 names callers use are re-exported here.
 """
 
@@ -13,6 +13,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+
+from kernel.tasks import enqueue_on_commit
 
 from . import events, keys
 from .models import (
@@ -90,11 +92,10 @@ def identify(
     if contact_is_new:
         # Suggestions compare the newcomer with every similar contact: worth doing, but not
         # on the path of an arriving message (it was most of a new customer's ingest time).
-        from inbox.tasks import enqueue_on_commit  # the broker-down-safe enqueue
 
-        from .tasks import contact_suggestions_refresh
+        from .tasks import contact_suggestions_refresh_task
 
-        enqueue_on_commit(contact_suggestions_refresh, contact.pk)
+        enqueue_on_commit(contact_suggestions_refresh_task, contact.pk)
     return Identified(contact=contact, identity=identity, created=True)
 
 
@@ -374,13 +375,3 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             contact.save(update_fields=["phone", "updated_at"])
             contact_phone_add(contact=contact, raw=candidates[0])
     return True
-
-
-def __getattr__(name):
-    # `from crm.services import contact_merge` keeps working; the merge code lives in
-    # crm.merging (imported lazily: it imports this module).
-    if name in ("contact_merge", "contact_merge_undo"):
-        from . import merging
-
-        return getattr(merging, name)
-    raise AttributeError(name)

@@ -1,25 +1,17 @@
 """Celery tasks of the CRM. Each takes ids (or nothing), calls one service, is safe to run twice."""
 
 from celery import shared_task
-from django.conf import settings
 
 
-@shared_task(name="crm.tasks.contact_import_run", ignore_result=True)
-def contact_import_run(import_id: int) -> None:
+@shared_task(name="crm.tasks.contact_import_run_task", ignore_result=True)
+def contact_import_run_task(import_id: int) -> None:
     from .imports import contact_import_run as run
 
     run(import_id)
 
 
-@shared_task(name="crm.tasks.retention_anonymise", ignore_result=True)
-def retention_anonymise() -> int:
-    from .privacy import conversations_retention_anonymise
-
-    return conversations_retention_anonymise(days=settings.WEBCARE_RETENTION_DAYS)
-
-
-@shared_task(name="crm.tasks.contact_suggestions_refresh", ignore_result=True)
-def contact_suggestions_refresh(contact_id: int) -> int:
+@shared_task(name="crm.tasks.contact_suggestions_refresh_task", ignore_result=True)
+def contact_suggestions_refresh_task(contact_id: int) -> int:
     """Merge suggestions for a contact that just appeared (identify() queues this)."""
     from .merging import suggestions_refresh
     from .models import Contact

@@ -85,7 +85,27 @@ def access_conversation(user, conversation_id) -> Conversation:
 
 
 def access_contact(user, contact_id) -> Contact:
+    """This very contact, if the user may see it (a merged one too: the API shows what it was)."""
     return _get_or_404(visible_contacts(user), contact_id)
+
+
+def access_contact_or_survivor(user, contact_id) -> Contact:
+    """The contact a page about `contact_id` shows: a merged contact is followed to the contact
+    it was merged into, whose conversations it now has (if the user may see that one)."""
+    try:
+        contact = access_contact(user, contact_id)
+    except Http404:
+        survivor_id = (
+            Contact.objects.filter(pk=row_id(contact_id) or 0, merged_into__isnull=False)
+            .values_list("merged_into", flat=True)
+            .first()
+        )
+        if survivor_id is None:
+            raise
+        return access_contact(user, survivor_id)
+    if contact.merged_into_id:
+        return access_contact(user, contact.merged_into_id)
+    return contact
 
 
 MAX_ID = 2**63 - 1  # the largest id a bigint column holds

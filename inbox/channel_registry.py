@@ -1,13 +1,22 @@
-"""The registry of channels, keyed by kind: `whatsapp`, `messenger`, `livechat`.
+"""The registry of channels, keyed by kind: the one place the core learns about a channel.
 
-A channel app registers what the inbox needs from it in its AppConfig.ready(): a Sender
-(deliver one Message, or raise a retryable / permanent error), its rules (is the reply window
-open for this conversation?) and a processor for stored raw webhook events.
+A channel app registers what the inbox needs from it in its AppConfig.ready(): its name, a
+Sender (deliver one Message, or raise a retryable / permanent error), its rules (is the reply
+window open for this conversation?), a processor for stored raw webhook events and what it can
+do (reactions, templates, files, typing). The core asks the registry and never names a channel;
+`docs/adding-a-channel.md` walks through a new one.
 """
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+
+from kernel.channel_kinds import kind_register, kind_unregister
+from kernel.refusals import Refused
 
 if TYPE_CHECKING:
     from .models import Conversation, Inbox, Message, WebhookEvent
@@ -50,12 +59,10 @@ class WindowState:
 WINDOW_ALWAYS_OPEN = WindowState(open=True)
 
 
-class TemplateRefused(Exception):
+class TemplateRefused(Refused):
     """A template message cannot be composed (unknown template, wrong parameters)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    code = "template_refused"
 
 
 @dataclass(frozen=True)
@@ -66,18 +73,33 @@ class TemplateMessage:
     content: dict  # what the Sender needs: {"template": {"name", "language", "parameters", ...}}
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """An agent's file cannot go out on this channel (type or size); `reason` is for the agent."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    code = "attachment_refused"
+
+
+@dataclass(frozen=True)
+class InboxSetup:
+    """What `create_inbox <kind>` turns its command-line options into."""
+
+    external_id: str = ""
+    credentials: dict | None = None
+    config: dict | None = None
+
+
+def webhook_setup_summary(inbox: "Inbox") -> dict:
+    """What a webhook channel's inbox needs next: the path to give the platform."""
+    return {"webhook_url": inbox.webhook_path}
 
 
 @dataclass(frozen=True)
 class Channel:
     kind: str
     send: "Callable[[Message], SendResult]"
+    label: "str | Promise" = ""  # the channel's name as agents read it (translated)
+    # The default first-response target of a new inbox (leads change it per inbox).
+    first_response_target_seconds: int = 60 * 60
     window: "Callable[[Conversation], WindowState]" = lambda conversation: WINDOW_ALWAYS_OPEN
     # Returns the platform errors reported inside the event (kept on the row), or None.
     process_webhook_event: "Callable[[WebhookEvent], list | None] | None" = None
@@ -94,6 +116,20 @@ class Channel:
     attachment_kind: "Callable[[Inbox, str, int], str] | None" = None
     # Called while an agent types a reply (e.g. Messenger's typing indicator); best effort.
     agent_typing: "Callable[[Conversation], None] | None" = None
+    # Whether the Sender delivers reaction Messages (kind "reaction", reply_to the target).
+    reactions: bool = False
+    # The inbox's approved templates for the composer's picker (channels with templates).
+    templates: "Callable[[Inbox], list] | None" = None
+    # What a person setting up the inbox needs next, without secrets (a webhook URL, a snippet).
+    setup_summary: "Callable[[Inbox], dict]" = webhook_setup_summary
+    # How long after the customer's last message the business may still write first (a bot's
+    # survey, say); None: any time.
+    business_initiated_window: timedelta | None = None
+    # The most answer options one interactive message can carry; None: no limit.
+    choice_limit: int | None = None
+    # `create_inbox <kind>`: its options, and how they become an inbox.
+    cli_arguments: "Callable[[argparse.ArgumentParser], None] | None" = None
+    cli_setup: "Callable[[dict], InboxSetup] | None" = None
 
 
 _registry: dict[str, Channel] = {}
@@ -101,6 +137,22 @@ _registry: dict[str, Channel] = {}
 
 def register(channel: Channel) -> None:
     _registry[channel.kind] = channel
+    kind_register(channel.kind, channel.label or channel.kind)
+
+
+def unregister(kind: str) -> None:
+    """Forget a channel (a channel defined by a test, once the test is done)."""
+    _registry.pop(kind, None)
+    kind_unregister(kind)
+
+
+def channels() -> list[Channel]:
+    """Every registered channel, in registration order."""
+    return list(_registry.values())
+
+
+def known(kind: str) -> bool:
+    return kind in _registry
 
 
 def get(kind: str) -> Channel:
@@ -108,12 +160,3 @@ def get(kind: str) -> Channel:
         return _registry[kind]
     except KeyError:
         raise PermanentSendError(f"Channel '{kind}' is not configured.") from None
-
-
-def _not_configured(message: "Message") -> SendResult:
-    raise PermanentSendError("Channel not configured: sending on this channel is not available yet.")
-
-
-# Placeholders until the WhatsApp and Messenger apps register their real Senders.
-register(Channel(kind="whatsapp", send=_not_configured))
-register(Channel(kind="messenger", send=_not_configured))

@@ -13,7 +13,9 @@ who is there). Nothing is stored: presence is a heartbeat, and a closed socket s
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import access, realtime
+from kernel import realtime
+
+from . import access
 
 PRESENCE_STATES = ("viewing", "typing", "left")
 MAX_FRAME_CHARS = 4_000  # the browser's frames are a few dozen characters

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from crm import services as crm_services
 from crm.models import ContactIdentity
+from kernel import realtime
+from kernel.tasks import enqueue_on_commit
 
-from . import automation, realtime
+from . import hooks
 from .events import event_record
 from .models import (
     DELIVERY_STATUS_RANK,
@@ -85,15 +87,15 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=conversation_created)
         _publish_message_created(conversation, message, conversation_created=conversation_created)
         message_id = message.pk
-        transaction.on_commit(lambda: _automation_enqueue([message_id]))
+        _automation_enqueue([message_id])
     return IngestResult(message=message, created=True)
 
 
 def messages_ingest(*, inbox: Inbox, inbounds: list[InboundMessage]) -> list[IngestResult]:
     """Store a platform's batch of customer messages (WhatsApp sends up to 1,000 in one webhook)
     with the same outcome, message for message, as `message_ingest` in order, but in a few
-    set-based queries instead of about nine per message: that is what lets batches reach the
-    ingest rate issue 10 asks for. Customers seen for the first time, and anything the set-based
+    set-based queries instead of about nine per message (`bench/whatsapp_webhook.py` measures
+    the difference). Customers seen for the first time, and anything the set-based
     path cannot settle, go through `message_ingest` one by one. Returns a result per inbound.
 
     Concurrency is the single path's: the conversations are locked before we look for messages
@@ -209,7 +211,7 @@ def _known_senders_ingest(inbox, inbounds, indexes: list[int], identities: dict,
         )
         announced.add(conversation.pk)
     message_ids = [message.pk for _, message in new]
-    transaction.on_commit(lambda: _automation_enqueue(message_ids))
+    _automation_enqueue(message_ids)
 
 
 def _inbound_message(inbox: Inbox, conversation: Conversation, inbound: InboundMessage) -> Message:
@@ -231,16 +233,13 @@ def _inbound_message(inbox: Inbox, conversation: Conversation, inbound: InboundM
 
 
 def _automation_enqueue(message_ids: list[int]) -> None:
-    """Bots, rules and assignment run in a worker, off the webhook's path (they cost more than
-    storing the message), one task for the messages of one webhook; in-process mode runs them
-    right here. A broker that is down must not skip them: then they run here too."""
-    from .tasks import automation_messages_received  # tasks import services: keep it lazy
+    """After commit: bots, rules and assignment run in a worker, off the webhook's path (they
+    cost more than storing the message), one task for the messages of one webhook; in-process
+    mode runs them right here. No sweeper looks for them, so a broker that is down runs them
+    here too."""
+    from .tasks import automation_messages_received_task  # tasks import services: keep it lazy
 
-    try:
-        automation_messages_received.delay(message_ids)
-    except Exception:
-        logger.warning("could not enqueue automation for messages %s; running it inline", message_ids, exc_info=True)
-        automation.messages_received(message_ids)
+    enqueue_on_commit(automation_messages_received_task, message_ids, inline_if_broker_down=hooks.messages_received)
 
 
 def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:
@@ -285,7 +284,7 @@ def _inbound_apply(
     previous_status = conversation.status
     from_customer = message.sender_type == SenderType.CONTACT
     # A survey answer (or its comment) is no new question: it leaves the status alone.
-    claimed = from_customer and automation.inbound_claimed(conversation=conversation, message=message)
+    claimed = from_customer and hooks.inbound_claimed(conversation=conversation, message=message)
     if previous_status != ConversationStatus.OPEN and from_customer and not claimed:
         conversation.status = ConversationStatus.OPEN
         conversation.snoozed_until = None
@@ -362,14 +361,10 @@ def _publish_message_created(
     conversation: Conversation, message: Message, *, conversation_created: bool, version: int | None = None
 ) -> None:
     version = conversation.version if version is None else version
-    groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
-    if conversation.assignee_id:
-        groups.append(realtime.agent_group(conversation.assignee_id))
+    audience = {"inbox_id": conversation.inbox_id, "conversation_id": conversation.pk}
     if conversation_created:
-        realtime.publish_on_commit(groups, "conversation_created", conversation_id=conversation.pk, version=version)
-    realtime.publish_on_commit(
-        groups, "message_created", conversation_id=conversation.pk, message_id=message.pk, version=version
-    )
+        realtime.conversation_publish(**audience, event="conversation_created", version=version)
+    realtime.conversation_publish(**audience, event="message_created", message_id=message.pk, version=version)
 
 
 # --- Echoes: what the business account sent, reported back --------------------------------------
@@ -466,10 +461,10 @@ def reaction_ingest(
 
 def message_updated_publish(message: Message) -> None:
     """Tell browsers a message changed (reaction, attachment arrived) after commit."""
-    realtime.publish_on_commit(
-        [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
-        "message_updated",
+    realtime.conversation_publish(
+        inbox_id=message.inbox_id,
         conversation_id=message.conversation_id,
+        event="message_updated",
         message_id=message.pk,
     )
 
@@ -509,10 +504,10 @@ def _status_advance(message: Message, update: StatusUpdate) -> bool:
     # Conditional update: a concurrent or later-arriving status can never be undone.
     advanced = Message.objects.filter(pk=message.pk, status__in=lower).update(**fields, updated_at=timezone.now())
     if advanced:
-        realtime.publish_on_commit(
-            [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
-            "message_status_changed",
+        realtime.conversation_publish(
+            inbox_id=message.inbox_id,
             conversation_id=message.conversation_id,
+            event="message_status_changed",
             message_id=message.pk,
             status=update.status,
         )
@@ -579,10 +574,10 @@ def status_watermark_apply(*, inbox: Inbox, update: StatusWatermark) -> int:
             status=update.status, status_at=update.watermark, updated_at=timezone.now()
         )
         for message_id, conversation_id in targets:
-            realtime.publish_on_commit(
-                [realtime.inbox_group(inbox.pk), realtime.conversation_group(conversation_id)],
-                "message_status_changed",
+            realtime.conversation_publish(
+                inbox_id=inbox.pk,
                 conversation_id=conversation_id,
+                event="message_status_changed",
                 message_id=message_id,
                 status=update.status,
             )

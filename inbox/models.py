@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import ChannelKind, Contact, ContactIdentity
-from webcare.crypto import EncryptedJSONField
-from webcare.models import TimestampedModel
+from crm.models import Contact, ContactIdentity
+from kernel.channel_kinds import kind_choices
+from kernel.crypto import EncryptedJSONField
+from kernel.models import TimestampedModel
 
 
 def new_public_key() -> str:
@@ -52,7 +53,7 @@ class AgentProfile(TimestampedModel):
 class Inbox(TimestampedModel):
     """One channel account: a WhatsApp number, a Facebook Page or a website's live chat."""
 
-    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    kind = models.CharField(max_length=16, choices=kind_choices)
     name = models.CharField(max_length=120)
     # The platform's id for the account: WhatsApp phone_number_id, Messenger page id.
     external_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -322,7 +323,7 @@ class WebhookEvent(TimestampedModel):
     """A platform's webhook body exactly as received, stored before it is processed."""
 
     inbox = models.ForeignKey(Inbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_events")
-    channel = models.CharField(max_length=16, choices=ChannelKind.choices)
+    channel = models.CharField(max_length=16, choices=kind_choices)
     body = models.TextField(help_text="Raw request body as received (the signature covers these bytes)")
     headers = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField()

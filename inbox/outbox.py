@@ -15,7 +15,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import channel_registry, realtime
+from kernel import realtime
+
+from . import channel_registry
 from .channel_registry import PermanentSendError, RetryableSendError
 from .ingest import parked_statuses_apply
 from .models import DeliveryStatus, Direction, Message
@@ -115,10 +117,10 @@ def _message_failed(message: Message, *, reason: str, code: str) -> None:
 
 
 def _publish_status(message: Message, status: str) -> None:
-    realtime.publish_on_commit(
-        [realtime.inbox_group(message.inbox_id), realtime.conversation_group(message.conversation_id)],
-        "message_status_changed",
+    realtime.conversation_publish(
+        inbox_id=message.inbox_id,
         conversation_id=message.conversation_id,
+        event="message_status_changed",
         message_id=message.pk,
         status=status,
     )

@@ -7,9 +7,8 @@ from rest_framework.authtoken.models import Token
 from audit.models import AuditAction
 from audit.services import audit_record
 
+from . import channel_registry
 from .models import AgentProfile, Inbox, Role
-
-DEFAULT_FIRST_RESPONSE_TARGET = {"whatsapp": 30 * 60, "messenger": 60 * 60, "livechat": 2 * 60}
 
 
 class ProvisioningError(Exception):
@@ -27,7 +26,7 @@ def inbox_create(
     actor=None,
 ) -> Inbox:
     """Create an inbox of `kind` with its credentials (never echoed back) and members."""
-    if kind not in DEFAULT_FIRST_RESPONSE_TARGET:
+    if not channel_registry.known(kind):
         raise ProvisioningError(f"Unknown inbox kind '{kind}'.")
     with transaction.atomic():
         inbox = Inbox.objects.create(
@@ -36,7 +35,7 @@ def inbox_create(
             external_id=external_id,
             credentials=credentials or {},
             config=config or {},
-            first_response_target_seconds=DEFAULT_FIRST_RESPONSE_TARGET[kind],
+            first_response_target_seconds=channel_registry.get(kind).first_response_target_seconds,
         )
         if members:
             inbox.members.add(*members)
@@ -46,14 +45,7 @@ def inbox_create(
 
 def inbox_summary(inbox: Inbox) -> dict:
     """What a person setting up the inbox needs next (no secrets)."""
-    summary = {"id": inbox.pk, "kind": inbox.kind}
-    if inbox.kind == "livechat":
-        from livechat.snippet import snippet_for
-
-        summary.update(widget_key=inbox.public_key, snippet=snippet_for(inbox))
-    else:
-        summary["webhook_url"] = inbox.webhook_path
-    return summary
+    return {"id": inbox.pk, "kind": inbox.kind, **channel_registry.get(inbox.kind).setup_summary(inbox)}
 
 
 def agent_create(*, username: str, password: str, role: str, inbox_ids=(), email: str = "", name: str = "", actor=None):

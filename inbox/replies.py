@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from . import channel_registry, realtime
+from kernel import realtime
+from kernel.refusals import Refused
+from kernel.tasks import enqueue_on_commit
+
+from . import channel_registry
 from .events import event_record
 from .models import (
     Attachment,
@@ -28,12 +33,10 @@ from .models import (
 )
 
 
-class ReplyRefused(Exception):
+class ReplyRefused(Refused):
     """The reply cannot be sent (e.g. the platform's reply window is closed). Nothing stored."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    code = "reply_refused"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def reply_send(
 ) -> Message:
     """Store a reply (or a private note), with at most one file, in the outbox and deliver it
     after commit."""
-    messages = replies_send(
+    messages = reply_messages_send(
         conversation=conversation,
         author=author,
         text=text,
@@ -84,7 +87,7 @@ def reply_send(
     return messages[-1]
 
 
-def replies_send(
+def reply_messages_send(
     *,
     conversation: Conversation,
     author,
@@ -102,14 +105,14 @@ def replies_send(
     checked against the channel's limits before anything is stored: all go out, or none."""
     text = (text or "").strip()
     if not text and not content and not files:
-        raise ReplyRefused("A reply needs text.")
+        raise ReplyRefused(_("A reply needs text."), code="text_required")
     if len(files) > MAX_FILES_PER_REPLY:
-        raise ReplyRefused(f"At most {MAX_FILES_PER_REPLY} files per reply.")
+        raise ReplyRefused(_("At most {limit} files per reply."), code="too_many_files", limit=MAX_FILES_PER_REPLY)
     channel = channel_registry.get(conversation.inbox.kind)
     if not private and kind != MessageKind.TEMPLATE:
         window = channel.window(conversation)
         if not window.open:
-            raise ReplyRefused(window.reason or "The channel's reply window is closed.")
+            raise ReplyRefused(window.reason or _("The channel's reply window is closed."), code="window_closed")
     file_kinds = [_file_kind(channel, conversation, upload, private=private) for upload in files]
 
     plan = []  # (text, kind, stored file or None) per message, in sending order
@@ -159,32 +162,36 @@ def _replies_store(conversation, plan, *, author, sender_type, content, reply_to
                 attachment.save()
             messages.append(message)
         _conversation_after_reply(conversation, messages)
-        realtime.publish_on_commit(
-            [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)],
-            "message_created",
+        realtime.conversation_publish(
+            inbox_id=conversation.inbox_id,
             conversation_id=conversation.pk,
+            event="message_created",
             message_id=messages[-1].pk,
             version=conversation.version,
         )
         if not private:
-            from .tasks import enqueue_on_commit, message_deliver  # tasks import services: keep it lazy
+            from .tasks import message_deliver_task  # tasks import services: keep it lazy
 
             for message in messages:
-                enqueue_on_commit(message_deliver, message.pk)
+                enqueue_on_commit(message_deliver_task, message.pk)
     return messages
 
 
 def _file_kind(channel, conversation: Conversation, upload: OutgoingFile, *, private: bool) -> str:
     if private:
         if upload.size > NOTE_FILE_MAX_BYTES:
-            raise ReplyRefused(f"Files on notes can be at most {NOTE_FILE_MAX_BYTES // (1024 * 1024)} MB.")
+            raise ReplyRefused(
+                _("Files on notes can be at most {limit} MB."),
+                code="file_too_large",
+                limit=NOTE_FILE_MAX_BYTES // (1024 * 1024),
+            )
         return _kind_from_mime(upload.content_type)
     if channel.attachment_kind is None:
-        raise ReplyRefused("This channel cannot send files.")
+        raise ReplyRefused(_("This channel cannot send files."), code="files_unsupported")
     try:
         return channel.attachment_kind(conversation.inbox, upload.content_type, upload.size)
     except channel_registry.AttachmentRefused as refused:
-        raise ReplyRefused(f"{upload.name}: {refused.reason}") from None
+        raise ReplyRefused("{name}: {reason}", code=refused.code, name=upload.name, reason=refused) from None
 
 
 def _kind_from_mime(mime_type: str) -> str:
@@ -220,14 +227,14 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
     its delivery (or failure) is visible too. Only channels whose Sender knows reactions."""
     emoji = (emoji or "").strip()
     if len(emoji) > 16:
-        raise ReplyRefused("A reaction is a single emoji.")
+        raise ReplyRefused(_("A reaction is a single emoji."), code="reaction_invalid")
     if target.conversation_id != conversation.pk or target.private or not target.external_id:
-        raise ReplyRefused("Only messages the platform knows can get a reaction.")
-    if conversation.inbox.kind not in REACTION_CHANNELS:
-        raise ReplyRefused("This channel does not support reactions.")
+        raise ReplyRefused(_("Only messages the platform knows can get a reaction."), code="reaction_target_invalid")
+    if not channel_registry.get(conversation.inbox.kind).reactions:
+        raise ReplyRefused(_("This channel does not support reactions."), code="reactions_unsupported")
     window = channel_registry.get(conversation.inbox.kind).window(conversation)
     if not window.open:
-        raise ReplyRefused(window.reason or "The channel's reply window is closed.")
+        raise ReplyRefused(window.reason or _("The channel's reply window is closed."), code="window_closed")
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -249,21 +256,17 @@ def reaction_send(*, conversation: Conversation, author, target: Message, emoji:
         )
         conversation.version += 1
         conversation.save(update_fields=["version", "updated_at"])
-        realtime.publish_on_commit(
-            [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)],
-            "message_created",
+        realtime.conversation_publish(
+            inbox_id=conversation.inbox_id,
             conversation_id=conversation.pk,
+            event="message_created",
             message_id=message.pk,
             version=conversation.version,
         )
-        from .tasks import enqueue_on_commit, message_deliver
+        from .tasks import message_deliver_task
 
-        enqueue_on_commit(message_deliver, message.pk)
+        enqueue_on_commit(message_deliver_task, message.pk)
     return message
-
-
-# Channels whose Sender delivers a reaction Message (kind "reaction", reply_to the target).
-REACTION_CHANNELS = ("whatsapp", "messenger")
 
 
 def template_send(*, conversation: Conversation, author, name: str, language: str, parameters: list[str]) -> Message:
@@ -273,13 +276,13 @@ def template_send(*, conversation: Conversation, author, name: str, language: st
     parameters); the outbox delivers it like any reply."""
     channel = channel_registry.get(conversation.inbox.kind)
     if channel.template_compose is None:
-        raise ReplyRefused("This channel has no message templates.")
+        raise ReplyRefused(_("This channel has no message templates."), code="templates_unsupported")
     try:
         composed = channel.template_compose(
             conversation=conversation, name=name, language=language, parameters=list(parameters)
         )
     except channel_registry.TemplateRefused as refused:
-        raise ReplyRefused(refused.reason) from None
+        raise ReplyRefused(refused.message, code=refused.code, **refused.params) from None
     return reply_send(
         conversation=conversation,
         author=author,

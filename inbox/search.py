@@ -27,8 +27,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from crm.models import ChannelKind
 from crm.phones import phone_candidates
+from kernel.channel_kinds import kind_label
 
 from . import access
 from .models import Conversation, Message
@@ -62,7 +62,7 @@ class ContactHit:
 
     @property
     def channel_label(self) -> str:
-        return ChannelKind(self.channel).label
+        return kind_label(self.channel)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class MessageHit:
 
     @property
     def channel_label(self) -> str:
-        return ChannelKind(self.channel).label
+        return kind_label(self.channel)
 
 
 @dataclass

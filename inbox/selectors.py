@@ -7,13 +7,16 @@ inboxes can appear.
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from . import access
+from . import access, channel_registry
 from .models import (
     Attachment,
+    Availability,
     CannedResponse,
     Conversation,
     ConversationEvent,
@@ -69,7 +72,6 @@ class ListFilters:
         }
 
     def as_querystring(self, **changes) -> str:
-        from urllib.parse import urlencode
 
         return urlencode(self.as_query(**changes))
 
@@ -210,7 +212,6 @@ def navigation(*, user, filters: ListFilters) -> dict:
     """The navigation pane: views, statuses, channels, inboxes, teams and tags, each a link
     that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp), and the
     number of conversations with unread messages. Four queries."""
-    from django.utils.translation import gettext as _
 
     inboxes = list(access.visible_inboxes(user).order_by("name"))
     visible = access.visible_conversations(user).filter(status=ConversationStatus.OPEN).order_by()
@@ -221,7 +222,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
         unread=Count("id", filter=Q(unread_count__gt=0)),
     )
     views = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("All"))]
-    channels = [("whatsapp", "WhatsApp"), ("messenger", "Messenger"), ("livechat", _("Live chat"))]
+    channels = [(channel.kind, str(channel.label)) for channel in channel_registry.channels()]
     kinds_present = {inbox.kind for inbox in inboxes}
     return {
         "nav_views": [
@@ -289,12 +290,9 @@ def canned_responses(*, user, inbox: Inbox | None, query: str = "", limit: int =
 
 
 def message_templates(inbox: Inbox) -> list:
-    """The inbox's approved templates for the composer's picker (WhatsApp only)."""
-    if inbox.kind != "whatsapp":
-        return []
-    from channels_whatsapp.models import MessageTemplate  # the channel owns its templates
-
-    return list(MessageTemplate.objects.filter(inbox=inbox, status="APPROVED").order_by("name", "language"))
+    """The inbox's approved templates for the composer's picker (channels that have templates)."""
+    templates = channel_registry.get(inbox.kind).templates
+    return list(templates(inbox)) if templates else []
 
 
 def conversation_source(conversation: Conversation) -> dict | None:
@@ -309,3 +307,16 @@ def conversation_source(conversation: Conversation) -> dict | None:
     )
     label = str(source.get("headline") or source.get("ref") or source.get("source_id") or url or "")
     return {"label": label[:200], "url": url, "ad": bool(source.get("headline") or source.get("ctwa_clid"))}
+
+
+def inbox_online_agents(inbox: Inbox) -> QuerySet:
+    """Active users who answer this inbox (its members and its team's) and are online now: who
+    auto-assignment may pick and whom the widget names."""
+    members = Q(inboxes=inbox)
+    if inbox.team_id:
+        members |= Q(teams=inbox.team_id)
+    return (
+        get_user_model()
+        .objects.filter(members, is_active=True, agent_profile__availability=Availability.ONLINE)
+        .distinct()
+    )

@@ -5,13 +5,20 @@ Each change is recorded as a ConversationEvent and announced after commit.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from . import access, automation, realtime
+from kernel import realtime
+from kernel.refusals import Refused
+from kernel.tasks import enqueue_on_commit
+
+from . import access, channel_registry, hooks
 from .events import event_record
 from .models import (
+    AgentProfile,
     Conversation,
     ConversationStatus,
     DeliveryStatus,
@@ -27,10 +34,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-class ConversationChangeRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class ConversationChangeRefused(Refused):
+    code = "change_refused"
 
 
 _UNSET = object()
@@ -55,7 +60,7 @@ def conversation_update(
             old_status = conversation.status
             _set_status(conversation, status, actor=actor, snoozed_until=snoozed_until)
             conversation_id = conversation.pk
-            transaction.on_commit(lambda: automation.status_changed(conversation_id, old_status, status))
+            transaction.on_commit(lambda: hooks.status_changed(conversation_id, old_status, status))
             changed = True
         if assignee is not _UNSET and (assignee.pk if assignee else None) != conversation.assignee_id:
             _set_assignee(conversation, assignee, actor=actor)
@@ -71,7 +76,9 @@ def conversation_update(
             changed = True
         if priority is not _UNSET and priority != conversation.priority:
             if priority not in Priority.values:
-                raise ConversationChangeRefused(f"Unknown priority '{priority}'.")
+                raise ConversationChangeRefused(
+                    _("Unknown priority '{priority}'."), code="priority_unknown", priority=priority
+                )
             event_record(
                 conversation=conversation,
                 kind=EventKind.PRIORITY_CHANGED,
@@ -90,11 +97,11 @@ def conversation_update(
 
 
 def _publish_updated(conversation: Conversation) -> None:
-    groups = [realtime.inbox_group(conversation.inbox_id), realtime.conversation_group(conversation.pk)]
-    if conversation.assignee_id:
-        groups.append(realtime.agent_group(conversation.assignee_id))
-    realtime.publish_on_commit(
-        groups, "conversation_updated", conversation_id=conversation.pk, version=conversation.version
+    realtime.conversation_publish(
+        inbox_id=conversation.inbox_id,
+        conversation_id=conversation.pk,
+        event="conversation_updated",
+        version=conversation.version,
     )
 
 
@@ -103,7 +110,6 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
     arrives: nothing in it is unread any more (for the whole team), and the channel may tell
     the customer (WhatsApp blue ticks, Messenger mark_seen; each per-inbox setting, best
     effort). Returns True if unread messages were cleared."""
-    from . import channel_registry
 
     now = timezone.now()
     with transaction.atomic():
@@ -113,8 +119,8 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
         if not cleared:
             Conversation.objects.filter(pk=conversation.pk).update(agent_last_seen_at=now)
         if cleared:
-            realtime.publish_on_commit(
-                [realtime.inbox_group(conversation.inbox_id)], "conversation_read", conversation_id=conversation.pk
+            realtime.conversation_publish(
+                inbox_id=conversation.inbox_id, conversation_id=conversation.pk, event="conversation_read"
             )
     conversation.unread_count, conversation.agent_last_seen_at = 0, now
     if not (opened or cleared):
@@ -134,7 +140,6 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
 def conversation_agent_typing(*, conversation: Conversation) -> None:
     """An agent is typing a reply: the channel may show the customer a typing indicator
     (Messenger's `typing_on`, throttled and per-inbox by the channel). Best effort."""
-    from . import channel_registry
 
     try:
         typing = channel_registry.get(conversation.inbox.kind).agent_typing
@@ -154,7 +159,7 @@ def team_by_id(team_id) -> Team | None:
     try:
         return Team.objects.get(pk=int(team_id))
     except (ValueError, Team.DoesNotExist):
-        raise ConversationChangeRefused("Unknown team.") from None
+        raise ConversationChangeRefused(_("Unknown team."), code="team_unknown") from None
 
 
 def snoozed_conversations_wake(*, now=None) -> int:
@@ -187,7 +192,7 @@ def snoozed_conversations_wake(*, now=None) -> int:
 
 def message_retry(*, message: Message, actor) -> Message:
     """Send a failed reply again: back into the outbox as pending, delivered by the worker."""
-    from .tasks import enqueue_on_commit, message_deliver
+    from .tasks import message_deliver_task
 
     with transaction.atomic():
         updated = Message.objects.filter(
@@ -202,13 +207,13 @@ def message_retry(*, message: Message, actor) -> Message:
             updated_at=timezone.now(),
         )
         if not updated:
-            raise ConversationChangeRefused("Only a failed reply can be sent again.")
+            raise ConversationChangeRefused(_("Only a failed reply can be sent again."), code="retry_not_failed")
         logger.info("message %s queued again by %s", message.pk, getattr(actor, "pk", None))
-        enqueue_on_commit(message_deliver, message.pk)
-        realtime.publish_on_commit(
-            [realtime.conversation_group(message.conversation_id)],
-            "message_updated",
+        enqueue_on_commit(message_deliver_task, message.pk)
+        realtime.conversation_publish(
+            inbox_id=message.inbox_id,
             conversation_id=message.conversation_id,
+            event="message_updated",
             message_id=message.pk,
         )
     message.refresh_from_db()
@@ -217,7 +222,7 @@ def message_retry(*, message: Message, actor) -> Message:
 
 def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until) -> None:
     if status not in ConversationStatus.values:
-        raise ConversationChangeRefused(f"Unknown status '{status}'.")
+        raise ConversationChangeRefused(_("Unknown status '{status}'."), code="status_unknown", status=status)
     now = timezone.now()
     event_record(
         conversation=conversation,
@@ -230,7 +235,7 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
     if status == ConversationStatus.RESOLVED:
         conversation.resolved_at = now
         conversation_id = conversation.pk
-        transaction.on_commit(lambda: automation.conversation_resolved(conversation_id))
+        transaction.on_commit(lambda: hooks.conversation_resolved(conversation_id))
     if status == ConversationStatus.CLOSED:
         conversation.closed_at = now
         conversation.resolved_at = conversation.resolved_at or now
@@ -238,7 +243,9 @@ def _set_status(conversation: Conversation, status: str, *, actor, snoozed_until
 
 def _set_assignee(conversation: Conversation, assignee, *, actor) -> None:
     if assignee is not None and not access.may_see_inbox(assignee, conversation.inbox_id):
-        raise ConversationChangeRefused("That agent is not a member of this conversation's inbox.")
+        raise ConversationChangeRefused(
+            _("That agent is not a member of this conversation's inbox."), code="assignee_not_member"
+        )
     event_record(
         conversation=conversation,
         kind=EventKind.ASSIGNED,
@@ -268,7 +275,7 @@ def assignee_by_id(user_id) -> object | None:
     try:
         return User.objects.get(pk=int(user_id), is_active=True)
     except (ValueError, User.DoesNotExist):
-        raise ConversationChangeRefused("Unknown agent.") from None
+        raise ConversationChangeRefused(_("Unknown agent."), code="agent_unknown") from None
 
 
 def inbox_credentials_rejected(*, inbox_id: int, reason: str = "") -> bool:
@@ -282,9 +289,6 @@ def inbox_credentials_rejected(*, inbox_id: int, reason: str = "") -> bool:
 
 def agent_language_set(*, user, language: str) -> str:
     """Remember the agent's UI language; empty follows the browser's."""
-    from django.conf import settings
-
-    from .models import AgentProfile
 
     language = language if language in dict(settings.LANGUAGES) else ""
     AgentProfile.objects.update_or_create(user=user, defaults={"language": language})

@@ -4,29 +4,14 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from . import outbox, webhooks
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Enqueue `task(*args)` once the transaction commits. A broker that is down must not turn
-    a committed write into an error for the user: the row is the record, and the periodic
-    sweepers pick up whatever was not enqueued."""
-
-    def enqueue():
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.warning("could not enqueue %s%r; a sweeper will pick it up", task.name, args, exc_info=True)
-
-    transaction.on_commit(enqueue)
-
-
-@shared_task(name="inbox.tasks.message_deliver", ignore_result=True)
-def message_deliver(message_id: int) -> str:
+@shared_task(name="inbox.tasks.message_deliver_task", ignore_result=True)
+def message_deliver_task(message_id: int) -> str:
     outcome = outbox.message_deliver(message_id)
     if outcome == "retry" and not settings.CELERY_TASK_ALWAYS_EAGER:
         # Come back when the backoff is over. In-process (eager) mode leaves it to the sweeper,
@@ -35,51 +20,37 @@ def message_deliver(message_id: int) -> str:
 
         due = Message.objects.filter(pk=message_id).values_list("next_attempt_at", flat=True).first()
         if due is not None:
-            message_deliver.apply_async((message_id,), eta=due)
+            message_deliver_task.apply_async((message_id,), eta=due)
     return outcome
 
 
-@shared_task(name="inbox.tasks.automation_message_received", ignore_result=True)
-def automation_message_received(message_id: int) -> None:
-    """The automation hook for one message. Ingest now enqueues `automation_messages_received`;
-    this stays for tasks an earlier version left in the broker."""
-    from . import automation
-
-    automation.message_received(message_id)
-
-
-@shared_task(name="inbox.tasks.automation_messages_received", ignore_result=True)
-def automation_messages_received(message_ids: list[int]) -> None:
+@shared_task(name="inbox.tasks.automation_messages_received_task", ignore_result=True)
+def automation_messages_received_task(message_ids: list[int]) -> None:
     """The automation hook (bots, rules, auto-assignment) for the stored customer messages of one
     webhook, in the order they came."""
-    from . import automation
+    from . import hooks
 
-    automation.messages_received(message_ids)
+    hooks.messages_received(message_ids)
 
 
-@shared_task(name="inbox.tasks.outbox_sweep", ignore_result=True)
-def outbox_sweep() -> int:
+@shared_task(name="inbox.tasks.outbox_sweep_task", ignore_result=True)
+def outbox_sweep_task() -> int:
     """Re-enqueue outbox messages left pending (broker down, worker killed, retry due)."""
     due = outbox.outbox_due()
     for message_id in due:
-        message_deliver.delay(message_id)
+        message_deliver_task.delay(message_id)
     if due:
         logger.info("outbox sweeper re-enqueued %d message(s)", len(due))
     return len(due)
 
 
-@shared_task(name="inbox.tasks.webhook_event_process", ignore_result=True)
-def webhook_event_process(event_id: int) -> str:
-    return webhooks.webhook_event_process(event_id)
-
-
-@shared_task(name="inbox.tasks.webhook_events_reprocess", ignore_result=True)
-def webhook_events_reprocess() -> dict:
+@shared_task(name="inbox.tasks.webhook_events_reprocess_task", ignore_result=True)
+def webhook_events_reprocess_task() -> dict:
     return webhooks.webhook_events_reprocess()
 
 
-@shared_task(name="inbox.tasks.snoozed_conversations_wake", ignore_result=True)
-def snoozed_conversations_wake() -> int:
+@shared_task(name="inbox.tasks.snoozed_conversations_wake_task", ignore_result=True)
+def snoozed_conversations_wake_task() -> int:
     from .services import snoozed_conversations_wake as wake
 
     return wake()

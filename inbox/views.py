@@ -14,6 +14,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from . import access, channel_registry, replies, selectors, services
 from .models import Attachment, ConversationStatus, Message, Priority, Team
@@ -108,7 +110,7 @@ def conversation_reply(request, pk: int):
     error = ""
     try:
         reply_to = request.POST.get("reply_to", "")
-        replies.replies_send(
+        replies.reply_messages_send(
             conversation=conversation,
             author=request.user,
             text=request.POST.get("text", "")[:4096],
@@ -151,7 +153,9 @@ def conversation_typing(request, pk: int):
 def _reply_target(conversation, message_id: str) -> Message:
     target = Message.objects.filter(conversation=conversation, pk=message_id if message_id.isdigit() else 0).first()
     if target is None:
-        raise replies.ReplyRefused("The message you reply to is not in this conversation.")
+        raise replies.ReplyRefused(
+            gettext_lazy("The message you reply to is not in this conversation."), code="reply_to_elsewhere"
+        )
     return target
 
 
@@ -181,7 +185,7 @@ REACTION_CHOICES = ("👍", "❤️", "😂", "😮", "😢", "🙏")
 def timeline_context(conversation) -> dict:
     return {
         "timeline": selectors.conversation_timeline(conversation),
-        "reaction_channels": replies.REACTION_CHANNELS,
+        "reactions": channel_registry.get(conversation.inbox.kind).reactions,
         "reaction_choices": REACTION_CHOICES,
     }
 
@@ -266,7 +270,7 @@ def _bulk_changes(request, action: str) -> dict:
     if action == "tag":
         tags = [t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()]
         if not tags:
-            raise services.ConversationChangeRefused("Type the tags to add.")
+            raise services.ConversationChangeRefused(gettext_lazy("Type the tags to add."), code="tags_required")
         return {"tags": tags}
     if action == "resolve":
         return {"status": ConversationStatus.RESOLVED}
@@ -296,8 +300,6 @@ def canned_search(request):
 
 
 def _token_user(request):
-    from rest_framework.authentication import TokenAuthentication
-    from rest_framework.exceptions import AuthenticationFailed
 
     try:
         found = TokenAuthentication().authenticate(request)
@@ -312,7 +314,9 @@ def _changes_from(request) -> dict:
         changes["status"] = request.POST["status"]
         changes["snoozed_until"] = _snooze_time(request.POST.get("snoozed_until", ""))
         if changes["status"] == ConversationStatus.SNOOZED and changes["snoozed_until"] is None:
-            raise services.ConversationChangeRefused("Pick until when to snooze.")
+            raise services.ConversationChangeRefused(
+                gettext_lazy("Pick until when to snooze."), code="snooze_time_required"
+            )
     if "assignee" in request.POST:
         value = request.POST["assignee"]
         changes["assignee"] = request.user if value == "me" else services.assignee_by_id(value or None)
@@ -343,7 +347,9 @@ def _snooze_time(value: str) -> datetime | None:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment <= timezone.now():
-        raise services.ConversationChangeRefused("Snooze until a time in the future.")
+        raise services.ConversationChangeRefused(
+            gettext_lazy("Snooze until a time in the future."), code="snooze_time_past"
+        )
     return moment
 
 

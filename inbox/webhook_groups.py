@@ -1,14 +1,14 @@
 """Group commit for webhook requests: concurrent deliveries are stored and processed together.
 
 Meta sends most messages one per webhook. Stored and processed one at a time, each costs two
-commits and a dozen round trips, and that capped single messages at a quarter of the server's
-`/healthz` rate (issue 10). Under ASGI every request runs in its own thread, so while one
+commits and a dozen round trips, which caps single messages at a fraction of the server's
+`/healthz` rate (`bench/whatsapp_webhook.py`). Under ASGI every request runs in its own thread, so while one
 thread is writing, the deliveries that arrive meanwhile wait here; the next writer (one of the
 waiting threads, the "leader") takes all of them at once:
 
 1. stores their raw bodies, one row each, in one committed transaction (`webhook_events_store`),
 2. processes them, those of one inbox as one batch (`webhook_events_process`),
-3. wakes their requests, which answer 200 as before: the message has reached the inbox.
+3. wakes their requests, which answer 200: the message has reached the inbox.
 
 Nothing else changes for a delivery. Its raw event is committed before it is processed and
 before it is acknowledged; if storing fails, every request of the group gets the error (a 503
@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 
 GROUP_MAX = 200
 # A body this large is a batch already (about ten messages or more): it is written on its own,
-# in parallel with the others, as before. Grouping batches would only queue them behind one
-# writer (measured: batches of 50 fell from 1,066 to 708 messages/s).
+# in parallel with the others. Grouping batches would only queue them behind one writer, which
+# makes batches slower (`bench/whatsapp_webhook.py`).
 GROUPED_BODY_MAX = 8 * 1024
 GATHER_MAX_S = 0.005
 

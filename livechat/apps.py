@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LivechatConfig(AppConfig):
@@ -7,9 +8,26 @@ class LivechatConfig(AppConfig):
     def ready(self):
         from inbox import channel_registry
 
+        from . import KIND
         from .limits import agent_attachment_kind
         from .sender import send_to_visitor
+        from .snippet import snippet_for
+
+        def cli_arguments(parser) -> None:
+            parser.add_argument("--allowed-origin", action="append", default=[], dest="allowed_origins")
 
         channel_registry.register(
-            channel_registry.Channel(kind="livechat", send=send_to_visitor, attachment_kind=agent_attachment_kind)
+            channel_registry.Channel(
+                kind=KIND,
+                label=_("Live chat"),
+                # Visitors wait on the page: minutes, not hours.
+                first_response_target_seconds=2 * 60,
+                send=send_to_visitor,
+                attachment_kind=agent_attachment_kind,
+                setup_summary=lambda inbox: {"widget_key": inbox.public_key, "snippet": snippet_for(inbox)},
+                cli_arguments=cli_arguments,
+                cli_setup=lambda options: channel_registry.InboxSetup(
+                    config={"allowed_origins": options["allowed_origins"]}
+                ),
+            )
         )

@@ -9,11 +9,9 @@ the widget says so and takes the message and an email address.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
-
 from inbox import business_hours
-from inbox.models import Availability, Inbox
+from inbox.models import Inbox
+from inbox.selectors import inbox_online_agents
 
 MAX_AGENT_NAMES = 3
 
@@ -37,15 +35,7 @@ def next_opening(inbox: Inbox, at: datetime | None = None) -> datetime | None:
 
 def agents_online(inbox: Inbox) -> list[str]:
     """First names (or usernames) of the inbox's members and team members who are online."""
-    members = Q(inboxes=inbox)
-    if inbox.team_id:
-        members |= Q(teams=inbox.team_id)
-    users = (
-        get_user_model()
-        .objects.filter(members, is_active=True, agent_profile__availability=Availability.ONLINE)
-        .distinct()
-        .order_by("agent_profile__updated_at")
-    )
+    users = inbox_online_agents(inbox).order_by("agent_profile__updated_at")
     return [user.first_name or user.get_username() for user in users[:20]]
 
 

@@ -17,8 +17,8 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from inbox import realtime
-from webcare.proxies import scope_client_address
+from kernel import realtime
+from kernel.proxies import scope_client_address
 
 from . import selectors, services, sessions
 
@@ -138,7 +138,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 page=self.page,
             )
         except services.VisitorMessageRefused as refused:
-            await self._error(refused.code, refused.detail, client_id=client_id, retry_after=refused.retry_after)
+            await self._error(refused.code, refused.reason, client_id=client_id, retry_after=refused.retry_after)
             return
         await self._join_visitor_group(received.identity_id)
         self.conversation_id = received.message.conversation_id

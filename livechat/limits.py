@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from inbox.channel_registry import AttachmentRefused
 
 MAX_TEXT_LENGTH = 5000
 MAX_CLIENT_ID_LENGTH = 64
@@ -56,7 +59,7 @@ def hit(key: str, *, limit: int, window: int) -> Verdict:
 
 
 def session_start(ip: str) -> Verdict:
-    """One new visitor session from `ip` (the client's address by webcare.proxies)."""
+    """One new visitor session from `ip` (the client's address by kernel.proxies)."""
     return hit(
         f"session:{ip}",
         limit=_setting("SESSIONS_PER_IP", SESSIONS_PER_IP),
@@ -83,11 +86,12 @@ def attachment_rules(inbox) -> dict:
 def agent_attachment_kind(inbox, mime_type: str, size: int) -> str:
     """An agent's file for the visitor: any type up to the inbox's upload limit (the widget
     shows images inline and offers everything else as a download)."""
-    from inbox.channel_registry import AttachmentRefused
 
     max_bytes = attachment_rules(inbox)["max_bytes"]
     if size > max_bytes:
-        raise AttachmentRefused(f"Live chat files can be at most {max_bytes // (1024 * 1024)} MB.")
+        raise AttachmentRefused(
+            _("Live chat files can be at most {limit} MB."), code="file_too_large", limit=max_bytes // (1024 * 1024)
+        )
     if size == 0:
-        raise AttachmentRefused("The file is empty.")
+        raise AttachmentRefused(_("The file is empty."), code="file_empty")
     return "image" if (mime_type or "").lower() in ATTACHMENT_TYPES[:4] else "document"

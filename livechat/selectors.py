@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from crm.models import ChannelKind, ContactIdentity
+from crm.models import ContactIdentity
 from inbox.models import Attachment, DeliveryStatus, Direction, Inbox, Message
 
-from . import limits
+from . import KIND, limits
 
 HISTORY_LIMIT = 200
 FILE_SALT = "livechat.attachment-url"
@@ -23,7 +23,7 @@ def visitor_messages(*, inbox: Inbox, identity_key: str):
     included), never private notes."""
     return Message.objects.filter(
         inbox=inbox,
-        conversation__identity__channel=ChannelKind.LIVECHAT,
+        conversation__identity__channel=KIND,
         conversation__identity__external_id=identity_key,
         private=False,
     )
@@ -52,11 +52,7 @@ def message_for_visitor(*, inbox: Inbox, identity_key: str, message_id) -> dict 
 
 
 def visitor_identity(identity_key: str) -> ContactIdentity | None:
-    return (
-        ContactIdentity.objects.select_related("contact")
-        .filter(channel=ChannelKind.LIVECHAT, external_id=identity_key)
-        .first()
-    )
+    return ContactIdentity.objects.select_related("contact").filter(channel=KIND, external_id=identity_key).first()
 
 
 def open_conversation_id(*, inbox: Inbox, identity_id: int) -> int | None:
@@ -183,4 +179,4 @@ def visitor_state(*, inbox: Inbox, identity_key: str) -> dict:
 def livechat_inbox_by_key(key) -> Inbox | None:
     if not isinstance(key, str) or not key or len(key) > 64:
         return None
-    return Inbox.objects.filter(public_key=key, kind=ChannelKind.LIVECHAT, is_active=True).first()
+    return Inbox.objects.filter(public_key=key, kind=KIND, is_active=True).first()

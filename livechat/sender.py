@@ -1,8 +1,8 @@
 """The live-chat Sender: an agent's reply goes to the visitor's realtime group."""
 
-from inbox import realtime
 from inbox.channel_registry import SendResult
 from inbox.models import Message, SenderType
+from kernel import realtime
 
 
 def send_to_visitor(message: Message) -> SendResult:
@@ -12,17 +12,16 @@ def send_to_visitor(message: Message) -> SendResult:
     from .services import messages_seen, pending_group  # services import the inbox; keep app loading light
 
     identity = message.conversation.identity
-    realtime.publish_now(
+    realtime.visitor_publish(
+        to_identity=identity.pk,
         # Also the pending group: a bot answers the visitor's very first message before the
         # visitor's tab has joined `visitor.<identity id>` (it is told to by `identity_ready`,
         # which follows the answer); the widget drops a message it already shows.
-        [realtime.visitor_group(identity.pk), pending_group(identity.external_id)],
-        {
-            "type": realtime.EVENT_HANDLER_TYPE,
-            "event": "message_created",
-            "conversation_id": message.conversation_id,
-            "message_id": message.pk,
-        },
+        waiting=[pending_group(identity.external_id)],
+        now=True,
+        event="message_created",
+        conversation_id=message.conversation_id,
+        message_id=message.pk,
     )
     if message.sender_type == SenderType.AGENT:
         messages_seen(conversation=message.conversation, until=message.sent_at)

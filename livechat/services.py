@@ -16,28 +16,28 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crm import services as crm_services
-from crm.models import ChannelKind, ContactIdentity
-from inbox import realtime
+from crm.models import ContactIdentity
 from inbox.ingest import message_ingest
 from inbox.models import AttachmentStatus, Conversation, DeliveryStatus, Direction, Inbox, Message, MessageKind
 from inbox.normalized import InboundAttachment, InboundMessage, SenderProfile
+from kernel import realtime
+from kernel.refusals import Refused
 
-from . import limits, selectors
+from . import KIND, limits, selectors
 from .sessions import Visitor
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CHOICE_ID = re.compile(r"^[A-Za-z0-9_:-]{1,64}$")
 
 
-class VisitorMessageRefused(Exception):
-    """A clear, visitor-facing refusal: `code` is stable for the widget, `detail` for people."""
+class VisitorMessageRefused(Refused):
+    """A clear, visitor-facing refusal: `code` is stable for the widget, `reason` for people."""
 
-    def __init__(self, code: str, detail: str, *, retry_after: int = 0) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+    def __init__(self, message, *, code: str, retry_after: int = 0, **params) -> None:
+        super().__init__(message, code=code, **params)
         self.retry_after = retry_after
 
 
@@ -77,9 +77,9 @@ def profile_from(data) -> VisitorProfile:
         try:
             validate_email(email)
         except ValidationError:
-            raise VisitorMessageRefused("invalid_email", "That email address does not look right.") from None
+            raise VisitorMessageRefused(_("That email address does not look right."), code="invalid_email") from None
     if len(name) > 120 or len(phone) > 32:
-        raise VisitorMessageRefused("invalid_details", "Name or phone number is too long.")
+        raise VisitorMessageRefused(_("Name or phone number is too long."), code="invalid_details")
     return VisitorProfile(name=name, email=email, phone=phone)
 
 
@@ -97,23 +97,27 @@ def visitor_message_receive(
     """Hand a visitor's message to `inbox.ingest`. Idempotent on the widget's client id: a
     resend after a reconnect returns the stored message instead of a second one."""
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise VisitorMessageRefused("invalid_client_id", "A message needs a client id (1-64 letters, digits, - or _).")
+        raise VisitorMessageRefused(
+            _("A message needs a client id (1-64 letters, digits, - or _)."), code="invalid_client_id"
+        )
     text = text.strip() if isinstance(text, str) else ""
     if len(text) > limits.MAX_TEXT_LENGTH:
         raise VisitorMessageRefused(
-            "message_too_long", f"A message can have at most {limits.MAX_TEXT_LENGTH:,} characters."
+            _("A message can have at most {limit} characters."),
+            code="message_too_long",
+            limit=f"{limits.MAX_TEXT_LENGTH:,}",
         )
     if not text and upload is None:
-        raise VisitorMessageRefused("empty_message", "The message is empty.")
+        raise VisitorMessageRefused(_("The message is empty."), code="empty_message")
     if choice is not None and (not isinstance(choice, str) or not CHOICE_ID.match(choice)):
-        raise VisitorMessageRefused("invalid_choice", "That is not one of the offered answers.")
+        raise VisitorMessageRefused(_("That is not one of the offered answers."), code="invalid_choice")
 
     identity_key = visitor.identity_key
     existing = Message.objects.filter(inbox=inbox, external_id=visitor.external_message_id(client_id)).first()
     if existing is not None:
         return _resent(existing, identity_key)
 
-    identity = ContactIdentity.objects.filter(channel=ChannelKind.LIVECHAT, external_id=identity_key).first()
+    identity = ContactIdentity.objects.filter(channel=KIND, external_id=identity_key).first()
     profile = profile or VisitorProfile()
     if identity is None:
         _check_prechat(inbox, profile)
@@ -122,7 +126,7 @@ def visitor_message_receive(
     verdict = limits.message_send(inbox, identity_key)
     if not verdict.allowed:
         raise VisitorMessageRefused(
-            "rate_limited", "You are sending messages too fast; wait a moment.", retry_after=verdict.retry_after
+            _("You are sending messages too fast; wait a moment."), code="rate_limited", retry_after=verdict.retry_after
         )
     return _ingest(
         inbox, visitor, client_id, text, profile, upload, page, choice=choice, identity_known=identity is not None
@@ -131,9 +135,9 @@ def visitor_message_receive(
 
 def _resent(existing: Message, identity_key: str) -> Received:
     identity = existing.conversation.identity
-    if identity.channel != ChannelKind.LIVECHAT or identity.external_id != identity_key:
+    if identity.channel != KIND or identity.external_id != identity_key:
         # Only possible if two visitors' namespaced ids collided: never answer with theirs.
-        raise VisitorMessageRefused("invalid_client_id", "That client id is already taken.")
+        raise VisitorMessageRefused(_("That client id is already taken."), code="invalid_client_id")
     return Received(message=existing, created=False, identity_id=identity.pk)
 
 
@@ -141,17 +145,19 @@ def _check_prechat(inbox: Inbox, profile: VisitorProfile) -> None:
     missing = [name for name, rule in selectors.prechat_fields(inbox).items() if rule == "required"]
     missing = [name for name in missing if not getattr(profile, name)]
     if missing:
-        raise VisitorMessageRefused("details_required", "Please fill in: " + ", ".join(missing) + ".")
+        raise VisitorMessageRefused(_("Please fill in: {fields}."), code="details_required", fields=", ".join(missing))
 
 
 def _check_upload(inbox: Inbox, upload: VisitorUpload) -> None:
     rules = limits.attachment_rules(inbox)
     if not rules["enabled"]:
-        raise VisitorMessageRefused("attachments_disabled", "This chat does not accept files.")
+        raise VisitorMessageRefused(_("This chat does not accept files."), code="attachments_disabled")
     if upload.size > rules["max_bytes"]:
-        raise VisitorMessageRefused("file_too_large", f"Files can be at most {rules['max_bytes'] // (1024 * 1024)} MB.")
+        raise VisitorMessageRefused(
+            _("Files can be at most {limit} MB."), code="file_too_large", limit=rules["max_bytes"] // (1024 * 1024)
+        )
     if upload.content_type not in rules["types"]:
-        raise VisitorMessageRefused("file_type_not_allowed", "This type of file is not accepted.")
+        raise VisitorMessageRefused(_("This type of file is not accepted."), code="file_type_not_allowed")
 
 
 def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, choice, identity_known: bool) -> Received:
@@ -194,17 +200,18 @@ def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, choice, i
             crm_services.contact_details_add(
                 contact=message.conversation.contact, name=profile.name, email=profile.email, phone=profile.phone
             )
-        realtime.publish_on_commit(
-            [realtime.visitor_group(identity_id)],
-            "message_created",
+        realtime.visitor_publish(
+            to_identity=identity_id,
+            event="message_created",
             conversation_id=message.conversation_id,
             message_id=message.pk,
         )
         if not identity_known:
             # Waiting tabs were not in the visitor group yet: this event carries the message too.
-            realtime.publish_on_commit(
-                [pending_group(visitor.identity_key)],
-                "identity_ready",
+            realtime.visitor_publish(
+                to_identity=None,
+                waiting=[pending_group(visitor.identity_key)],
+                event="identity_ready",
                 identity_id=identity_id,
                 conversation_id=message.conversation_id,
                 message_id=message.pk,
@@ -235,20 +242,17 @@ def messages_seen(*, conversation: Conversation, until=None) -> int:
     now = timezone.now()
     changed = unread.filter(pk__lte=last_id).update(status=DeliveryStatus.READ, status_at=now, updated_at=now)
     if changed:
-        realtime.publish_on_commit(
-            [realtime.visitor_group(conversation.identity_id)],
-            "messages_seen",
-            conversation_id=conversation.pk,
-            up_to=last_id,
+        realtime.visitor_publish(
+            to_identity=conversation.identity_id, event="messages_seen", conversation_id=conversation.pk, up_to=last_id
         )
     return changed
 
 
 def agent_typing_publish(*, conversation: Conversation, agent, typing: bool = True) -> None:
     """Show (or hide) "<agent> is typing" in the visitor's widget."""
-    realtime.publish_on_commit(
-        [realtime.visitor_group(conversation.identity_id)],
-        "agent_typing",
+    realtime.visitor_publish(
+        to_identity=conversation.identity_id,
+        event="agent_typing",
         conversation_id=conversation.pk,
         name=agent.first_name or agent.get_username(),
         typing=bool(typing),

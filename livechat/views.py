@@ -14,11 +14,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crm.models import ChannelKind
 from inbox import access
 from inbox.models import Inbox
 
-from . import limits, selectors, services, sessions
+from . import KIND, limits, selectors, services, sessions
 from .snippet import snippet_for
 from .widget import widget_script
 
@@ -101,7 +100,7 @@ def visitor_upload(request, key: str):
         )
     except services.VisitorMessageRefused as refused:
         status = {"rate_limited": 429, "file_too_large": 413}.get(refused.code, 400)
-        return _refusal(refused.code, refused.detail, status, origin, retry_after=refused.retry_after)
+        return _refusal(refused.code, refused.reason, status, origin, retry_after=refused.retry_after)
     return _cors(JsonResponse({"message": selectors.message_public(received.message)}, status=201), origin)
 
 
@@ -137,7 +136,7 @@ def visitor_file(request, signed: str):
 @require_GET
 def demo_page(request):
     """A host page with the widget, for trying it out: only with DEBUG or demo data."""
-    inboxes = Inbox.objects.filter(kind=ChannelKind.LIVECHAT, is_active=True).order_by("id")
+    inboxes = Inbox.objects.filter(kind=KIND, is_active=True).order_by("id")
     if not settings.DEBUG:
         inboxes = inboxes.filter(config__demo=True)
     inbox = inboxes.filter(public_key=request.GET.get("key")).first() if request.GET.get("key") else inboxes.first()
@@ -152,7 +151,7 @@ def inbox_snippets(request):
     identity-verification secret."""
     sees_secrets = access.sees_everything(request.user)
     rows = []
-    for inbox in access.visible_inboxes(request.user).filter(kind=ChannelKind.LIVECHAT).order_by("name"):
+    for inbox in access.visible_inboxes(request.user).filter(kind=KIND).order_by("name"):
         rows.append(
             {
                 "inbox": inbox,
@@ -166,7 +165,7 @@ def inbox_snippets(request):
 
 def _livechat_conversation(request, pk):
     conversation = access.access_conversation(request.user, pk)
-    if conversation.inbox.kind != ChannelKind.LIVECHAT:
+    if conversation.inbox.kind != KIND:
         raise Http404
     return conversation
 

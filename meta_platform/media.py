@@ -10,9 +10,11 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from inbox.attachments import attachment_download_claim, attachment_download_failed, attachment_store
+from inbox.models import Attachment, AttachmentStatus
 
 from .graph import GraphError
 
@@ -68,7 +70,6 @@ def downloads_due(*, kind: str, platform: str, max_attempts: int = MAX_ATTEMPTS,
     """Pending downloads of `kind` inboxes left behind (broker down, worker died, eager
     retries), older than a minute; those claimed for the last time but never finished are
     marked failed with a reason."""
-    from inbox.models import Attachment, AttachmentStatus
 
     pending = Attachment.objects.filter(
         status=AttachmentStatus.PENDING,
@@ -87,9 +88,6 @@ def download_task_run(task, attachment_id: int, fetch: Callable[[int], str]) -> 
     """The body of a channel's `media_download` Celery task: one attempt (`fetch`), and on
     "retry" the task again after the backoff. In-process (eager) mode leaves retries to the
     sweeper instead of retrying right away."""
-    from django.conf import settings
-
-    from inbox.models import Attachment
 
     outcome = fetch(attachment_id)
     if outcome == "retry" and not settings.CELERY_TASK_ALWAYS_EAGER:

@@ -5,9 +5,9 @@ class ReportingConfig(AppConfig):
     name = "reporting"
 
     def ready(self):
-        from inbox import automation
+        from inbox import hooks
 
         from . import surveys
 
-        automation.on_conversation_resolved(surveys.survey_send)
-        automation.on_inbound_claim(surveys.survey_inbound_claim, applies=surveys.survey_claim_possible)
+        hooks.on_conversation_resolved(surveys.survey_send)
+        hooks.on_inbound_claim(surveys.survey_inbound_claim, applies=surveys.survey_claim_possible)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Conversation, ConversationEvent, Inbox, Message
-from webcare.models import TimestampedModel
+from kernel.models import TimestampedModel
 
 
 class ServiceLevelSetting(TimestampedModel):

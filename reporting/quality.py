@@ -15,18 +15,18 @@ from django.db import transaction
 from django.db.models import Avg, Count, F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inbox import access
+from kernel.refusals import Refused
 
 from .models import AgentConversationDay, QualityReview
 
 PER_AGENT = 3
 
 
-class QualityReviewRefused(ValueError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class QualityReviewRefused(Refused):
+    code = "review_refused"
 
 
 def quality_draw(*, agent_id: int, start: date, end: date, candidates: list[int], count: int = PER_AGENT) -> list[int]:
@@ -40,7 +40,7 @@ def quality_reviews_draw(*, start: date, end: date, count: int = PER_AGENT) -> l
     """Put up `count` conversations per agent active in the period for review. Safe to run
     again: an agent already drawn for the period keeps their draw."""
     if start > end:
-        raise QualityReviewRefused("'to' is before 'from'.")
+        raise QualityReviewRefused(_("The end of the period is before its start."), code="period_invalid")
     active = AgentConversationDay.objects.filter(day__gte=start, day__lte=end, replies__gt=0)
     by_agent: dict[int, list[int]] = {}
     for agent_id, conversation_id in active.values_list("agent_id", "conversation_id").distinct():
@@ -69,9 +69,13 @@ def quality_review_score(*, review: QualityReview, reviewer, scores: dict, comme
         try:
             value = int(scores.get(skill))
         except (TypeError, ValueError):
-            raise QualityReviewRefused(f"{skill}: a score from 1 to 5 is required.") from None
+            raise QualityReviewRefused(
+                _("{skill}: a score from 1 to 5 is required."), code="score_required", skill=skill
+            ) from None
         if not 1 <= value <= 5:
-            raise QualityReviewRefused(f"{skill}: a score from 1 to 5 is required.")
+            raise QualityReviewRefused(
+                _("{skill}: a score from 1 to 5 is required."), code="score_required", skill=skill
+            )
         values[skill] = value
     QualityReview.objects.filter(pk=review.pk).update(
         **values, comment=(comment or "").strip()[:5000], reviewer=reviewer, reviewed_at=timezone.now()

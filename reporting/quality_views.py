@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox.models import Message
@@ -31,9 +32,9 @@ def _period(query: QueryDict) -> tuple[date, date, QueryDict]:
     try:
         start, end = date.fromisoformat(params.get("from", "")), date.fromisoformat(params.get("to", ""))
     except ValueError:
-        raise QualityReviewRefused("A date as YYYY-MM-DD is required.") from None
+        raise QualityReviewRefused(_("A date as YYYY-MM-DD is required."), code="date_invalid") from None
     if start > end:
-        raise QualityReviewRefused("'to' is before 'from'.")
+        raise QualityReviewRefused(_("The end of the period is before its start."), code="period_invalid")
     return start, end, params
 
 

@@ -10,8 +10,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import AgentProfile, Conversation, Inbox, Message
+from kernel.refusals import Refused
 
 from .calendar import day_bounds, inbox_zone, local_date
 from .models import AvailabilitySample, RollupRun, SurveyKind, SurveyResponse
@@ -24,8 +26,8 @@ logger = logging.getLogger(__name__)
 ROLLUP_INTERVAL_SECONDS = 300
 
 
-class SurveyAnswerRefused(ValueError):
-    pass
+class SurveyAnswerRefused(Refused):
+    code = "survey_answer_refused"
 
 
 def availability_sample(*, now: datetime | None = None) -> int:
@@ -101,11 +103,13 @@ def survey_response_record(
     """Store a customer's survey answer (CSAT 1..5 or NPS 0..10) for the conversation, about
     its current assignee. A second answer of the same kind replaces the first."""
     if kind not in SurveyKind.values:
-        raise SurveyAnswerRefused(f"Unknown survey kind '{kind}'.")
+        raise SurveyAnswerRefused(_("Unknown survey kind '{kind}'."), code="survey_kind_unknown", kind=kind)
     low, high = (1, 5) if kind == SurveyKind.CSAT else (0, 10)
     if not low <= int(score) <= high:
-        raise SurveyAnswerRefused(f"A {kind} score is {low} to {high}.")
-    answer, _ = SurveyResponse.objects.update_or_create(
+        raise SurveyAnswerRefused(
+            _("A {kind} score is {low} to {high}."), code="score_out_of_range", kind=kind, low=low, high=high
+        )
+    answer, _created = SurveyResponse.objects.update_or_create(
         conversation=conversation,
         kind=kind,
         defaults={

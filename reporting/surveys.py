@@ -1,11 +1,11 @@
 """Customer feedback surveys: asked when a conversation is resolved, answered in the channel.
 
-- `survey_send` (after a resolution commits, via `inbox.automation.on_conversation_resolved`):
+- `survey_send` (after a resolution commits, via `inbox.hooks.on_conversation_resolved`):
   when the inbox's `SurveySetting` asks for CSAT or NPS, the question goes out through the
   outbox as a bot message of kind `interactive` with its choices (WhatsApp list, Messenger
   quick replies, buttons in the live-chat widget), in the contact's language (else the inbox's,
   else English).
-- `survey_inbound_claim` (inside ingest, via `inbox.automation.on_inbound_claim`, before a
+- `survey_inbound_claim` (inside ingest, via `inbox.hooks.on_inbound_claim`, before a
   customer message would reopen the conversation): a tapped choice, or a typed number right
   after the question, is the answer; the next free-text message within `COMMENT_WINDOW` is its
   comment. Both are recorded with `survey_response_record` and claimed, so they never reopen or
@@ -23,7 +23,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from inbox import channel_registry
 from inbox.models import Conversation, ConversationStatus, Message, MessageKind, SenderType
+from inbox.replies import ReplyRefused, reply_send
 
 from .models import SurveyKind, SurveyMessage, SurveyRequest, SurveySetting
 from .services import survey_response_record
@@ -34,12 +36,6 @@ logger = logging.getLogger(__name__)
 ANSWER_WINDOW = timedelta(days=3)
 # The next free-text message this soon after the answer is the answer's comment.
 COMMENT_WINDOW = timedelta(minutes=15)
-# Meta's platforms allow a business-initiated bot message only inside 24 hours of the
-# customer's last message (Messenger's 7-day HUMAN_AGENT tag is for people, not bots).
-PLATFORM_WINDOW = timedelta(hours=23, minutes=50)
-# WhatsApp list messages carry at most 10 rows: NPS there lists 10 to 1, and the question
-# says a number can be typed, which is how 0 is given.
-CHOICE_LIMITS = {"whatsapp": 10}
 CHOICE_ID = re.compile(r"^survey:(csat|nps):(\d{1,2})$")
 TYPED_SCORE = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*(?:5|10)\s*)?[.!]?\s*$")
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -76,7 +72,10 @@ def survey_choices(kind: str, *, channel: str) -> list[dict]:
             score = int(choice["title"])
             if score in ends:
                 choice["description"] = ends[score]
-    return choices[: CHOICE_LIMITS.get(channel, len(choices))]
+    # A channel that carries fewer options (NPS has 11) gets the best ones; the question says a
+    # number can be typed, which is how the lowest is given.
+    limit = channel_registry.get(channel).choice_limit if channel_registry.known(channel) else None
+    return choices[:limit] if limit else choices
 
 
 def survey_question(kind: str) -> str:
@@ -95,7 +94,6 @@ def survey_send(conversation_id: int, *, now=None, kind: str | None = None) -> S
     """Ask the customer of a resolved conversation for feedback, once per conversation, when
     the inbox asks for a survey (or a rule names the `kind`: csat or nps) and the channel may
     still reach the customer."""
-    from inbox.replies import ReplyRefused, reply_send  # the outbox imports channels: keep it lazy
 
     now = now or timezone.now()
     conversation = Conversation.objects.select_related("inbox", "contact").filter(pk=conversation_id).first()
@@ -140,10 +138,11 @@ def survey_send(conversation_id: int, *, now=None, kind: str | None = None) -> S
 
 
 def _reachable(conversation: Conversation, now) -> bool:
-    if conversation.inbox.kind not in ("whatsapp", "messenger"):
+    window = channel_registry.get(conversation.inbox.kind).business_initiated_window
+    if window is None:
         return True
     last = conversation.last_customer_message_at
-    return last is not None and now - last <= PLATFORM_WINDOW
+    return last is not None and now - last <= window
 
 
 def choice_score(message: Message, kind: str) -> int | None:
@@ -238,7 +237,6 @@ def _answer_record(request: SurveyRequest, conversation: Conversation, message: 
 
 def survey_thanks_send(request_id: int) -> None:
     """Thank the customer for the answer and invite one message of comment."""
-    from inbox.replies import ReplyRefused, reply_send
 
     request = SurveyRequest.objects.select_related("conversation").get(pk=request_id)
     with translation.override(request.language):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from inbox import access
 from inbox.models import Tag, Team
+from kernel.channel_kinds import kind_choices
 
 from .access import ReportFilterInvalid, access_report_filter
 from .export import CONVERSATION_COLUMNS, conversation_rows, csv_lines, table_rows
@@ -87,7 +88,7 @@ def _charts(summary: dict, series: dict) -> dict:
 @login_required
 def reports_dashboard(request):
     params = _period_params(request.GET)
-    context = {"params": params, "error": None}
+    context = {"params": params, "error": None, "channels": kind_choices()}
     try:
         report_filter = access_report_filter(request.user, params)
     except ReportFilterInvalid as invalid:
@@ -116,7 +117,12 @@ def reports_export(request, table: str):
     try:
         report_filter = access_report_filter(request.user, params)
     except ReportFilterInvalid as invalid:
-        return render(request, "reporting/dashboard.html", {"params": params, "error": invalid.reason}, status=400)
+        return render(
+            request,
+            "reporting/dashboard.html",
+            {"params": params, "error": invalid.reason, "channels": kind_choices()},
+            status=400,
+        )
     if table == "conversations":
         lines = csv_lines(CONVERSATION_COLUMNS, conversation_rows(report_filter))
     elif table in ("agents", "volume"):

@@ -6,6 +6,16 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _browser_waits():
+    try:
+        from tests.browser import wait_longer_for_live_updates
+
+        wait_longer_for_live_updates()
+    except ImportError:  # playwright is a test tool; the suite without it skips the browser tests
+        pass
+
+
 @pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
@@ -38,7 +48,7 @@ def api_client():
 def _forget_server_loop():
     """A test's in-thread ASGI server stops with the test: forget its event loop."""
     yield
-    from inbox import realtime
+    from kernel import realtime
 
     realtime._server_loop = None
 

@@ -20,9 +20,9 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from inbox import realtime  # noqa: E402
+from kernel import realtime  # noqa: E402
+from kernel.proxies import TrustedProxies  # noqa: E402
 from webcare.body_limits import BodyLimit  # noqa: E402
-from webcare.proxies import TrustedProxies  # noqa: E402
 from webcare.routing import livechat_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 LIVECHAT_PREFIX = "/ws/livechat/"

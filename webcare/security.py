@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from webcare.proxies import client_address
+from kernel.proxies import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class ContentSecurityPolicyMiddleware:
 #   (growing to LOGIN_SLOWDOWN_MAX_SECONDS), so guessing from many addresses is slow, while
 #   whoever fails from other addresses cannot lock the real user out. An address where the user
 #   signed in before skips that wait.
-# The address is the client's, by webcare.proxies: forwarded headers count only from our proxies.
+# The address is the client's, by kernel.proxies: forwarded headers count only from our proxies.
 
 LOGIN_FAILURES_PER_USERNAME = 5
 LOGIN_FAILURES_PER_ADDRESS = 30

@@ -21,7 +21,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105 (DEBUG only)
 
-# Encrypts channel credentials at rest (webcare.crypto); comma-separated to rotate keys.
+# Encrypts channel credentials at rest (kernel.crypto); comma-separated to rotate keys.
 WEBCARE_SECRETS_KEY = env_str("WEBCARE_SECRETS_KEY", "")
 
 PORT = env_int("PORT", 8000)
@@ -43,17 +43,19 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "crm",
     "inbox",
+    "contacts",
     "channels_whatsapp",
     "channels_messenger",
     "livechat",
     "reporting",
     "automation",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "webcare.body_limits.BodyLimitMiddleware",
-    "webcare.proxies.ForwardedHeadersMiddleware",
+    "kernel.proxies.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "webcare.security.NulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,8 +99,8 @@ if DATABASE_URL:
         # A pool of connections per process (psycopg 3). Under ASGI every request runs in a thread
         # of its own, so a connection per thread (CONN_MAX_AGE) piles up until PostgreSQL refuses
         # clients, and none at all means a new PostgreSQL backend, with cold caches, for every
-        # request: that cost more than a webhook's own work (issue 10: /healthz went from 215 to
-        # 470 requests/s with the pool). A connection returns to the pool when the request ends.
+        # request: that costs more than a webhook's own work (docs/performance.md has the figures).
+        # A connection returns to the pool when the request ends.
         # The pool checks each connection it hands out (CONN_HEALTH_CHECKS), so a database restart
         # costs no failed request once PostgreSQL is back; while it is down, a request waits at
         # most `timeout` seconds and gets a 503 (the pool's error is an OperationalError).
@@ -134,13 +136,13 @@ if REDIS_URL:
         "default": {
             # Redis pub/sub: a subscriber reads every hint from one stream. The list-based layer
             # (channels_redis.core) costs four Redis round trips per hint received, one after the
-            # other, so a busy worker's socket fell behind at 100 messages/s (seconds late, then
-            # dropped at capacity; issue 10). Hints need no capacity or storage: the database is
+            # other, so a busy worker's socket falls behind under load (seconds late, then dropped
+            # at capacity). Hints need no capacity or storage: the database is
             # the record, and a browser re-fetches when it sees a gap or reconnects.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 otherwise drops idle consumers after 5 s and refuses connections
-                # beyond its default pool size (see DESIGN.md, "Real time").
+                # beyond its default pool size (docs/architecture.md, "Real time").
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
             },
         }
@@ -172,27 +174,26 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    "inbox.tasks.message_deliver": {"queue": "outbound"},
-    "inbox.tasks.outbox_sweep": {"queue": "outbound"},
-    "inbox.tasks.webhook_events_reprocess": {"queue": "ingest"},
-    "inbox.tasks.webhook_event_process": {"queue": "ingest"},
+    "inbox.tasks.message_deliver_task": {"queue": "outbound"},
+    "inbox.tasks.outbox_sweep_task": {"queue": "outbound"},
+    "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
 }
 # Periodic jobs. Celery beat runs them on the full stack; `runstack` runs the same table
 # in-process on the embedded default.
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "inbox.tasks.outbox_sweep", "schedule": 30.0},
-    "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess", "schedule": 60.0},
-    "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake", "schedule": 60.0},
-    "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync", "schedule": 6 * 3600.0},
-    "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep", "schedule": 120.0},
-    "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep", "schedule": 120.0},
-    "crm-retention-anonymise": {"task": "crm.tasks.retention_anonymise", "schedule": 6 * 3600.0},
+    "outbox-sweep": {"task": "inbox.tasks.outbox_sweep_task", "schedule": 30.0},
+    "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess_task", "schedule": 60.0},
+    "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake_task", "schedule": 60.0},
+    "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
+    "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},
+    "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep_task", "schedule": 120.0},
+    "contacts-retention-anonymise": {"task": "contacts.tasks.retention_anonymise_task", "schedule": 6 * 3600.0},
     # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
-    "reports-rollup": {"task": "reporting.tasks.reports_rollup", "schedule": 300.0},
-    "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check", "schedule": 30.0},
+    "reports-rollup": {"task": "reporting.tasks.reports_rollup_task", "schedule": 300.0},
+    "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check_task", "schedule": 30.0},
     # Agents who came online or freed up get the conversations waiting for them.
-    "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign", "schedule": 30.0},
+    "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign_task", "schedule": 30.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------
@@ -251,6 +252,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Refusals (kernel.refusals) answer 400 {"detail", "code"} in the token owner's language.
+    "EXCEPTION_HANDLER": "webcare.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
 }
 SPECTACULAR_SETTINGS = {
@@ -263,7 +266,7 @@ SPECTACULAR_SETTINGS = {
 # --- Proxies and request limits ------------------------------------------------------------
 # Reverse proxies (addresses or networks, comma-separated, e.g. 10.0.0.5,172.18.0.0/16) whose
 # X-Forwarded-For / X-Forwarded-Proto are believed. Default: none, so the client's address is
-# the connection's and these headers are ignored (webcare.proxies). Give uvicorn the same list
+# the connection's and these headers are ignored (kernel.proxies). Give uvicorn the same list
 # (--forwarded-allow-ips; runstack, the Dockerfile and docker-compose.yml do).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # Largest request body per route, refused with 413 before it is read (webcare.body_limits).
@@ -299,7 +302,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     # Behind a TLS-terminating proxy, trust its scheme header; only a proxy in TRUSTED_PROXIES
-    # can send it (webcare.proxies drops it from anyone else), and with none it is not read.
+    # can send it (kernel.proxies drops it from anyone else), and with none it is not read.
     if TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []

@@ -23,3 +23,15 @@ WHITENOISE_USE_FINDERS = True
 # Parallel test processes (pytest-xdist) share one Redis: each keeps its cache keys apart, so
 # one test's login lockout never locks another process's user.
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405
+# On SQLite, Django's default test database is in memory with a shared cache, where a writer
+# in the browser tests' server thread and the test's own thread meet "database table is
+# locked" at once (no busy timeout applies to it). A file of its own per test process gets the
+# same WAL, IMMEDIATE transactions and 20-second busy timeout as the embedded default.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(
+            tempfile.gettempdir(), f"webcare-test-{os.getpid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3"
+        )
+    }

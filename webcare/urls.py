@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from channels_whatsapp.urls import api_urlpatterns as whatsapp_api
-from crm.urls import api_urlpatterns as crm_api
+from contacts.urls import api_urlpatterns as contacts_api
 from inbox import views as inbox_views
 from inbox.urls import api_urlpatterns as inbox_api
 from reporting.urls import api_urlpatterns as reporting_api
@@ -17,12 +17,12 @@ urlpatterns = [
     path("accounts/password_reset/", security.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(inbox_api + crm_api + whatsapp_api + reporting_api)),
+    path("api/v1/", include(inbox_api + contacts_api + whatsapp_api + reporting_api)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("attachments/<int:pk>/", inbox_views.attachment_download, name="attachment-download"),
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
-    path("", include("crm.urls")),
+    path("", include("contacts.urls")),
     path("", include("reporting.urls")),
     path("", include("automation.urls")),
     path("", include("livechat.urls")),

@@ -1,4 +1,4 @@
-"""JSON shapes of the REST API (see CONTRACT.md). Serializers only shape data; rules live in services."""
+"""JSON shapes of the REST API (docs/api.md). Serializers only shape data; rules live in services."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field

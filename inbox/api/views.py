@@ -74,14 +74,8 @@ class ConversationDetail(generics.RetrieveAPIView):
         form.is_valid(raise_exception=True)
         changes = dict(form.validated_data)
         if "assignee" in changes:
-            try:
-                changes["assignee"] = services.assignee_by_id(changes["assignee"])
-            except services.ConversationChangeRefused as refused:
-                raise ValidationError({"assignee": refused.reason}) from None
-        try:
-            conversation = services.conversation_update(conversation=conversation, actor=request.user, **changes)
-        except services.ConversationChangeRefused as refused:
-            raise ValidationError({"detail": refused.reason}) from None
+            changes["assignee"] = services.assignee_by_id(changes["assignee"])
+        conversation = services.conversation_update(conversation=conversation, actor=request.user, **changes)
         conversation = _conversations_for(request.user).get(pk=conversation.pk)
         return Response(ConversationSerializer(conversation, context={"request": request}).data)
 
@@ -110,32 +104,29 @@ class MessageListCreate(generics.ListCreateAPIView):
             if reply_to is None:
                 raise ValidationError({"reply_to": "No such message in this conversation."})
         template, reaction, upload = data.get("template"), data.get("reaction"), data.get("file")
-        try:
-            if reaction is not None:
-                target = Message.objects.filter(conversation=conversation, pk=reaction["message"]).first()
-                if target is None:
-                    raise ValidationError({"reaction": {"message": "No such message in this conversation."}})
-                message = replies.reaction_send(
-                    conversation=conversation, author=request.user, target=target, emoji=reaction["emoji"]
-                )
-            elif template is not None:
-                message = replies.template_send(
-                    conversation=conversation,
-                    author=request.user,
-                    name=template["name"],
-                    language=template["language"],
-                    parameters=template["parameters"],
-                )
-            else:
-                message = replies.reply_send(
-                    conversation=conversation,
-                    author=request.user,
-                    text=data.get("text", ""),
-                    private=data["private"],
-                    reply_to=reply_to,
-                    file=replies.OutgoingFile.from_upload(upload) if upload is not None else None,
-                )
-        except replies.ReplyRefused as refused:
-            raise ValidationError({"detail": refused.reason}) from None
+        if reaction is not None:
+            target = Message.objects.filter(conversation=conversation, pk=reaction["message"]).first()
+            if target is None:
+                raise ValidationError({"reaction": {"message": "No such message in this conversation."}})
+            message = replies.reaction_send(
+                conversation=conversation, author=request.user, target=target, emoji=reaction["emoji"]
+            )
+        elif template is not None:
+            message = replies.template_send(
+                conversation=conversation,
+                author=request.user,
+                name=template["name"],
+                language=template["language"],
+                parameters=template["parameters"],
+            )
+        else:
+            message = replies.reply_send(
+                conversation=conversation,
+                author=request.user,
+                text=data.get("text", ""),
+                private=data["private"],
+                reply_to=reply_to,
+                file=replies.OutgoingFile.from_upload(upload) if upload is not None else None,
+            )
         message.refresh_from_db()
         return Response(MessageSerializer(message, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -1,8 +1,8 @@
-# Channel credentials encrypted at rest (webcare.crypto.EncryptedJSONField).
+# Channel credentials encrypted at rest (kernel.crypto.EncryptedJSONField).
 
 from django.db import migrations
 
-import webcare.crypto
+import kernel.crypto
 
 
 def encrypt_stored_credentials(apps, schema_editor):
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="inbox",
             name="credentials",
-            field=webcare.crypto.EncryptedJSONField(
+            field=kernel.crypto.EncryptedJSONField(
                 blank=True, default=dict, help_text="Tokens and secrets, encrypted; never shown"
             ),
         ),

@@ -7,6 +7,7 @@ import pytest
 
 from automation.models import BotStatus, ConversationAutomation, InboxAutomation
 from inbox.models import Conversation
+from tests.browser import LIVE_WAIT_MS
 from tests.livechat.test_widget_e2e import (  # noqa: F401 - shared fixtures
     CHROMIUM,
     _messages,
@@ -43,7 +44,7 @@ def test_visitor_gets_the_bots_answer_then_asks_for_a_person_and_an_agent_sees_i
 
     # then the bot's answer arrives in the widget
     answers = _messages(page).and_(page.locator("[data-direction=out]"))
-    expect(answers).to_have_count(1, timeout=10000)
+    expect(answers).to_have_count(1, timeout=LIVE_WAIT_MS)
     expect(answers.first).to_contain_text("Shipping is free from 20 euros")
     conversation = _wait(lambda: Conversation.objects.filter(inbox=livechat["inbox"]).first())
     assert ConversationAutomation.objects.get(conversation=conversation).bot_status == BotStatus.ANSWERING
@@ -52,7 +53,7 @@ def test_visitor_gets_the_bots_answer_then_asks_for_a_person_and_an_agent_sees_i
     button = page.get_by_test_id("webcare-choice")
     expect(button).to_have_text("Talk to a person")
     button.click()
-    expect(answers).to_have_count(2, timeout=10000)
+    expect(answers).to_have_count(2, timeout=LIVE_WAIT_MS)
     expect(answers.nth(1)).to_contain_text("colleague")
 
     # then an agent sees the conversation in the unassigned queue, with the reason

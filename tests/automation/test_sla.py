@@ -9,8 +9,8 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from automation.sla import sla_alerts_check
-from inbox import realtime
 from inbox.models import ConversationEvent, Team
+from kernel import realtime
 from tests.factories import make_conversation, make_user
 
 from .conftest import automated_inbox

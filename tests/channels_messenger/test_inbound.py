@@ -232,7 +232,7 @@ def test_an_expired_cdn_link_fails_the_download_with_a_reason_and_nothing_else(d
 
 
 def test_a_temporary_cdn_failure_is_retried_by_the_sweeper(deliver, graph):
-    from channels_messenger.tasks import media_download_sweep
+    from channels_messenger.tasks import media_download_sweep_task
 
     graph.script("GET", "/files/v/t1.15752-9/clip.mp4", Answer(status=503, body=b"busy"))
     deliver("video")
@@ -242,7 +242,7 @@ def test_a_temporary_cdn_failure_is_retried_by_the_sweeper(deliver, graph):
     graph.scripted.clear()
     graph.cdn("v/t1.15752-9/clip.mp4", b"mp4 bytes")
     Attachment.objects.filter(pk=attachment.pk).update(created_at=attachment.created_at.replace(year=2020))
-    assert media_download_sweep() == 1
+    assert media_download_sweep_task() == 1
     attachment.refresh_from_db()
     assert attachment.status == "stored" and attachment.attempts == 2
 

@@ -11,6 +11,7 @@ import requests
 from django.utils import timezone
 
 from inbox.models import Attachment, Conversation
+from tests.browser import LIVE_WAIT_MS
 from tests.channels_messenger.fakes import PAGE_ID, PSID, graph, page_inbox, sign  # noqa: F401 - fixtures
 from tests.factories import make_user
 from tests.inbox.test_inbox_e2e_whatsapp import log_in, open_conversation
@@ -68,13 +69,15 @@ def test_messenger_in_the_inbox_from_webhook_to_send_api(app_url, browser, graph
         graph.cdn("v/photo-e2e.jpg", PHOTO)
         image = {"type": "image", "payload": {"url": f"{graph.base}/files/v/photo-e2e.jpg"}}
         post(app_url, page_inbox, page_event(customer({"mid": "m_e2e_2", "attachments": [image]})))
-        page.wait_for_selector('[data-testid="message"][data-direction="in"] img.attachment-image', timeout=5000)
+        page.wait_for_selector(
+            '[data-testid="message"][data-direction="in"] img.attachment-image', timeout=LIVE_WAIT_MS
+        )
         assert Attachment.objects.get(message__external_id="m_e2e_2").sha256
 
         # the agent replies: a RESPONSE through the Send API, marked ours for the echo
         page.fill('[data-testid="composer-input"]', "Hij is onderweg, morgen in huis 📦")
         page.keyboard.press("Enter")
-        page.wait_for_selector('[data-testid="message-status"] >> text=Sent', timeout=5000)
+        page.wait_for_selector('[data-testid="message-status"] >> text=Sent', timeout=LIVE_WAIT_MS)
         sent = [b for b in graph.send_bodies() if "message" in b and b["message"].get("text")][-1]
         assert sent["recipient"] == {"id": PSID} and sent["messaging_type"] == "RESPONSE"
         assert sent["message"]["text"] == "Hij is onderweg, morgen in huis 📦"
@@ -87,7 +90,7 @@ def test_messenger_in_the_inbox_from_webhook_to_send_api(app_url, browser, graph
         }
         post(app_url, page_inbox, page_event(echo))
         page.wait_for_selector(
-            '[data-testid="message"][data-direction="out"] >> text=Sent outside Webcare', timeout=5000
+            '[data-testid="message"][data-direction="out"] >> text=Sent outside Webcare', timeout=LIVE_WAIT_MS
         )
 
         # two days later only the HUMAN_AGENT tag may answer: the composer says so

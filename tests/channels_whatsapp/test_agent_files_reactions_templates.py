@@ -393,7 +393,7 @@ def test_a_reply_that_fails_to_store_leaves_no_file_behind(agent, conversation, 
 
     monkeypatch.setattr(replies, "_conversation_after_reply", broken)
     with pytest.raises(RuntimeError):
-        replies.replies_send(
+        replies.reply_messages_send(
             conversation=conversation,
             author=agent,
             text="",

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from channels_whatsapp import media
-from channels_whatsapp.tasks import media_download_sweep
+from channels_whatsapp.tasks import media_download_sweep_task
 from inbox.models import Attachment
 from tests.channels_whatsapp.fakes import ACCESS_TOKEN, PHONE_NUMBER_ID, Answer, error_answer
 from tests.factories import make_user
@@ -80,7 +80,7 @@ def test_a_failure_is_retried_by_the_sweeper_and_then_succeeds(graph, deliver):
     graph.scripted.clear()
     graph.media("1001", JPEG)
     Attachment.objects.filter(pk=attachment.pk).update(created_at=attachment.created_at.replace(year=2020))
-    assert media_download_sweep() == 1
+    assert media_download_sweep_task() == 1
     attachment.refresh_from_db()
     assert attachment.status == "stored" and attachment.attempts == 2
 

@@ -166,11 +166,11 @@ def test_a_connection_error_is_retried(conversation, settings):
 
 def test_the_pair_rate_limit_waits_four_to_the_attempt_seconds():
     error = sender.GraphError("(#131056) pair rate", code=131056, http_status=400)
-    assert sender.send_error(error, inbox_id=0, attempt=1).retry_after == 1
-    assert sender.send_error(error, inbox_id=0, attempt=3).retry_after == 16
-    assert isinstance(sender.send_error(error, inbox_id=0, attempt=3), RetryableSendError)
+    assert sender.graph_failure_record(error, inbox_id=0, attempt=1).retry_after == 1
+    assert sender.graph_failure_record(error, inbox_id=0, attempt=3).retry_after == 16
+    assert isinstance(sender.graph_failure_record(error, inbox_id=0, attempt=3), RetryableSendError)
     template_error = sender.GraphError("(#132001)", code=132001, http_status=400)
-    assert isinstance(sender.send_error(template_error, inbox_id=0, attempt=1), PermanentSendError)
+    assert isinstance(sender.graph_failure_record(template_error, inbox_id=0, attempt=1), PermanentSendError)
 
 
 def test_the_throughput_limit_spreads_a_burst_over_seconds(wa_inbox):

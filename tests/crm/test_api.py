@@ -1,4 +1,4 @@
-"""REST API for contacts (CONTRACT.md): search by phone in any format and by name or email,
+"""REST API for contacts (docs/api.md): search by phone in any format and by name or email,
 the contract's item shape, the detail with conversations on every channel the user may see,
 merging, and inbox scoping (a contact outside an agent's inboxes is 404)."""
 

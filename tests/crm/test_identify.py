@@ -1,7 +1,8 @@
 import pytest
 
+from crm.merging import MergeRefused, contact_merge
 from crm.models import Contact, ContactIdentity
-from crm.services import contact_merge, identify
+from crm.services import identify
 from tests.factories import make_contact
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -72,5 +73,5 @@ def test_merge_moves_identities_and_records_what_the_other_held():
     assert b.merged_into_id == a.pk
     assert set(a.identities.values_list("channel", flat=True)) == {"whatsapp", "messenger"}
     assert merge.snapshot["name"] == "Sanne dV"
-    with pytest.raises(ValueError):
+    with pytest.raises(MergeRefused):
         contact_merge(survivor=a, other=b)

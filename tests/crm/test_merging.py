@@ -131,7 +131,7 @@ def test_merging_into_itself_or_twice_is_refused(pair):
 
 
 def test_merge_tells_open_views_of_both_contacts_after_commit(pair, django_capture_on_commit_callbacks, monkeypatch):
-    from inbox import realtime
+    from kernel import realtime
 
     sent = []
     monkeypatch.setattr(realtime, "publish_now", lambda groups, message: sent.append((sorted(groups), message)))

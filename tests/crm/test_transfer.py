@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from contacts.privacy import conversations_retention_anonymise
 from crm.imports import contact_import_run
 from crm.models import AttributeDefinition, Contact, ContactAuditEntry, ContactIdentity, ContactImport
-from crm.privacy import conversations_retention_anonymise
 from crm.services import contact_create
 from inbox.ingest import message_ingest
 from inbox.models import Conversation, Message

@@ -1,4 +1,4 @@
-"""REST API for conversations and messages (CONTRACT.md, "REST API"): shapes, filters, paging,
+"""REST API for conversations and messages (docs/api.md): shapes, filters, paging,
 ordering, a fixed number of queries, changes recorded as events, replies through the outbox,
 and inbox scoping (whatever lies outside an agent's inboxes is 404)."""
 
@@ -257,12 +257,35 @@ def test_assigning_an_agent_who_is_not_a_member_of_the_inbox_is_refused(api_clie
     # when: Bert works in inbox B only
     response = api_client.patch(f"/api/v1/conversations/{world.mine.pk}/", {"assignee": world.bert.pk}, format="json")
 
-    # then
+    # then: the reason in words and a code a program can test
     assert response.status_code == 400
-    assert "assignee" in response.json() or "detail" in response.json()
+    assert response.json() == {
+        "detail": "That agent is not a member of this conversation's inbox.",
+        "code": "assignee_not_member",
+    }
     world.mine.refresh_from_db()
     assert world.mine.assignee is None
     assert not ConversationEvent.objects.filter(conversation=world.mine, kind="assigned").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("nl", "Deze medewerker is geen lid van de inbox van dit gesprek."),
+        ("de", "Diese Person ist kein Mitglied des Posteingangs dieses Gesprächs."),
+    ],
+)
+def test_a_refusal_reads_in_the_token_owners_language(api_client, world, language, reason):
+    # given: Anna works in Dutch or German; her API client sends no Accept-Language
+    world.anna.agent_profile.language = language
+    world.anna.agent_profile.save()
+
+    # when
+    response = api_client.patch(f"/api/v1/conversations/{world.mine.pk}/", {"assignee": world.bert.pk}, format="json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"detail": reason, "code": "assignee_not_member"}
 
 
 @pytest.mark.parametrize("who", ["nobody", "inactive member"])

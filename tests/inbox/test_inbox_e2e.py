@@ -4,6 +4,7 @@ import pytest
 
 from inbox.ingest import message_ingest
 from inbox.models import Message
+from tests.browser import LIVE_WAIT_MS
 from tests.factories import inbound, make_inbox, make_user
 from tests.livechat.test_widget_e2e import CHROMIUM, app_url, browser  # noqa: F401 - shared fixtures
 
@@ -49,14 +50,14 @@ def test_an_agent_opens_a_conversation_replies_and_sees_new_messages_live(agent_
     message_ingest(
         inbox=inbox, inbound=inbound("m2", sender_id="v1", text='<img src=x onerror="window.__xss=1"> nog iets')
     )
-    page.wait_for_selector('[data-testid="message"][data-direction="in"] >> text=nog iets', timeout=5000)
+    page.wait_for_selector('[data-testid="message"][data-direction="in"] >> text=nog iets', timeout=LIVE_WAIT_MS)
     assert page.evaluate("window.__notReloaded") is True
     assert page.evaluate("window.__xss") is None
     assert page.locator('[data-testid="message"] img').count() == 0
 
     # and a brand-new conversation shows up in the list live
     other = message_ingest(inbox=inbox, inbound=inbound("m3", sender_id="v2", name="Max", text="Guten Tag")).message
-    page.wait_for_selector(f'[data-conversation-id="{other.conversation_id}"]', timeout=5000)
+    page.wait_for_selector(f'[data-conversation-id="{other.conversation_id}"]', timeout=LIVE_WAIT_MS)
     assert errors == []
 
 
@@ -76,7 +77,7 @@ def test_status_and_assignee_change_from_the_header(agent_page):
 
 
 def test_live_chat_seen_and_typing_both_ways(agent_page):
-    from inbox import realtime
+    from kernel import realtime
 
     page, inbox, conversation, errors = agent_page
     # opening a live-chat conversation tells the widget the agent has read it
@@ -101,5 +102,5 @@ def test_live_chat_seen_and_typing_both_ways(agent_page):
             "typing": True,
         },
     )
-    page.wait_for_selector("#typing-line", state="visible", timeout=5000)
+    page.wait_for_selector("#typing-line", state="visible", timeout=LIVE_WAIT_MS)
     assert errors == []

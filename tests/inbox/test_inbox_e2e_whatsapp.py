@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from inbox.models import CannedResponse, Conversation, Message
+from tests.browser import LIVE_WAIT_MS
 from tests.channels_whatsapp.fakes import PHONE_NUMBER_ID, graph, sign, wa_inbox  # noqa: F401 - fixtures
 from tests.factories import make_user
 from tests.livechat.test_widget_e2e import CHROMIUM, app_url, browser  # noqa: F401 - shared fixtures
@@ -142,10 +143,10 @@ def test_webhook_in_reply_out_live_and_safe(app_url, browser, graph, wa_inbox, t
         # a new webhook message appears live, without a reload, in the open conversation
         page.evaluate("window.__notReloaded = true")
         post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.2", "Dank je! Nog één vraag"))
-        page.wait_for_selector('[data-testid="message"] >> text=Nog één vraag', timeout=5000)
+        page.wait_for_selector('[data-testid="message"] >> text=Nog één vraag', timeout=LIVE_WAIT_MS)
         # ... and a new customer shows up in the list
         post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.3", "Guten Tag!", wa_id="4915112345678", name="Jonas"))
-        page.wait_for_selector('[data-testid="conversation-item"] >> text=Jonas', timeout=5000)
+        page.wait_for_selector('[data-testid="conversation-item"] >> text=Jonas', timeout=LIVE_WAIT_MS)
         assert page.evaluate("window.__notReloaded") is True
         page.locator(".conversation-view").screenshot(path=str(SCREENSHOTS / "conversation.png"))
         page.locator("#contact-panel").screenshot(path=str(SCREENSHOTS / "contact-panel.png"))
@@ -163,10 +164,10 @@ def test_two_agents_see_each_other_and_who_is_replying(app_url, browser, graph, 
         open_conversation(anna, conversation.pk)
         open_conversation(ben, conversation.pk)
         # each learns about the other: the newcomer asks, the one already there answers
-        ben.wait_for_selector('[data-testid="presence"] >> text=Anna de Boer is viewing', timeout=5000)
-        anna.wait_for_selector('[data-testid="presence"] >> text=Ben is viewing', timeout=5000)
+        ben.wait_for_selector('[data-testid="presence"] >> text=Anna de Boer is viewing', timeout=LIVE_WAIT_MS)
+        anna.wait_for_selector('[data-testid="presence"] >> text=Ben is viewing', timeout=LIVE_WAIT_MS)
         anna.type('[data-testid="composer-input"]', "Ik pak hem op")
-        ben.wait_for_selector('[data-testid="presence"] >> text=Anna de Boer is replying', timeout=5000)
+        ben.wait_for_selector('[data-testid="presence"] >> text=Anna de Boer is replying', timeout=LIVE_WAIT_MS)
         ben.locator(".conversation-header").screenshot(path=str(SCREENSHOTS / "collision.png"))
         # Anna assigns it to herself: Ben's header follows live
         anna.fill('[data-testid="composer-input"]', "")
@@ -175,10 +176,10 @@ def test_two_agents_see_each_other_and_who_is_replying(app_url, browser, graph, 
         ben.wait_for_function(
             "sel => document.querySelector(sel).selectedOptions[0].textContent.includes('Anna')",
             arg='[data-testid="assignee-select"]',
-            timeout=5000,
+            timeout=LIVE_WAIT_MS,
         )
         anna_context.close()
-        ben.wait_for_selector('[data-testid="presence"]', state="hidden", timeout=5000)
+        ben.wait_for_selector('[data-testid="presence"]', state="hidden", timeout=LIVE_WAIT_MS)
         assert ben.errors == []
     finally:
         ben_context.close()
@@ -290,8 +291,8 @@ def test_a_dropped_websocket_reconnects_and_catches_up(app_url, browser, graph, 
         post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.r2", "Gemist tijdens de storing"))
         post_webhook(app_url, wa_inbox, whatsapp_text("wamid.e2e.r3", "Ik ook", wa_id="4915100000000", name="Lena"))
         # it reconnects by itself and fetches what it missed
-        page.wait_for_selector('[data-testid="message"] >> text=Gemist tijdens de storing', timeout=8000)
-        page.wait_for_selector('[data-testid="conversation-item"] >> text=Lena', timeout=8000)
+        page.wait_for_selector('[data-testid="message"] >> text=Gemist tijdens de storing', timeout=LIVE_WAIT_MS)
+        page.wait_for_selector('[data-testid="conversation-item"] >> text=Lena', timeout=LIVE_WAIT_MS)
         page.wait_for_function("() => window.webcareInboxSocket().readyState === WebSocket.OPEN")
         assert page.evaluate("window.__notReloaded") is True
     finally:
@@ -308,7 +309,7 @@ def test_search_finds_a_message_and_opens_the_conversation_at_it(app_url, browse
         page.keyboard.press("/")
         page.keyboard.type("beschadig")
         hit = page.locator(f'[data-testid="search-result"][data-message-id="{message.pk}"]')
-        hit.wait_for(timeout=5000)
+        hit.wait_for(timeout=LIVE_WAIT_MS)
         assert hit.locator("mark").first.inner_text().lower().startswith("beschadig")
         hit.locator("a").click()
         page.wait_for_selector(f"#message-{message.pk}.highlighted")

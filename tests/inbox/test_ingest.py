@@ -5,7 +5,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from inbox import automation
+from inbox import hooks
 from inbox.ingest import message_ingest, status_update_apply
 from inbox.models import Conversation, ConversationEvent, Message, ParkedStatusUpdate
 from inbox.normalized import InboundAttachment, StatusUpdate
@@ -152,14 +152,14 @@ def test_automation_hook_runs_after_commit_and_a_broken_handler_loses_nothing(dj
     def recorder(message_id):
         seen.append(message_id)
 
-    automation.on_message_received(broken)
-    automation.on_message_received(recorder)
+    hooks.on_message_received(broken)
+    hooks.on_message_received(recorder)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             message = message_ingest(inbox=make_inbox("livechat"), inbound=inbound("m1", sender_id="v1")).message
     finally:
-        automation._message_received_handlers[:] = [
-            h for h in automation._message_received_handlers if h not in (broken, recorder)
+        hooks._message_received_handlers[:] = [
+            h for h in hooks._message_received_handlers if h not in (broken, recorder)
         ]
     assert seen == [message.pk]
     assert Message.objects.filter(pk=message.pk).exists()

@@ -13,7 +13,7 @@ from inbox.ingest import message_ingest, status_update_apply
 from inbox.models import ConversationEvent, Message, ParkedStatusUpdate
 from inbox.normalized import StatusUpdate
 from inbox.replies import ReplyRefused, reply_send
-from inbox.tasks import outbox_sweep
+from inbox.tasks import outbox_sweep_task
 from tests.factories import inbound, make_inbox, make_message, make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_the_first_human_reply_is_recorded_once(platform, conversation, agent, d
 def test_private_notes_never_leave(platform, conversation, agent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         note = reply_send(conversation=conversation, author=agent, text="Customer is a VIP", private=True)
-    outbox_sweep()
+    outbox_sweep_task()
 
     note.refresh_from_db()
     assert platform.sent == []
@@ -112,10 +112,10 @@ def test_a_retryable_error_backs_off_then_the_sweeper_delivers(
     assert message.error_code == "130429"
     assert message.next_attempt_at > timezone.now()
     # not yet due: the sweeper leaves it alone
-    assert outbox_sweep() == 0
+    assert outbox_sweep_task() == 0
 
     Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-    assert outbox_sweep() == 1
+    assert outbox_sweep_task() == 1
 
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 2 and message.error == ""
@@ -129,7 +129,7 @@ def test_retries_are_bounded(platform, conversation, agent, settings, django_cap
         message = reply_send(conversation=conversation, author=agent, text="Hallo")
     for _ in range(3):
         Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-        outbox_sweep()
+        outbox_sweep_task()
 
     message.refresh_from_db()
     assert message.status == "failed"
@@ -144,7 +144,7 @@ def test_a_permanent_error_fails_the_message_with_the_reason(
     platform.answers = [PermanentSendError("The customer has blocked this number.", code="131026")]
     with django_capture_on_commit_callbacks(execute=True):
         message = reply_send(conversation=conversation, author=agent, text="Hallo")
-    outbox_sweep()
+    outbox_sweep_task()
 
     message.refresh_from_db()
     assert message.status == "failed"
@@ -166,7 +166,7 @@ def test_the_sweeper_sends_replies_whose_task_never_ran(platform, conversation, 
     message = reply_send(conversation=conversation, author=agent, text="Hallo")  # callbacks not executed
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=5))
 
-    assert outbox_sweep() == 1
+    assert outbox_sweep_task() == 1
 
     message.refresh_from_db()
     assert message.status == "sent"
@@ -176,10 +176,10 @@ def test_a_send_claimed_by_a_worker_that_died_is_retried_after_the_lease(platfor
     message = reply_send(conversation=conversation, author=agent, text="Hallo")
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     assert outbox.message_claim(message.pk)  # the worker claimed it and died
-    assert outbox_sweep() == 0  # still leased
+    assert outbox_sweep_task() == 0  # still leased
 
     Message.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
-    assert outbox_sweep() == 1
+    assert outbox_sweep_task() == 1
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 2
 

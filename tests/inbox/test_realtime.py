@@ -8,8 +8,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
-from inbox import realtime
 from inbox.ingest import message_ingest
+from kernel import realtime
 from tests.factories import inbound, make_inbox, make_user
 from webcare.routing import websocket_urlpatterns
 
@@ -105,7 +105,9 @@ def test_events_of_a_rolled_back_transaction_are_never_sent():
         def write_then_fail():
             try:
                 with transaction.atomic():
-                    realtime.publish_on_commit([realtime.inbox_group(inbox.pk)], "message_created", message_id=1)
+                    realtime.conversation_publish(
+                        inbox_id=inbox.pk, conversation_id=1, event="message_created", message_id=1
+                    )
                     raise RuntimeError("rolled back")
             except RuntimeError:
                 pass
@@ -184,9 +186,9 @@ def test_an_agent_removed_from_an_inbox_cannot_join_its_conversations_on_an_open
 
 
 def test_hints_at_a_thousand_a_second_arrive_in_full_over_a_handful_of_connections():
-    """A batch webhook of 1,000 messages publishes thousands of hints at once. Each used to be a
-    coroutine with its own Redis connection (2,500 at once were seen) until connecting timed out
-    and hints were lost; they now queue behind a few senders."""
+    """A batch webhook of 1,000 messages publishes thousands of hints at once. Were each a
+    coroutine with its own Redis connection, connecting would time out and hints would be lost;
+    they queue behind a few senders."""
     from channels.layers import InMemoryChannelLayer, get_channel_layer
 
     layer = get_channel_layer()

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from inbox.models import Availability, Conversation, Message
+from tests.browser import LIVE_WAIT_MS
 from tests.factories import make_inbox, make_token, make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -257,7 +258,7 @@ def test_a_message_lost_in_flight_is_resent_after_reconnect_and_stored_once(brow
     mine = _messages(page).and_(page.locator("[data-direction=in]"))
     expect(mine.first).to_contain_text("Versturen")
     page.evaluate("window.__sockets[0].close()")
-    expect(mine.first).not_to_contain_text("Versturen", timeout=10_000)
+    expect(mine.first).not_to_contain_text("Versturen", timeout=LIVE_WAIT_MS)
     _wait(lambda: Message.objects.filter(direction="in").exists())
     page.reload()
     expect(_messages(page)).to_have_count(1)

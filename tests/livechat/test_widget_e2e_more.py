@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from crm.models import ContactIdentity
 from inbox.models import Availability, Conversation, Message
+from tests.browser import LIVE_WAIT_MS
 from tests.factories import make_contact, make_conversation, make_inbox, make_token, make_user
 from tests.livechat.test_widget_e2e import (  # noqa: F401 - shared fixtures
     CHROMIUM,
@@ -308,7 +309,7 @@ def test_the_agent_inbox_and_the_widget_show_each_other_typing_and_seen(browser,
     visitor.wait_for_timeout(2100)
     visitor.get_by_test_id("webcare-input").press_sequentially("ok")
     expect(line).to_be_visible()
-    expect(line).to_be_hidden(timeout=8000)  # and it fades when they stop
+    expect(line).to_be_hidden(timeout=LIVE_WAIT_MS)  # and it fades when they stop
     assert errors == []
     visitor.context.close()
     agent.context.close()

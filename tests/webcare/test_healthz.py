@@ -1,4 +1,4 @@
-"""`GET /healthz` (CONTRACT.md, "HTTP"): 200 `{"status": "ok"}` when the database and the
+"""`GET /healthz` (docs/api.md): 200 `{"status": "ok"}` when the database and the
 channel layer answer, 503 naming the part that does not. Failures are real ones: a Redis
 port nobody listens on, a database server that refuses the connection."""
 

@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from django.test import RequestFactory
 
 from inbox.management.commands.runstack import uvicorn_proxy_options
-from webcare.proxies import TrustedProxies, client_address
+from kernel.proxies import TrustedProxies, client_address
 
 ROOT = Path(__file__).resolve().parents[2]
 

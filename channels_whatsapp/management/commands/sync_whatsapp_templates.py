@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from channels_whatsapp.tasks import templates_sync
+from channels_whatsapp.tasks import templates_sync_task
 from inbox.models import Inbox
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, inbox=None, **options):
         if inbox is not None and not Inbox.objects.filter(pk=inbox, kind="whatsapp").exists():
             raise CommandError(f"No WhatsApp inbox with id {inbox}.")
-        results = templates_sync(inbox)
+        results = templates_sync_task(inbox)
         for result in results:
             if "error" in result:
                 self.stderr.write(f"inbox {result['inbox']}: {result['error']}")

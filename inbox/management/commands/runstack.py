@@ -46,7 +46,7 @@ def interval_seconds(schedule) -> float:
 def run_periodic_job(task_name: str) -> None:
     """Run one periodic task in this thread. Celery logs a failing task itself; anything else
     (an unknown task name) is logged here. Never raises: one failure must not stop the others."""
-    from webcare.celery import app
+    from celery import current_app as app  # the project's Celery app, loaded with the project
 
     try:
         app.tasks[task_name].apply()
@@ -59,7 +59,7 @@ def run_periodic_job(task_name: str) -> None:
 
 def run_beat_in_process(stop: threading.Event) -> None:
     """Run each entry of the beat table at its interval, until `stop` is set."""
-    from webcare.celery import app
+    from celery import current_app as app  # the project's Celery app, loaded with the project
 
     # Register every app's tasks.py, as a worker does at start: a web process has imported only
     # the task modules its code happened to use.

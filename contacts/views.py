@@ -13,27 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm import merging, services
+from crm.models import AttributeDefinition, Contact, ContactMerge, ContactTag
 from inbox import access
+from kernel.channel_kinds import kind_choices
 
-from . import merging, selectors, services
-from .models import AttributeDefinition, ChannelKind, Contact, ContactMerge, ContactTag
+from . import selectors
 
 FIELD_LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "locale": "Language"}
-
-
-def access_contact(user, pk) -> Contact:
-    """A contact the user may see; a merged one is followed to its survivor."""
-    try:
-        contact = access.access_contact(user, pk)
-    except Http404:
-        # A merged contact's conversations went to the survivor: follow it if that is visible.
-        survivor_id = Contact.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into", flat=True)
-        if not survivor_id:
-            raise
-        return access.access_contact(user, survivor_id[0])
-    if contact.merged_into_id:
-        return access.access_contact(user, contact.merged_into_id)
-    return contact
 
 
 @login_required
@@ -43,7 +30,7 @@ def contact_list(request):
     context = {
         "filters": filters,
         **selectors.contact_page(user=request.user, filters=filters),
-        "channels": ChannelKind.choices,
+        "channels": kind_choices(),
         "tags": ContactTag.objects.order_by("name"),
         "suggestion_count": len(selectors.pending_suggestions(user=request.user)),
         "may_manage": access.sees_everything(request.user),
@@ -111,13 +98,13 @@ def _attribute_field(contact, definition, *, editing=False, error="", value=None
 @login_required
 @require_GET
 def contact_detail(request, pk: int):
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     if contact.pk != int(pk):
         return redirect("contact-detail", contact.pk)
     context = _contact_context(request, contact)
     context["timeline"] = selectors.contact_timeline(user=request.user, contact=contact)
     context["merges"] = [(m, merging.merge_undoable(m)) for m in selectors.contact_merges(contact=contact)]
-    context["channels"] = ChannelKind.choices
+    context["channels"] = kind_choices()
     return render(request, "crm/contact.html", context)
 
 
@@ -125,7 +112,7 @@ def contact_detail(request, pk: int):
 @require_GET
 def contact_panel(request, pk: int):
     """The contact column of the inbox's conversation pane (loaded with hx-get)."""
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     context = _contact_context(request, contact)
     current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query).get("c", [""])[0]
     context["conversations"] = list(selectors.contact_conversations(user=request.user, contact=contact)[:20])
@@ -137,7 +124,7 @@ def contact_panel(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def contact_field(request, pk: int):
     """Edit in place: GET ?field=X gives the field's form, POST saves and gives it back shown."""
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     name = (request.POST if request.method == "POST" else request.GET).get("field", "")
     make = _field_maker(name)
     if request.method == "GET":
@@ -165,7 +152,7 @@ def _field_maker(name: str):
 @login_required
 @require_POST
 def contact_tags(request, pk: int):
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     services.contact_tags_set(contact=contact, names=request.POST.get("tags", "").split(","))
     return _back(request, contact)
 
@@ -173,7 +160,7 @@ def contact_tags(request, pk: int):
 @login_required
 @require_POST
 def contact_note(request, pk: int):
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     try:
         services.contact_note_add(contact=contact, author=request.user, text=request.POST.get("text", ""))
     except ValidationError as invalid:
@@ -196,7 +183,7 @@ def _as_get(request):
 @login_required
 @require_POST
 def contact_merge(request, pk: int):
-    survivor = access_contact(request.user, pk)
+    survivor = access.access_contact_or_survivor(request.user, pk)
     other_id = request.POST.get("other", "")
     other = access.access_contact(request.user, other_id)
     try:

@@ -4,7 +4,6 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -109,10 +108,7 @@ class ContactMerge(APIView):
         form = MergeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         other = access.access_contact(request.user, form.validated_data["other"])
-        try:
-            merging.contact_merge(survivor=survivor, other=other, merged_by=request.user)
-        except merging.MergeRefused as refused:
-            raise ValidationError({"other": str(refused)}) from None
+        merging.contact_merge(survivor=survivor, other=other, merged_by=request.user)
         survivor.refresh_from_db()
         return Response(ContactDetailSerializer(survivor, context={"request": request}).data, status=status.HTTP_200_OK)
 
@@ -126,9 +122,6 @@ class ContactMergeUndo(APIView):
         if merge is None:
             raise Http404
         survivor = access.access_contact(request.user, merge.survivor_id)
-        try:
-            merging.contact_merge_undo(merge=merge, actor=request.user)
-        except merging.MergeRefused as refused:
-            raise ValidationError({"merge": str(refused)}) from None
+        merging.contact_merge_undo(merge=merge, actor=request.user)
         survivor.refresh_from_db()
         return Response(ContactDetailSerializer(survivor, context={"request": request}).data)

@@ -13,25 +13,26 @@ import logging
 import zipfile
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .audit import contact_audit
-from .models import (
+from crm.audit import contact_audit
+from crm.models import (
     Contact,
     ContactIdentity,
     ContactMerge,
     MergeSuggestion,
 )
+from inbox.models import Attachment, Conversation, Message
 
 logger = logging.getLogger(__name__)
 
 
 def contact_gdpr_data(*, contact: Contact) -> dict:
     """Everything held about a contact (and the contacts merged into it), as plain JSON data."""
-    from inbox.models import Conversation
 
     ids = [contact.pk, *Contact.objects.filter(merged_into=contact).values_list("pk", flat=True)]
     conversations = (
@@ -111,7 +112,6 @@ def contact_gdpr_export(*, contact: Contact, actor=None, with_files: bool = Fals
     contact_audit(contact_id=contact.pk, action="gdpr_export", actor=actor, data={"files": with_files})
     if not with_files:
         return document
-    from inbox.models import Attachment
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -130,7 +130,6 @@ def contact_erase(*, contact: Contact, actor=None) -> dict:
     """Erase a customer: anonymise their messages and attachments, delete identities, keys,
     notes, tags and details; keep the rows that reporting counts. Contacts merged into this one
     are erased with it. Atomic; recorded in the audit trail. Returns the counts kept."""
-    from inbox.models import Conversation
 
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -148,7 +147,6 @@ def contact_erase(*, contact: Contact, actor=None) -> dict:
 
 
 def _replace_identities(contact: Contact, ids: list[int]) -> None:
-    from inbox.models import Conversation
 
     for identity in ContactIdentity.objects.filter(contact_id__in=ids):
         placeholder, _made = ContactIdentity.objects.get_or_create(
@@ -176,7 +174,6 @@ def _erase_details(contact: Contact) -> None:
 def _anonymise_conversations(conversation_ids: list[int]) -> int:
     """Remove what was said in these conversations (text, content, attachments), keeping the
     message rows with their direction, kind, times and statuses for reporting."""
-    from inbox.models import Attachment, Conversation, Message
 
     attachments = Attachment.objects.filter(message__conversation_id__in=conversation_ids)
     files = [a.file.name for a in attachments.exclude(file="").only("file")]
@@ -190,7 +187,6 @@ def _anonymise_conversations(conversation_ids: list[int]) -> int:
 
 
 def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
 
     for name in names:
         try:
@@ -205,7 +201,6 @@ def conversations_retention_anonymise(*, days: int, batch: int = 1000) -> int:
     anonymised."""
     if days <= 0:
         return 0
-    from inbox.models import Conversation, Message
 
     cutoff = timezone.now() - timedelta(days=days)
     still_said = Exists(Message.objects.filter(conversation=OuterRef("pk")).filter(~Q(text="") | ~Q(content={})))

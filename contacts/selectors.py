@@ -16,11 +16,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from crm import keys
+from crm.models import Contact, ContactEmail, ContactMerge, ContactPhone, MergeSuggestion, SuggestionStatus
+from crm.phones import phone_candidates
 from inbox import access
-
-from . import keys
-from .models import Contact, ContactMerge, MergeSuggestion, SuggestionStatus
-from .phones import phone_candidates
+from inbox.models import Message
 
 PAGE_SIZE = 50
 
@@ -95,7 +95,6 @@ def contact_search(*, user, filters: ContactFilters) -> QuerySet[Contact]:
 def _search_condition(text: str) -> Q:
     # Phone and email searches resolve to ids first (two index lookups): an OR of a column and
     # a subquery made PostgreSQL scan every contact (bench/crm.py).
-    from .models import ContactEmail, ContactPhone
 
     candidates = phone_candidates(text)
     if candidates:
@@ -142,7 +141,6 @@ def contact_timeline(*, user, contact: Contact, limit: int = 200) -> list[dict]:
     """Every conversation and message of the contact the user may see, newest first: conversation
     starts and messages interleaved, each linking to its conversation. Private notes included
     (agents only see this page)."""
-    from inbox.models import Message
 
     conversations = list(contact_conversations(user=user, contact=contact)[:100])
     by_id = {c.pk: c for c in conversations}

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from inbox.models import Inbox
+from kernel.crypto import SecretsKeyError
 from tests.factories import make_inbox
-from webcare.crypto import SecretsKeyError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 

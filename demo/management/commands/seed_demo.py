@@ -1,4 +1,4 @@
-from inbox.demo import seed_demo
+from demo.data import seed_demo
 from inbox.management.base import JsonCommand
 
 

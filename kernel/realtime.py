@@ -1,12 +1,22 @@
-"""The only module that talks to the channel layer.
+"""The only module that talks to the channel layer, and the one that decides who hears what.
 
 Events are hints, never the record: they are small (type, ids, version), sent only after the
 database commit, and a browser that misses one re-fetches from the database. Groups:
 `inbox.<id>`, `conversation.<id>`, `agent.<user id>`, `visitor.<identity id>`.
 
+Who hears an event is decided here, by what it is about:
+- a conversation or one of its messages (`conversation_publish`): the conversation's inbox,
+  whose members' lists and counts follow, and the conversation's own group, where it is open.
+  Its assignee is reached through the inbox: an agent sees a conversation only as a member of
+  its inbox (leads join every inbox's group);
+- a contact (`contact_publish`): every inbox the contact has a conversation in, so its open
+  panes and contact pages re-fetch;
+- particular agents (`agents_publish`): their personal groups (service-level alerts);
+- a live-chat visitor (`visitor_publish`): every open tab of that visitor.
+
 Sending: with the Redis layer, one long-lived publisher thread owns an event loop and its Redis
 connections, so a broadcast costs a hand-off instead of a new loop and connection per call
-(measured in DESIGN.md as the most expensive line of a request), and a client that disconnects
+(measured as the most expensive line of a request: `bench/realtime_publish.py`), and a client that disconnects
 after the commit cannot cancel it. The in-memory layer lives on the ASGI server's loop, so there
 we hand the send to that loop with `async_to_sync`.
 """
@@ -41,10 +51,40 @@ def visitor_group(identity_id: int) -> str:
     return f"visitor.{identity_id}"
 
 
-def publish_on_commit(groups: Iterable[str], event: str, **fields) -> None:
+def conversation_publish(*, inbox_id: int, conversation_id: int, event: str, **fields) -> None:
+    """After commit: `event` about a conversation or one of its messages, to its audience."""
+    _publish_on_commit(
+        [inbox_group(inbox_id), conversation_group(conversation_id)], event, conversation_id=conversation_id, **fields
+    )
+
+
+def contact_publish(*, inbox_ids: Iterable[int], event: str, **fields) -> None:
+    """After commit: `event` about a contact, to every inbox it has a conversation in."""
+    _publish_on_commit([inbox_group(pk) for pk in inbox_ids], event, **fields)
+
+
+def agents_publish(*, user_ids: Iterable[int], event: str, **fields) -> None:
+    """After commit: a personal `event` for these agents only."""
+    _publish_on_commit([agent_group(pk) for pk in user_ids], event, **fields)
+
+
+def visitor_publish(*, to_identity: int | None, event: str, waiting: Iterable[str] = (), now: bool = False, **fields):
+    """`event` to every open tab of a live-chat visitor (`to_identity`) and to `waiting`, the
+    groups of tabs still waiting to learn who their visitor is. `now`: the caller has committed
+    already (a Sender after delivery)."""
+    groups = [*([visitor_group(to_identity)] if to_identity is not None else []), *waiting]
+    if now:
+        publish_now(list(dict.fromkeys(groups)), {"type": EVENT_HANDLER_TYPE, "event": event, **fields})
+    else:
+        _publish_on_commit(groups, event, **fields)
+
+
+def _publish_on_commit(groups: Iterable[str], event: str, **fields) -> None:
     """Send `event` (past tense: `message_created`) to `groups` once the transaction commits."""
-    message = {"type": EVENT_HANDLER_TYPE, "event": event, **fields}
     group_list = list(dict.fromkeys(groups))
+    if not group_list:
+        return
+    message = {"type": EVENT_HANDLER_TYPE, "event": event, **fields}
     transaction.on_commit(lambda: publish_now(group_list, message))
 
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from crm import imports
+from crm.models import ContactImport
 from inbox import access
 
-from . import imports, privacy, selectors
-from .models import ContactImport
-from .views import access_contact
+from . import privacy, selectors
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -83,7 +83,7 @@ def contact_export(request):
 @require_GET
 def contact_gdpr_export(request, pk: int):
     _require_manager(request.user)
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     with_files = request.GET.get("format") == "zip"
     body = privacy.contact_gdpr_export(contact=contact, actor=request.user, with_files=with_files)
     extension, content_type = ("zip", "application/zip") if with_files else ("json", "application/json")
@@ -97,7 +97,7 @@ def contact_gdpr_export(request, pk: int):
 def contact_erase(request, pk: int):
     """A confirmation step: the lead types ERASE; then the contact is erased."""
     _require_manager(request.user)
-    contact = access_contact(request.user, pk)
+    contact = access.access_contact_or_survivor(request.user, pk)
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm", "").strip().upper() != "ERASE":

@@ -10,9 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from crm.models import Contact, ContactIdentity
-
-from .models import Conversation, ConversationEvent, Inbox, Message
-from .provisioning import agent_create, inbox_create
+from inbox.models import Conversation, ConversationEvent, Inbox, Message
+from inbox.provisioning import agent_create, inbox_create
 
 FIRST_NAMES = [
     "Sanne",
@@ -217,8 +216,8 @@ def load_demo() -> dict:
     whose messages go through the real ingest path. Safe to call on every start."""
     if demo_exists():
         return {"created": False, "logins": _logins()}
-    from .ingest import message_ingest
-    from .normalized import InboundMessage, SenderProfile
+    from inbox.ingest import message_ingest
+    from inbox.normalized import InboundMessage, SenderProfile
 
     with transaction.atomic():
         inboxes = {

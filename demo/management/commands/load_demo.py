@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from inbox.demo import load_demo
+from demo.data import load_demo
 from inbox.management.base import JsonCommand
 
 
