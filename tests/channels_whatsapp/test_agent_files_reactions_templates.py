@@ -206,7 +206,7 @@ def test_an_agent_reaction_goes_to_whatsapp_on_the_customers_message_and_shows_o
 
 
 def test_a_reaction_on_a_message_of_another_conversation_is_400(
-    api, conversation, wa_inbox, django_capture_on_commit_callbacks
+    graph, api, conversation, wa_inbox, django_capture_on_commit_callbacks
 ):
     other = Message.objects.create(
         conversation=Conversation.objects.create(
@@ -226,6 +226,9 @@ def test_a_reaction_on_a_message_of_another_conversation_is_400(
         fmt="json",
     )
     assert response.status_code == 400
+    assert response.json() == {"reaction": {"message": "No such message in this conversation."}}
+    assert not Message.objects.filter(kind="reaction").exists()
+    assert graph.sent(MESSAGES) == []
 
 
 def test_the_composer_reaction_menu_reacts_from_the_timeline(

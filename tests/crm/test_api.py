@@ -254,10 +254,17 @@ def test_the_contact_list_never_shows_another_inboxs_contacts(api_client, world)
 
 
 def test_an_agent_sees_a_contact_that_also_wrote_to_another_inbox(api_client, world):
-    # Sanne wrote to both inboxes: Anna sees her (through inbox A), not Sam
+    # given: Sanne wrote to both inboxes; Anna works in inbox A only
+    assert world.sanne_whatsapp.contact_id == world.sanne.pk
+
+    # when
     response = api_client.get(f"/api/v1/contacts/{world.sanne.pk}/")
 
+    # then: Anna sees Sanne, with the conversation of her own inbox and not the WhatsApp one
     assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == world.sanne.pk and body["name"] == "Sanne"
+    assert [c["id"] for c in body["conversations"]] == [world.sanne_chat.pk]
 
 
 @pytest.mark.parametrize("role", ["lead", "admin"])

@@ -396,8 +396,11 @@ def test_an_attachment_url_from_the_api_can_be_fetched_with_the_api_token(api_cl
     # when: the same client that listed the messages follows the URL it was given
     download = api_client.get(item["attachments"][0]["url"])
 
-    # then
+    # then: the file itself, and only with the token: without it the URL gives nothing away
     assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4"
+    api_client.credentials()
+    assert api_client.get(item["attachments"][0]["url"]).status_code in (302, 401, 403, 404)
 
 
 def test_the_message_list_runs_the_same_number_of_queries_for_3_or_30_messages(api_client, world):
