@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reporting",
     "automation",
     "audit",
+    "workspace",
     "demo",
 ]
 
