@@ -38,6 +38,20 @@ AGENT_UI_POLICY = "; ".join(
 ADMIN_POLICY = AGENT_UI_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 # Pages that host the public widget (the demo page) follow the widget's needs, not ours.
 EXEMPT_PREFIXES = ("/livechat/demo/",)
+# Where stored files are served (agents' attachments, the visitors' signed file links): every
+# answer there, a file, a 404 or a redirect to the login, is a sandboxed document that may
+# load nothing, so no file can ever run script on our origin.
+FILE_PREFIXES = ("/attachments/", "/livechat/files/")
+# A sandboxed document with no sources at all: nothing runs and nothing loads, even if a
+# browser ever rendered a file's bytes as a page; and no guessing of a type we did not send.
+FILE_POLICY = "default-src 'none'; sandbox"
+
+
+def file_headers(response):
+    """The headers of every response that carries (or stands in for) a stored file."""
+    response["Content-Security-Policy"] = FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class ContentSecurityPolicyMiddleware:
@@ -46,6 +60,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if request.path.startswith(FILE_PREFIXES):
+            return file_headers(response)
         if "Content-Security-Policy" in response or request.path.startswith(EXEMPT_PREFIXES):
             return response
         if not response.get("Content-Type", "").startswith("text/html"):
