@@ -7,6 +7,7 @@ import mimetypes
 from urllib.parse import unquote, urlparse
 
 from meta_platform.media import MAX_ATTEMPTS, MB, MediaPermanent, attachment_fetch, retry_delay
+from meta_platform.media_hosts import media_url_check
 
 from .graph import PLATFORM, DownloadTooLarge, GraphError, graph_download
 
@@ -24,7 +25,7 @@ def _download(attachment) -> tuple[bytes, str]:
     if not attachment.remote_url:
         raise MediaPermanent("Messenger gave no address for this file.")
     try:
-        data, content_type = graph_download(attachment.remote_url, max_bytes=SIZE_LIMIT)
+        data, content_type = graph_download(attachment.remote_url, max_bytes=SIZE_LIMIT, url_check=media_url_check)
     except DownloadTooLarge as error:
         raise MediaPermanent("The file is larger than Messenger's limit of 25 MB: not downloaded.") from error
     except GraphError as error:

@@ -9,6 +9,7 @@ import hashlib
 import mimetypes
 
 from meta_platform.media import MAX_ATTEMPTS, MB, MediaPermanent, MediaRetry, attachment_fetch, retry_delay
+from meta_platform.media_hosts import media_url_check
 
 from .graph import PLATFORM, DownloadTooLarge, GraphError, graph_download, graph_request
 
@@ -36,7 +37,7 @@ def _download(attachment) -> tuple[bytes, str]:
     if not meta.get("url"):
         raise MediaRetry("WhatsApp returned no download URL")
     try:
-        data, content_type = graph_download(str(meta["url"]), token=token, max_bytes=limit)
+        data, content_type = graph_download(str(meta["url"]), token=token, max_bytes=limit, url_check=media_url_check)
     except DownloadTooLarge as error:
         raise MediaPermanent(_too_large(attachment.kind, limit)) from error
     expected = str(meta.get("sha256") or attachment.sha256 or "")

@@ -26,6 +26,7 @@ from crm.models import (
     ContactMerge,
     MergeSuggestion,
 )
+from inbox.files import safe_filename
 from inbox.models import Attachment, Conversation, Message
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,9 @@ def _conversation_data(conversation) -> dict:
 
 
 def _zip_name(attachment) -> str:
-    return f"attachments/{attachment.pk}-{attachment.filename or 'file'}" if attachment.file else ""
+    # Rows stored before names were cleaned may hold a path or control characters: never let one
+    # name a place outside the archive's folder.
+    return f"attachments/{attachment.pk}-{safe_filename(attachment.filename)}" if attachment.file else ""
 
 
 def contact_gdpr_export(*, contact: Contact, actor=None, with_files: bool = False) -> bytes:

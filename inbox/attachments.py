@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
+from .files import SNIFF_BYTES, safe_filename, stored_type
 from .ingest import message_updated_publish
 from .models import Attachment, AttachmentStatus
 
@@ -28,12 +29,17 @@ def attachment_download_claim(*, attachment_id: int, max_attempts: int) -> Attac
 
 
 def attachment_store(*, attachment: Attachment, data: bytes, mime_type: str, filename: str) -> Attachment:
-    """Save the downloaded bytes (default storage, MEDIA_ROOT) with their size and SHA-256."""
+    """Save the downloaded bytes (default storage, MEDIA_ROOT) with their size and SHA-256.
+    The platform's type and name are claims: the type stored is what the bytes are, the name
+    a plain file name (a `../` in it would make storage refuse the file)."""
+    mime_type = stored_type(data[:SNIFF_BYTES], mime_type or attachment.mime_type)
+    filename = safe_filename(filename, fallback=f"file-{attachment.pk}")
     attachment.file.save(filename, ContentFile(data), save=False)
     with transaction.atomic():
         Attachment.objects.filter(pk=attachment.pk).update(
             file=attachment.file.name,
-            mime_type=mime_type or attachment.mime_type,
+            filename=safe_filename(attachment.filename) if attachment.filename else "",
+            mime_type=mime_type,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             status=AttachmentStatus.STORED,

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .files import safe_filename
+
 
 @dataclass(frozen=True)
 class SenderProfile:
@@ -40,7 +42,9 @@ class InboundAttachment:
     sha256: str = ""
 
     def __post_init__(self) -> None:
-        _clip(self, kind=12, mime_type=128, filename=255, remote_id=255, remote_url=2000, sha256=64)
+        _clip(self, kind=12, mime_type=128, remote_id=255, remote_url=2000, sha256=64)
+        if self.filename:  # the sender's name for it: shown, and the name it is stored under
+            object.__setattr__(self, "filename", safe_filename(self.filename))
 
 
 @dataclass(frozen=True)

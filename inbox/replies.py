@@ -6,7 +6,6 @@ never leave Webcare.
 """
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 
 from django.core.files import File
@@ -20,6 +19,7 @@ from kernel.tasks import enqueue_on_commit
 
 from . import channel_registry
 from .events import event_record
+from .files import file_head, safe_filename, stored_type
 from .models import (
     Attachment,
     AttachmentStatus,
@@ -50,7 +50,10 @@ class OutgoingFile:
 
     @classmethod
     def from_upload(cls, upload) -> "OutgoingFile":
-        return cls(name=upload.name, content_type=upload.content_type or "", size=upload.size, file=upload)
+        """The browser's name and type are claims: the type is what the bytes are (an "image"
+        that is an SVG or a page becomes application/octet-stream), the name a plain file name."""
+        content_type = stored_type(file_head(upload), upload.content_type or "")
+        return cls(name=safe_filename(upload.name), content_type=content_type, size=upload.size, file=upload)
 
 
 MAX_FILES_PER_REPLY = 10
@@ -208,7 +211,7 @@ def _file_store(upload: OutgoingFile, kind: str) -> Attachment:
     for chunk in iter(lambda: upload.file.read(1024 * 1024), b""):
         digest.update(chunk)
     upload.file.seek(0)
-    name = os.path.basename(upload.name)[:200] or "file"
+    name = safe_filename(upload.name)
     attachment = Attachment(
         kind=kind,
         mime_type=(upload.content_type or "application/octet-stream")[:128],

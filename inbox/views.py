@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import access, channel_registry, replies, selectors, services
+from . import access, channel_registry, files, replies, selectors, services
 from .models import Attachment, ConversationStatus, Message, Priority, Team
 
 # The collision line, translated here because the script that writes it has no gettext.
@@ -365,9 +365,4 @@ def attachment_download(request, pk: int):
     if attachment is None or not attachment.file:
         raise Http404
     access.access_conversation(request.user, attachment.message.conversation_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not attachment.mime_type.startswith(("image/", "audio/", "video/")),
-        filename=attachment.filename or None,
-        content_type=attachment.mime_type or "application/octet-stream",
-    )
+    return files.attachment_response(attachment)

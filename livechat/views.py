@@ -5,7 +5,7 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inbox import access
+from inbox.files import attachment_response, file_head, safe_filename, stored_type
 from inbox.models import Inbox
 
 from . import KIND, limits, selectors, services, sessions
@@ -86,10 +87,12 @@ def visitor_upload(request, key: str):
     visitor = sessions.verified(
         visitor, inbox, user_id=request.POST.get("user_id"), user_hash_hex=request.POST.get("user_hash")
     )
-    name = (uploaded.name or "file").replace("/", "_")[-120:]
-    content_type = mimetypes.guess_type(name)[0] or uploaded.content_type or "application/octet-stream"
-    if not _content_matches(uploaded, content_type):
+    name = safe_filename(uploaded.name)
+    claimed = mimetypes.guess_type(name)[0] or uploaded.content_type or "application/octet-stream"
+    if not _content_matches(uploaded, claimed):
         return _refusal("file_type_not_allowed", "The file's contents do not match its type.", 400, origin)
+    # What is stored (and checked against the inbox's allowed types) is what the bytes are.
+    content_type = stored_type(file_head(uploaded), claimed)
     try:
         received = services.visitor_message_receive(
             inbox=inbox,
@@ -120,15 +123,8 @@ def visitor_file(request, signed: str):
     attachment = selectors.attachment_by_signed(signed)
     if attachment is None or not attachment.file:
         raise Http404
-    inline = attachment.mime_type in IMAGE_SIGNATURES
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.filename or None,
-        content_type=attachment.mime_type if inline else "application/octet-stream",
-    )
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response = attachment_response(attachment)
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"  # shown in the widget on the customer's site
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

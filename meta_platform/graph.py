@@ -9,6 +9,7 @@ name an agent reads in transport errors ("Could not reach Messenger").
 
 import logging
 import threading
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 30
 DOWNLOAD_CHUNK = 64 * 1024
+MAX_REDIRECTS = 3
 
 _local = threading.local()
 
@@ -94,32 +96,57 @@ def _error_from(response: requests.Response, answer, platform: str) -> GraphErro
     )
 
 
-def graph_download(url: str, *, token: str | None, max_bytes: int, platform: str = "Meta") -> tuple[bytes, str]:
+def graph_download(
+    url: str, *, token: str | None, max_bytes: int, platform: str = "Meta", url_check=None
+) -> tuple[bytes, str]:
     """Download a media URL, stopping as soon as it grows past `max_bytes`. With `token` the
     request carries it as a bearer token (WhatsApp media URLs refuse downloads without); without
     it none is sent (Messenger's CDN links are signed URLs: the Page token stays with Meta's
-    Graph host). Returns (bytes, content type)."""
+    Graph host). With `url_check` (`meta_platform.media_hosts.media_url_check`) the URL and
+    every redirect are checked before they are followed, and the connection reaches public
+    addresses only unless the check trusts the origin as it is. Returns (bytes, content type)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with _session().get(url, headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), stream=True) as response:
-            if response.status_code >= 400:
-                raise GraphError(
-                    f"Media download answered HTTP {response.status_code}.", http_status=response.status_code
-                )
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise DownloadTooLarge(f"{int(declared)} bytes")
-            chunks, size = [], 0
-            for chunk in response.iter_content(DOWNLOAD_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise DownloadTooLarge(f"more than {max_bytes} bytes")
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get("Content-Type", "")
+        for _hop in range(MAX_REDIRECTS + 1):
+            session = _session()
+            if url_check is not None and url_check(url):
+                from .media_hosts import public_session
+
+                session = public_session()
+            with session.get(
+                url,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                stream=True,
+                allow_redirects=url_check is None,
+            ) as response:
+                if response.is_redirect:
+                    target = urljoin(url, response.headers["Location"])
+                    if urlsplit(target).netloc != urlsplit(url).netloc:
+                        headers = {}  # the token is for Meta's host, not for where it sends us
+                    url = target
+                    continue
+                return _download_body(response, max_bytes)
+        raise GraphError(f"The media download from {platform} redirected too often.")
     except requests.Timeout as error:
         raise GraphError(f"The media download from {platform} timed out ({type(error).__name__}).") from error
     except requests.RequestException as error:
         raise GraphError(f"Could not download the media from {platform} ({type(error).__name__}).") from error
+
+
+def _download_body(response: requests.Response, max_bytes: int) -> tuple[bytes, str]:
+    if response.status_code >= 400:
+        raise GraphError(f"Media download answered HTTP {response.status_code}.", http_status=response.status_code)
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise DownloadTooLarge(f"{int(declared)} bytes")
+    chunks, size = [], 0
+    for chunk in response.iter_content(DOWNLOAD_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise DownloadTooLarge(f"more than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks), response.headers.get("Content-Type", "")
 
 
 def _int(value) -> int | None:

@@ -14,9 +14,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from inbox.attachments import attachment_download_claim, attachment_download_failed, attachment_store
+from inbox.files import SNIFF_BYTES, stored_type
 from inbox.models import Attachment, AttachmentStatus
 
 from .graph import GraphError
+from .media_hosts import MediaAddressRefused
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ def attachment_fetch(
         return "skipped"
     try:
         data, mime_type = download(attachment)
-    except MediaPermanent as error:
+    except (MediaPermanent, MediaAddressRefused) as error:
         attachment_download_failed(attachment=attachment, reason=str(error), final=True)
         return "failed"
     except (GraphError, MediaRetry) as error:
@@ -62,6 +64,9 @@ def attachment_fetch(
         attachment_download_failed(attachment=attachment, reason=reason, final=final)
         logger.info("attachment %s: download attempt %s failed: %s", attachment_id, attachment.attempts, error)
         return "failed" if final else "retry"
+    # The platform's type is a claim (a customer's phone or a CDN says what it likes): the
+    # file is named and stored by what its bytes are.
+    mime_type = stored_type(data[:SNIFF_BYTES], mime_type)
     attachment_store(attachment=attachment, data=data, mime_type=mime_type, filename=filename(attachment, mime_type))
     return "stored"
 

@@ -47,6 +47,7 @@ class FakeGraph:
         self.downloads: list[Recorded] = []
         self.scripted: dict[tuple[str, str], list[Answer]] = {}
         self.files: dict[str, bytes] = {}
+        self.file_types: dict[str, str] = {}  # the Content-Type a file is served with (default: bytes)
         self.ids = itertools.count(1)
         self.lock = threading.Lock()
         self.base = ""
@@ -70,7 +71,8 @@ class FakeGraph:
                 return Answer(status=404, body=b"not found")
             if self.file_token and recorded.headers.get("authorization") != f"Bearer {self.file_token}":
                 return Answer(status=401, body=b"unauthorized")  # WhatsApp refuses downloads without the token
-            return Answer(body=data, headers={"Content-Type": "application/octet-stream"})
+            content_type = self.file_types.get(path.removeprefix("/files/"), "application/octet-stream")
+            return Answer(body=data, headers={"Content-Type": content_type})
         answer = self.default(self, method, path, recorded)
         if answer is not None:
             return answer
@@ -140,6 +142,8 @@ def serve(fake: FakeGraph, settings):
     thread.start()
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
     settings.META_GRAPH_URL = fake.base + VERSION
+    # The fake stands in for Meta's CDN too: trust its exact origin (and no other local one).
+    settings.META_MEDIA_HOSTS = [*getattr(settings, "META_MEDIA_HOSTS", ()), fake.base]
     yield fake
     server.shutdown()
     server.server_close()

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from kernel.file_headers import file_headers
 from kernel.proxies import client_address
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,10 @@ AGENT_UI_POLICY = "; ".join(
 ADMIN_POLICY = AGENT_UI_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 # Pages that host the public widget (the demo page) follow the widget's needs, not ours.
 EXEMPT_PREFIXES = ("/livechat/demo/",)
+# Where stored files are served (agents' attachments, the visitors' signed file links): every
+# answer there, a file, a 404 or a redirect to the login, is a sandboxed document that may
+# load nothing, so no file can ever run script on our origin.
+FILE_PREFIXES = ("/attachments/", "/livechat/files/")
 
 
 class ContentSecurityPolicyMiddleware:
@@ -52,6 +57,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if request.path.startswith(FILE_PREFIXES):
+            return file_headers(response)
         if "Content-Security-Policy" in response or request.path.startswith(EXEMPT_PREFIXES):
             return response
         if not response.get("Content-Type", "").startswith("text/html"):

@@ -217,6 +217,10 @@ USE_TZ = True
 
 WEBCARE_DEFAULT_REGION = env_str("WEBCARE_DEFAULT_REGION", "NL").upper()
 META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+# Where customers' media may be downloaded from (meta_platform.media_hosts): hosts, or domains
+# with a leading dot, over https to public addresses only; an entry with a scheme is one exact
+# origin trusted as it is (a local stand-in for Meta).
+META_MEDIA_HOSTS = env_list("META_MEDIA_HOSTS", [".fbcdn.net", ".fbsbx.com", ".facebook.com", ".cdninstagram.com"])
 # Outbox: how many delivery attempts before a retryable error becomes a failure.
 WEBCARE_OUTBOX_MAX_ATTEMPTS = env_int("WEBCARE_OUTBOX_MAX_ATTEMPTS", 8)
 # A claimed send that has not finished in this many seconds is considered lost (worker died).

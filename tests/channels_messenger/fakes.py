@@ -26,9 +26,12 @@ CDN_HOSTS = (b"https:\\/\\/scontent.xx.fbcdn.net", b"https:\\/\\/cdn.fbsbx.com")
 
 
 class MessengerGraph(FakeGraph):
-    def cdn(self, path: str, data: bytes) -> None:
-        """Serve `data` where a fixture's CDN URL with this path points (e.g. `v/t1.15752-9/photo1.jpg`)."""
+    def cdn(self, path: str, data: bytes, *, content_type: str = "") -> None:
+        """Serve `data` where a fixture's CDN URL with this path points (e.g. `v/t1.15752-9/photo1.jpg`),
+        with `content_type` as the CDN's Content-Type when given."""
         self.files[path] = data
+        if content_type:
+            self.file_types[path] = content_type
 
     def profile(self, psid: str, answer: Answer) -> None:
         self.script("GET", f"/{psid}", answer)

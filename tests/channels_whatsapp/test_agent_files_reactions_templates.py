@@ -87,7 +87,7 @@ def test_a_file_over_whatsapps_limit_is_refused_with_the_limit_and_nothing_is_st
     graph, api, conversation, django_capture_on_commit_callbacks
 ):
     before = Message.objects.count()
-    big = upload("groot.jpg", b"\xff\xd8" + b"0" * (5 * 1024 * 1024 + 1), "image/jpeg")
+    big = upload("groot.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024 + 1), "image/jpeg")
     response = api_post(api, conversation, {"file": big}, django_capture_on_commit_callbacks)
     assert response.status_code == 400
     assert "5 MB" in response.content.decode()

@@ -1,13 +1,21 @@
 """Downloading customer media: GET /{media-id}, the file with the token, limits, SHA-256, retries."""
 
 import hashlib
+import json
 
 import pytest
 
 from channels_whatsapp import media
 from channels_whatsapp.tasks import media_download_sweep_task
 from inbox.models import Attachment
-from tests.channels_whatsapp.fakes import ACCESS_TOKEN, PHONE_NUMBER_ID, Answer, error_answer
+from tests.channels_whatsapp.fakes import (
+    ACCESS_TOKEN,
+    PHONE_NUMBER_ID,
+    Answer,
+    error_answer,
+    fixture_bytes,
+    post_webhook,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +126,40 @@ def test_sha256_is_accepted_as_hex_or_base64(expected, matches):
     if expected.endswith("="):
         expected = base64.b64encode(hashlib.sha256(b"x").digest()).decode()
     assert media.sha256_matches(b"x", expected) is matches
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>document.title="pwned"</script></svg>'
+
+
+def test_an_image_whose_graph_type_says_svg_is_stored_as_an_opaque_file(graph, deliver, client):
+    graph.media("1001", SVG, mime_type="image/svg+xml")
+    deliver("image")
+    attachment = Attachment.objects.get()
+    assert attachment.status == "stored", attachment.error
+    assert attachment.mime_type == "application/octet-stream" and not attachment.file.name.endswith(".svg")
+    client.force_login(make_user(role="lead", inboxes=[attachment.message.inbox]))
+    served = client.get(f"/attachments/{attachment.pk}/")
+    assert served["Content-Type"] == "application/octet-stream"
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_an_image_whose_graph_type_is_wrong_is_stored_with_the_type_of_its_bytes(graph, deliver):
+    graph.media("1001", JPEG, mime_type="image/png")
+    deliver("image")
+    assert Attachment.objects.get().mime_type == "image/jpeg"
+
+
+@pytest.mark.parametrize("filename", ["../../../etc/cron.d/factuur.pdf", "..", "fac\x00tuur\r\n.pdf", "x" * 400])
+def test_a_document_named_with_a_path_or_control_characters_is_stored_under_a_plain_name(
+    graph, client, wa_inbox, django_capture_on_commit_callbacks, filename
+):
+    graph.media("1004", b"%PDF-1.7 factuur", mime_type="application/pdf")
+    body = fixture_bytes("document").replace(b'"factuur-2026-001.pdf"', json.dumps(filename).encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_webhook(client, wa_inbox, body).status_code == 200
+    attachment = Attachment.objects.get()
+    assert attachment.status == "stored", attachment.error
+    assert "/" not in attachment.filename and "\x00" not in attachment.filename and ".." not in attachment.filename
+    assert 0 < len(attachment.filename) <= 120
+    assert attachment.file.name.startswith("attachments/") and ".." not in attachment.file.name
