@@ -40,7 +40,7 @@ def _list_context(request, *, with_unread_total: bool = True):
 @require_GET
 def home(request):
     open_id = request.GET.get("c", "")
-    conversation = access.access_conversation(request.user, open_id) if open_id.isdigit() else None
+    conversation = access.access_conversation(request.user, open_id) if access.row_id(open_id) else None
     if conversation is not None:
         # Before the list is read, so it does not show the opened conversation as unread.
         services.conversation_seen(conversation=conversation, agent=request.user)
@@ -51,7 +51,7 @@ def home(request):
     if conversation is not None:
         context.update(_conversation_context(request, conversation))
         message_id = request.GET.get("m", "")
-        context["highlight_message"] = int(message_id) if message_id.isdigit() else None
+        context["highlight_message"] = access.row_id(message_id)
     return render(request, "inbox/inbox.html", context)
 
 
@@ -88,7 +88,7 @@ def conversation_pane(request, pk: int):
     services.conversation_seen(conversation=conversation, agent=request.user)
     context = _conversation_context(request, conversation)
     message_id = request.GET.get("m", "")
-    context["highlight_message"] = int(message_id) if message_id.isdigit() else None
+    context["highlight_message"] = access.row_id(message_id)
     return render(request, "inbox/_conversation.html", context)
 
 
@@ -149,7 +149,7 @@ def conversation_typing(request, pk: int):
 
 
 def _reply_target(conversation, message_id: str) -> Message:
-    target = Message.objects.filter(conversation=conversation, pk=message_id if message_id.isdigit() else 0).first()
+    target = Message.objects.filter(conversation=conversation, pk=access.row_id(message_id) or 0).first()
     if target is None:
         raise replies.ReplyRefused("The message you reply to is not in this conversation.")
     return target
@@ -230,7 +230,7 @@ def conversations_bulk(request):
     """One action on many selected conversations; each is access-checked on its own, and the
     answer says how many changed (the list refreshes itself through the live events)."""
     action = request.POST.get("action", "")
-    ids = [value for value in request.POST.getlist("ids") if value.isdigit()][:200]
+    ids = [pk for pk in map(access.row_id, request.POST.getlist("ids")) if pk is not None][:200]
     if action not in BULK_ACTIONS or not ids:
         return HttpResponse("Pick conversations and an action.", status=400, content_type="text/plain")
     try:

@@ -107,7 +107,7 @@ def graph_download(url: str, *, token: str | None, max_bytes: int, platform: str
                     f"Media download answered HTTP {response.status_code}.", http_status=response.status_code
                 )
             declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
+            if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
                 raise DownloadTooLarge(f"{int(declared)} bytes")
             chunks, size = [], 0
             for chunk in response.iter_content(DOWNLOAD_CHUNK):
