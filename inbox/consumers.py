@@ -13,6 +13,8 @@ who is there). Nothing is stored: presence is a heartbeat, and a closed socket s
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from webcare.json_text import json_loads
+
 from . import access, realtime
 
 PRESENCE_STATES = ("viewing", "typing", "left")
@@ -42,6 +44,10 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             if group.startswith(CONVERSATION_GROUP_PREFIX):
                 await self._presence(group, "left")
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        return json_loads(text_data)  # deep nesting is a ValueError, not a RecursionError
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Whatever a browser (or anyone holding the session) sends, the socket stays up: a
