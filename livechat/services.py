@@ -250,6 +250,6 @@ def agent_typing_publish(*, conversation: Conversation, agent, typing: bool = Tr
         [realtime.visitor_group(conversation.identity_id)],
         "agent_typing",
         conversation_id=conversation.pk,
-        name=agent.first_name or agent.get_username(),
+        name=selectors.agent_public_name(agent, inbox=conversation.inbox),
         typing=bool(typing),
     )
