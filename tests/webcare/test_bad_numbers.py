@@ -32,7 +32,7 @@ PAGES = [
     "/livechat/inboxes/",
 ]
 API = ["/api/v1/conversations/", "/api/v1/contacts/", "/api/v1/search/", "/api/v1/reports/summary/"]
-KEYS = ["c", "m", "inbox", "team", "page", "agent", "contact", "assignee", "tag", "q"]
+KEYS = ["c", "m", "inbox", "team", "page", "agent", "contact", "assignee", "limit", "tag", "q"]
 DATES = {"from": "2026-03-01", "to": "2026-03-31"}
 
 
@@ -54,8 +54,7 @@ def test_a_bad_number_in_the_query_is_never_a_server_error(lead, key, value):
         status = client.get(url, {**DATES, key: value}).status_code
         if status >= 500:
             failures.append((url, status))
-    token = make_token(lead) if key == KEYS[0] else None
-    api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token or make_token(lead)}")
+    api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {make_token(lead)}")
     for url in API:
         status = api.get(url, {**DATES, key: value}).status_code
         if status >= 500:
