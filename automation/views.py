@@ -49,7 +49,8 @@ def knowledge_manage(request, pk: int | None = None):
         form.save()
         return redirect("knowledge-manage")
     question = request.GET.get("q", "").strip()[:500]
-    inbox = Inbox.objects.filter(pk=request.GET.get("inbox") or 0).first() if request.GET.get("inbox") else None
+    inbox_id = access.row_id(request.GET.get("inbox", ""))
+    inbox = Inbox.objects.filter(pk=inbox_id).first() if inbox_id else None
     preview = bot_preview(inbox=inbox, text=question) if question else None
     threshold = inbox.automation.bot_threshold if inbox and hasattr(inbox, "automation") else DEFAULT_BOT_THRESHOLD
     entry = KnowledgeEntry.objects.filter(pk=preview.entry.id).first() if preview and preview.entry else None

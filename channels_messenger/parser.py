@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from inbox.access import row_id
 from inbox.normalized import (
     InboundAttachment,
     InboundMessage,
@@ -135,7 +136,7 @@ def _echo(event: dict, *, standby: bool) -> OutboundEcho:
         content=content,
         attachments=tuple(fields.get("attachments", ())),
         reply_to_external_id=str(_dict(message.get("reply_to")).get("mid") or "")[:255],
-        reference=int(reference) if metadata.startswith(REFERENCE_PREFIX) and reference.isdigit() else None,
+        reference=row_id(reference) if metadata.startswith(REFERENCE_PREFIX) else None,
     )
 
 

@@ -5,12 +5,12 @@ joined to messages by wa_id (or business-scoped user id), never by position. A m
 parser cannot read becomes kind `unsupported` with the raw payload: never dropped.
 """
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from inbox.normalized import InboundAttachment, InboundMessage, Reaction, SenderProfile, StatusUpdate
+from kernel.json_text import json_loads
 
 from .errors import reason_for
 
@@ -222,7 +222,7 @@ def _interactive(message: dict) -> dict:
     if reply_type == "nfm_reply":
         raw = reply.get("response_json") or "{}"
         try:
-            response = json.loads(raw)
+            response = json_loads(raw)
         except ValueError:
             response = raw
         text = str(reply.get("body") or reply.get("name") or "Form sent")

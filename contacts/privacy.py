@@ -28,6 +28,7 @@ from crm.models import (
 )
 from inbox.files import safe_filename
 from inbox.models import Attachment, Conversation, Message
+from kernel.public_names import agent_public_name
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def contact_gdpr_data(*, contact: Contact) -> dict:
             for i in ContactIdentity.objects.filter(contact_id__in=ids)
         ],
         "agent_notes": [
-            {"text": n.text, "author": n.author.get_username() if n.author else None, "created_at": n.created_at}
+            {"text": n.text, "author": agent_public_name(n.author) if n.author else None, "created_at": n.created_at}
             for n in contact.agent_notes.select_related("author").order_by("created_at")
         ],
         "merged_contacts": [m.snapshot for m in ContactMerge.objects.filter(survivor=contact, undone_at__isnull=True)],

@@ -1,8 +1,6 @@
 """Import, export and privacy pages. These handle many customers' data at once (or erase it),
 so they are for leads and admins only; an agent gets a 404 like for anything they may not see."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -15,6 +13,7 @@ from audit.services import audit_record
 from crm import imports
 from crm.models import ContactImport
 from inbox import access
+from kernel.spreadsheet import csv_lines
 
 from . import privacy, selectors
 
@@ -58,11 +57,6 @@ def contact_import_progress(request, pk: int):
     return render(request, template, {"job": job})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def contact_export(request):
@@ -70,10 +64,8 @@ def contact_export(request):
     _require_manager(request.user)
     filters = selectors.ContactFilters.from_query(request.GET)
     contacts = selectors.contact_search(user=request.user, filters=filters)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in imports.contacts_csv_rows(contacts)), content_type="text/csv; charset=utf-8"
-    )
+    lines = csv_lines(imports.contacts_csv_rows(contacts))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
     audit_record(actor=request.user, action=AuditAction.EXPORT, label="contacts.csv", query=request.GET.urlencode())
     return response

@@ -42,7 +42,7 @@ def contact_list(request):
 @login_required
 @require_POST
 def contacts_bulk_tag(request):
-    ids = [int(pk) for pk in request.POST.getlist("contact") if pk.isdigit()]
+    ids = [pk for pk in map(access.row_id, request.POST.getlist("contact")) if pk is not None]
     visible = list(access.visible_contacts(request.user).filter(pk__in=ids).values_list("pk", flat=True))
     tagged = services.contacts_tag(contact_ids=visible, name=request.POST.get("tag", ""))
     messages.success(request, _("Tagged %(count)d contacts.") % {"count": tagged})
@@ -116,7 +116,7 @@ def contact_panel(request, pk: int):
     context = _contact_context(request, contact)
     current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query).get("c", [""])[0]
     context["conversations"] = list(selectors.contact_conversations(user=request.user, contact=contact)[:20])
-    context["current_conversation"] = int(current) if current.isdigit() else None
+    context["current_conversation"] = access.row_id(current)
     return render(request, "crm/_panel.html", context)
 
 

@@ -220,13 +220,11 @@ def _write(rows: list[dict]) -> None:
 # --- export ------------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = ["id", "name", "phone", "email", "other_phones", "other_emails", "tags", "created_at"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PHONE_LIKE = re.compile(r"^\+?[\d ()-]+$")
 
 
 def contacts_csv_rows(contacts) -> Iterator[list[str]]:
     """The header and one row per contact (a filtered list from `contacts.selectors.contact_search`),
-    attribute columns last. Cells that a spreadsheet would run as a formula are quoted."""
+    attribute columns last; `kernel.spreadsheet.csv_lines` writes them."""
     definitions = list(AttributeDefinition.objects.values_list("key", flat=True))
     yield [*EXPORT_COLUMNS, *definitions]
     for contact in contacts.prefetch_related("phones", "emails", "tags").iterator(chunk_size=2000):
@@ -243,10 +241,4 @@ def contacts_csv_rows(contacts) -> Iterator[list[str]]:
             contact.created_at.isoformat(),
             *(str(contact.attributes.get(key, "")) for key in definitions),
         ]
-        yield [_safe_cell(cell) for cell in row]
-
-
-def _safe_cell(cell: str) -> str:
-    if cell.startswith(FORMULA_START) and not PHONE_LIKE.match(cell):
-        return "'" + cell
-    return cell
+        yield row

@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from kernel import realtime
+from kernel.json_text import json_loads
 
 from . import access
 
@@ -44,6 +45,10 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             if group.startswith(CONVERSATION_GROUP_PREFIX):
                 await self._presence(group, "left")
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        return json_loads(text_data)  # deep nesting is a ValueError, not a RecursionError
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Whatever a browser (or anyone holding the session) sends, the socket stays up: a

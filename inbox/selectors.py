@@ -28,6 +28,7 @@ from .models import (
 )
 
 PAGE_SIZE = 30
+MAX_PAGE = 10**6  # past it the offset is larger than any inbox, and overflows SQLite's LIMIT
 VIEWS = ("all", "mine", "unassigned")
 SORTS = ("recent", "waiting")
 
@@ -46,8 +47,7 @@ class ListFilters:
     @classmethod
     def from_query(cls, query) -> "ListFilters":
         def as_int(name):
-            value = query.get(name, "")
-            return int(value) if value.isdigit() else None
+            return access.row_id(query.get(name, ""))
 
         status = query.get("status", ConversationStatus.OPEN)
         return cls(
@@ -58,7 +58,7 @@ class ListFilters:
             tag=query.get("tag", "")[:64],
             team=as_int("team"),
             sort=query.get("sort") if query.get("sort") in SORTS else "recent",
-            page=max(as_int("page") or 1, 1),
+            page=min(as_int("page") or 1, MAX_PAGE),
         )
 
     def as_query(self, **changes) -> dict:

@@ -41,11 +41,10 @@ def _list_context(request, *, with_unread_total: bool = True):
 @login_required
 @require_GET
 def home(request):
-    open_id = request.GET.get("c", "")
-    conversation = access.access_conversation(request.user, open_id) if open_id.isdigit() else None
-    if conversation is not None:
-        # Before the list is read, so it does not show the opened conversation as unread.
-        services.conversation_seen(conversation=conversation, agent=request.user)
+    # A conversation opened by a link is only shown here; the page's script marks it seen with
+    # a POST (conversation_seen_view), so a link from another site cannot mark it read.
+    open_id = access.row_id(request.GET.get("c", ""))
+    conversation = access.access_conversation(request.user, open_id) if open_id else None
     context = _list_context(request, with_unread_total=False)  # the navigation counts it
     context.update(selectors.navigation(user=request.user, filters=context["filters"]))
     context["members"] = selectors.assignable_agents(user=request.user)
@@ -53,7 +52,7 @@ def home(request):
     if conversation is not None:
         context.update(_conversation_context(request, conversation))
         message_id = request.GET.get("m", "")
-        context["highlight_message"] = int(message_id) if message_id.isdigit() else None
+        context["highlight_message"] = access.row_id(message_id)
     return render(request, "inbox/inbox.html", context)
 
 
@@ -87,10 +86,9 @@ def _conversation_context(request, conversation):
 @require_GET
 def conversation_pane(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
-    services.conversation_seen(conversation=conversation, agent=request.user)
     context = _conversation_context(request, conversation)
     message_id = request.GET.get("m", "")
-    context["highlight_message"] = int(message_id) if message_id.isdigit() else None
+    context["highlight_message"] = access.row_id(message_id)
     return render(request, "inbox/_conversation.html", context)
 
 
@@ -98,9 +96,20 @@ def conversation_pane(request, pk: int):
 @require_GET
 def conversation_messages(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
-    # The agent is looking at it while new messages arrive: they are read.
-    services.conversation_seen(conversation=conversation, agent=request.user, opened=False)
     return render(request, "inbox/_timeline.html", timeline_context(conversation))
+
+
+@login_required
+@require_POST
+def conversation_seen_view(request, pk: int):
+    """The page shows the conversation: posted by the inbox script when it opens one
+    (`opened=1`: the channel may send the customer a read receipt) and when new messages
+    arrive while it is open. A POST with the CSRF token, so only our own page can mark a
+    conversation read for the team; fetching the page or a fragment changes nothing."""
+    conversation = access.access_conversation(request.user, pk)
+    opened = request.POST.get("opened") in ("1", "true")
+    cleared = services.conversation_seen(conversation=conversation, agent=request.user, opened=opened)
+    return JsonResponse({"cleared": cleared})
 
 
 @login_required
@@ -151,7 +160,7 @@ def conversation_typing(request, pk: int):
 
 
 def _reply_target(conversation, message_id: str) -> Message:
-    target = Message.objects.filter(conversation=conversation, pk=message_id if message_id.isdigit() else 0).first()
+    target = Message.objects.filter(conversation=conversation, pk=access.row_id(message_id) or 0).first()
     if target is None:
         raise replies.ReplyRefused(
             gettext_lazy("The message you reply to is not in this conversation."), code="reply_to_elsewhere"
@@ -234,7 +243,7 @@ def conversations_bulk(request):
     """One action on many selected conversations; each is access-checked on its own, and the
     answer says how many changed (the list refreshes itself through the live events)."""
     action = request.POST.get("action", "")
-    ids = [value for value in request.POST.getlist("ids") if value.isdigit()][:200]
+    ids = [pk for pk in map(access.row_id, request.POST.getlist("ids")) if pk is not None][:200]
     if action not in BULK_ACTIONS or not ids:
         return HttpResponse("Pick conversations and an action.", status=400, content_type="text/plain")
     try:

@@ -9,13 +9,14 @@ idempotent, so running an event twice changes nothing.
 
 import hashlib
 import hmac
-import json
 import logging
 from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from kernel.json_text import json_loads
 
 from . import channel_registry
 from .models import Inbox, WebhookEvent, WebhookEventStatus
@@ -164,8 +165,9 @@ def _no_constant(name: str):
 def payload_loads(body: bytes):
     """A webhook body as JSON, strictly: NaN and Infinity are refused (not JSON, and no database
     column takes them), and NUL characters are dropped from every string (PostgreSQL text cannot
-    hold them). Raises ValueError or UnicodeDecodeError for anything that is not JSON."""
-    return _without_nul(json.loads(body, parse_constant=_no_constant))
+    hold them). Raises ValueError or UnicodeDecodeError for anything that is not JSON, or that
+    nests deeper than any platform's payload (`kernel.json_text.MAX_DEPTH`)."""
+    return _without_nul(json_loads(body, parse_constant=_no_constant))
 
 
 def _without_nul(value):

@@ -13,6 +13,8 @@ from inbox import business_hours
 from inbox.models import Inbox
 from inbox.selectors import inbox_online_agents
 
+from .selectors import agent_public_name
+
 MAX_AGENT_NAMES = 3
 
 
@@ -21,7 +23,7 @@ class InboxAvailability:
     online: bool  # within hours and an agent is online
     within_hours: bool
     opens_at: datetime | None  # next opening when outside the hours
-    agents: tuple[str, ...]  # first names of agents online, for the widget's header
+    agents: tuple[str, ...]  # agents online as visitors see them (`agent_public_name`), for the header
 
 
 def within_hours(inbox: Inbox, at: datetime | None = None) -> bool:
@@ -34,9 +36,10 @@ def next_opening(inbox: Inbox, at: datetime | None = None) -> datetime | None:
 
 
 def agents_online(inbox: Inbox) -> list[str]:
-    """First names (or usernames) of the inbox's members and team members who are online."""
+    """The inbox's members and team members who are online, as visitors see them (first names,
+    the neutral label once for any without one)."""
     users = inbox_online_agents(inbox).order_by("agent_profile__updated_at")
-    return [user.first_name or user.get_username() for user in users[:20]]
+    return list(dict.fromkeys(agent_public_name(user, inbox=inbox) for user in users[:20]))
 
 
 def inbox_availability(inbox: Inbox, at: datetime | None = None) -> InboxAvailability:

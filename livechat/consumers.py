@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from kernel import realtime
+from kernel.json_text import json_loads
 from kernel.proxies import scope_client_address
 
 from . import selectors, services, sessions
@@ -57,6 +58,10 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     def _hello_overdue(self):
         if self.visitor is None:
             asyncio.ensure_future(self.close(code=4408))
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        return json_loads(text_data)  # deep nesting is a ValueError, not a RecursionError
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None or len(text_data) > MAX_FRAME_CHARS:

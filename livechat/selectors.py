@@ -5,9 +5,11 @@ widget's inbox, and private notes are never part of it."""
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 
 from crm.models import ContactIdentity
 from inbox.models import Attachment, DeliveryStatus, Direction, Inbox, Message
+from kernel import public_names
 
 from . import KIND, limits
 
@@ -16,6 +18,19 @@ FILE_SALT = "livechat.attachment-url"
 FILE_URL_MAX_AGE = 7 * 24 * 3600  # a history fetch hands out fresh links
 LANGUAGES = ("en", "nl", "de")
 PRECHAT_FIELDS = ("name", "email", "phone")
+
+
+def widget_language(inbox: Inbox) -> str:
+    """The language the inbox's widget speaks (its setting, else the site's, else English)."""
+    language = (inbox.config or {}).get("language")
+    language = language if language in LANGUAGES else settings.LANGUAGE_CODE[:2]
+    return language if language in LANGUAGES else "en"
+
+
+def agent_public_name(agent, *, inbox: Inbox) -> str:
+    """How a visitor sees an agent (`kernel.public_names`), in the widget's language."""
+    with translation.override(widget_language(inbox)):
+        return public_names.agent_public_name(agent)
 
 
 def visitor_messages(*, inbox: Inbox, identity_key: str):
@@ -33,7 +48,7 @@ def visitor_history(*, inbox: Inbox, identity_key: str, limit: int = HISTORY_LIM
     """The latest `limit` messages, oldest first."""
     latest = (
         visitor_messages(inbox=inbox, identity_key=identity_key)
-        .select_related("author")
+        .select_related("author", "inbox")
         .prefetch_related("attachments")
         .order_by("-sent_at", "-id")[:limit]
     )
@@ -43,7 +58,7 @@ def visitor_history(*, inbox: Inbox, identity_key: str, limit: int = HISTORY_LIM
 def message_for_visitor(*, inbox: Inbox, identity_key: str, message_id) -> dict | None:
     message = (
         visitor_messages(inbox=inbox, identity_key=identity_key)
-        .select_related("author")
+        .select_related("author", "inbox")
         .prefetch_related("attachments")
         .filter(pk=message_id)
         .first()
@@ -65,7 +80,7 @@ def open_conversation_id(*, inbox: Inbox, identity_id: int) -> int | None:
 
 
 def message_public(message: Message) -> dict:
-    """A message as the widget shows it: no internal fields, agents by first name only."""
+    """A message as the widget shows it: no internal fields, agents by `agent_public_name`."""
     author = message.author
     external_id = message.external_id or ""
     return {
@@ -74,7 +89,7 @@ def message_public(message: Message) -> dict:
         "conversation_id": message.conversation_id,
         "direction": message.direction,
         "sender": message.sender_type,
-        "author": (author.first_name or author.get_username()) if author else None,
+        "author": agent_public_name(author, inbox=message.inbox) if author else None,
         "kind": message.kind,
         "text": message.text,
         "at": message.sent_at.isoformat(),
@@ -129,7 +144,6 @@ def widget_config(inbox: Inbox) -> dict:
     """What the widget needs before it connects; embedded in the widget script, so it must
     hold nothing secret."""
     config = inbox.config or {}
-    language = config.get("language") if config.get("language") in LANGUAGES else settings.LANGUAGE_CODE[:2]
     rules = limits.attachment_rules(inbox)
     return {
         "key": inbox.public_key,
@@ -137,7 +151,7 @@ def widget_config(inbox: Inbox) -> dict:
         "greeting": _localized(config.get("greeting")),
         "color": config.get("color") if _is_hex_color(config.get("color")) else "#2563eb",
         "position": "left" if config.get("position") == "left" else "right",
-        "lang": language if language in LANGUAGES else "en",
+        "lang": widget_language(inbox),
         "prechat": prechat_fields(inbox),
         "files": {"types": rules["types"], "max": rules["max_bytes"]} if rules["enabled"] else None,
         "maxText": limits.MAX_TEXT_LENGTH,

@@ -254,6 +254,6 @@ def agent_typing_publish(*, conversation: Conversation, agent, typing: bool = Tr
         to_identity=conversation.identity_id,
         event="agent_typing",
         conversation_id=conversation.pk,
-        name=agent.first_name or agent.get_username(),
+        name=selectors.agent_public_name(agent, inbox=conversation.inbox),
         typing=bool(typing),
     )

@@ -75,7 +75,8 @@ def visitor_upload(request, key: str):
     if request.method != "POST":
         return _refusal("method_not_allowed", "Use POST.", 405, origin)
     rules = limits.attachment_rules(inbox)
-    if int(request.headers.get("Content-Length") or 0) > rules["max_bytes"] + 64 * 1024:
+    declared = request.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > rules["max_bytes"] + 64 * 1024:
         detail = f"Files can be at most {rules['max_bytes'] // (1024 * 1024)} MB."
         return _refusal("file_too_large", detail, 413, origin)
     visitor = sessions.visitor_from_token(inbox, request.POST.get("token", ""))

@@ -36,12 +36,9 @@ def _int(params, name: str) -> int | None:
     value = params.get(name)
     if value in (None, ""):
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ReportFilterInvalid(name, "A number is required.") from None
-    if access.row_id(number) is None:
-        raise ReportFilterInvalid(name, "No such id.")
+    number = access.row_id(value)
+    if number is None:
+        raise ReportFilterInvalid(name, "An id (ASCII digits) is required.")
     return number
 
 

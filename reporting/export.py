@@ -2,11 +2,12 @@
 
 Reads only; rows are written as they come from one SQL query each (streamed)."""
 
-import csv
+import itertools
 
 from django.db.models import OuterRef, Subquery
 
 from inbox.models import Conversation
+from kernel import spreadsheet
 
 from .kpis import ReportFilter, agents, volume
 from .kpis.common import inboxes, rolled
@@ -30,13 +31,6 @@ CONVERSATION_COLUMNS = [
     "sentiment",
     "lead",
 ]
-
-
-class Echo:
-    """A file-like object whose write returns the line, for StreamingHttpResponse."""
-
-    def write(self, value):
-        return value
 
 
 def conversation_rows(f: ReportFilter):
@@ -100,8 +94,5 @@ def table_rows(f: ReportFilter, table: str):
 
 
 def csv_lines(header, rows):
-    writer = csv.writer(Echo())
-    if header:
-        yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
+    """Header (if any) and rows as CSV, every cell made safe for spreadsheets."""
+    return spreadsheet.csv_lines(itertools.chain([header] if header else [], rows))

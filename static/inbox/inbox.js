@@ -50,6 +50,24 @@
     }).catch(function () {});
   }
 
+  // The open conversation is read: when it is shown (`opened`: the channel may send the
+  // customer a read receipt) and when new messages arrive while it is open. A POST from this
+  // page only: fetching the inbox or a fragment never marks anything read.
+  function markSeen(opened) {
+    var id = openConversationId();
+    if (!id) return;
+    var body = new URLSearchParams();
+    if (opened) body.set("opened", "1");
+    fetch("/inbox/conversations/" + id + "/seen/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+      body: body,
+    }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (answer) {
+      if (answer.cleared) refreshList();
+    }).catch(function () {});
+  }
+
   // Messenger shows the customer a typing indicator (the server throttles it per conversation).
   function channelTyping() {
     var id = openConversationId();
@@ -526,10 +544,13 @@
         setReplyTo("", "");
       }
       scrollTimeline();
+      if (!failed) markSeen(false);
     }
     if (target.id === "conversation-pane") {
-      if (root.getAttribute("data-open-conversation") !== openConversationId()) pane.latest = 0;
+      var switched = root.getAttribute("data-open-conversation") !== openConversationId();
+      if (switched) pane.latest = 0;
       root.setAttribute("data-open-conversation", openConversationId());
+      markSeen(switched);
       subscribeOpenConversation();
       livechatPost("seen");
       templateRender();
@@ -561,6 +582,7 @@
     // A refused reply (window closed) comes back as 422 with the reason: show it.
     htmx.config.responseHandling.unshift({ code: "422", swap: true, error: false });
     connect();
+    markSeen(true);
     livechatPost("seen");
     scrollTimeline();
     colourServiceLevel();

@@ -61,8 +61,48 @@ def test_opening_a_conversation_marks_it_seen_on_messenger(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _pane(agent_client, conversation)
+    assert [r.json for r in graph.sent() if "sender_action" in r.json] == []  # showing it is not reading it
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_client.post(f"/inbox/conversations/{conversation.pk}/seen/", {"opened": "1"})
     actions = [r.json for r in graph.sent() if "sender_action" in r.json]
     assert actions == [{"recipient": {"id": PSID}, "sender_action": "mark_seen"}]
+
+
+def test_a_cross_site_get_marks_nothing_read_only_the_pages_post_does(
+    graph, conversation, django_capture_on_commit_callbacks
+):
+    # given: an unread conversation and an agent whose browser follows links from anywhere
+    from django.test import Client
+
+    assert conversation.unread_count == 1
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(make_user(inboxes=[conversation.inbox]))
+
+    def receipts():
+        return [r.json for r in graph.sent() if r.json.get("sender_action") == "mark_seen"]
+
+    # when: a top-level GET of the inbox with ?c=, the pane fragment and the timeline fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        for url in ("/", "/inbox/conversations/{}/", "/inbox/conversations/{}/messages/"):
+            path = url.format(conversation.pk) if "{}" in url else f"/?c={conversation.pk}"
+            assert browser.get(path, HTTP_SEC_FETCH_SITE="cross-site").status_code == 200
+        # ... and a forged POST without the CSRF token
+        assert browser.post(f"/inbox/conversations/{conversation.pk}/seen/", {"opened": "1"}).status_code == 403
+
+    # then: still unread for the team, and the customer was told nothing
+    conversation.refresh_from_db()
+    assert conversation.unread_count == 1 and receipts() == []
+
+    # when: the page's script posts with the token
+    browser.get(f"/?c={conversation.pk}")
+    token = browser.cookies["csrftoken"].value
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post(f"/inbox/conversations/{conversation.pk}/seen/", {"opened": "1"}, HTTP_X_CSRFTOKEN=token)
+
+    # then: read, and one read receipt
+    assert answer.json() == {"cleared": True}
+    conversation.refresh_from_db()
+    assert conversation.unread_count == 0 and len(receipts()) == 1
 
 
 def test_mark_seen_is_a_per_inbox_setting(graph, agent_client, conversation):

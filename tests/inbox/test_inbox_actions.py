@@ -38,14 +38,14 @@ def test_customer_messages_are_unread_until_an_agent_opens_the_conversation(clie
     assert 'data-unread-total="2"' in page  # the tab title's number: two conversations
     assert page.count('data-testid="unread-count"') == 2
 
-    assert client.get(f"/inbox/conversations/{setup['mine'].pk}/").status_code == 200
+    assert client.post(f"/inbox/conversations/{setup['mine'].pk}/seen/", {"opened": "1"}).json() == {"cleared": True}
     setup["mine"].refresh_from_db()
     assert setup["mine"].unread_count == 0 and setup["mine"].agent_last_seen_at is not None
     assert 'data-unread-total="1"' in client.get("/inbox/list/").content.decode()
 
 
 def test_an_agents_reply_or_note_does_not_count_as_unread(client, setup):
-    client.get(f"/inbox/conversations/{setup['mine'].pk}/")
+    client.post(f"/inbox/conversations/{setup['mine'].pk}/seen/", {"opened": "1"})
     client.post(f"/inbox/conversations/{setup['mine'].pk}/reply/", {"text": "Hallo!"})
     client.post(f"/inbox/conversations/{setup['mine'].pk}/reply/", {"text": "intern", "private": "1"})
     setup["mine"].refresh_from_db()
@@ -54,6 +54,7 @@ def test_an_agents_reply_or_note_does_not_count_as_unread(client, setup):
 
 def test_opening_another_inboxs_conversation_does_not_mark_it_read(client, setup):
     assert client.get(f"/inbox/conversations/{setup['theirs'].pk}/").status_code == 404
+    assert client.post(f"/inbox/conversations/{setup['theirs'].pk}/seen/", {"opened": "1"}).status_code == 404
     setup["theirs"].refresh_from_db()
     assert setup["theirs"].unread_count == 1
 
@@ -309,12 +310,13 @@ def test_messages_arriving_while_the_agent_looks_are_read_and_the_channel_is_tol
             ),
         },
     )
-    client.get(f"/inbox/conversations/{setup['mine'].pk}/")
+    seen = f"/inbox/conversations/{setup['mine'].pk}/seen/"
+    client.post(seen, {"opened": "1"})  # the page shows the conversation
     assert told == [setup["mine"].pk]
-    client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/")  # a refresh with nothing new
+    client.post(seen)  # the timeline refreshed with nothing new
     assert told == [setup["mine"].pk]
     message_ingest(inbox=setup["own"], inbound=inbound("m9", sender_id="v1", text="En nog iets"))
-    client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/")  # the live refresh
+    client.post(seen)  # the live refresh showed the new message
     setup["mine"].refresh_from_db()
     assert setup["mine"].unread_count == 0
     assert told == [setup["mine"].pk, setup["mine"].pk]

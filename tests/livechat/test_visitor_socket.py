@@ -154,7 +154,7 @@ def test_history_is_oldest_first_keeps_closed_conversations_and_never_shows_priv
 
     session, ack, session_after = run(later())
     assert [m["text"] for m in session["messages"]] == ["first question", "It ships today."]
-    assert session["messages"][1]["author"] == "anna" and session["messages"][1]["direction"] == "out"
+    assert session["messages"][1]["author"] == "Support agent" and session["messages"][1]["direction"] == "out"
     assert ack["message"]["conversation_id"] != conversation.pk  # a closed one is not continued
     assert [m["text"] for m in session_after["messages"]] == ["first question", "It ships today.", "new question"]
     assert "internal" not in str(session_after)
@@ -395,7 +395,7 @@ def test_typing_goes_to_the_agents_and_agent_typing_and_seen_reach_the_visitor(a
 
     conversation, visitor_typing, agent_typing, seen_response, seen = run(scenario())
     assert visitor_typing["conversation_id"] == conversation.pk and visitor_typing["typing"] is True
-    assert agent_typing == {"type": "typing", "name": "anna", "typing": True}
+    assert agent_typing == {"type": "typing", "name": "Support agent", "typing": True}
     assert seen_response.json() == {"seen": 1}
     assert seen["up_to"] == Message.objects.get().pk
 
@@ -485,7 +485,54 @@ def test_offline_the_widget_is_told_and_the_message_with_an_email_becomes_a_conv
         return session
 
     session = run(online())
-    assert session["online"] is True and session["agents"] == ["anna"]
+    assert session["online"] is True and session["agents"] == ["Support agent"]
+
+
+@pytest.mark.parametrize("language, label", [("en", "Support agent"), ("nl", "Medewerker"), ("de", "Mitarbeiter")])
+def test_visitors_never_see_an_agents_login_name(language, label, api_client):
+    # given: two online agents, one without a first name and a login name that is an address
+    from contacts.privacy import contact_gdpr_data
+    from crm.services import contact_note_add
+
+    inbox = livechat_inbox(language=language)
+    login = "j.devries@corp.example"
+    nameless = make_user(login, inboxes=[inbox])
+    named = make_user("a.smit", inboxes=[inbox])
+    named.first_name = "  Anna "
+    named.save()
+    for agent in (nameless, named):
+        agent.agent_profile.availability = Availability.ONLINE
+        agent.agent_profile.save()
+    api_client.force_authenticate(nameless)
+
+    async def scenario():
+        ws, session = await visitor_session(inbox)
+        await say(ws, "m1", "Hallo?")
+        conversation = await database_sync_to_async(Conversation.objects.get)()
+        await database_sync_to_async(
+            lambda: api_client.post(
+                f"/livechat/conversations/{conversation.pk}/typing/", {}, format="json", secure=True
+            )
+        )()
+        typing = await next_frame(ws, "typing")
+        for agent, text in ((nameless, "Een moment"), (named, "Ik kijk het na")):
+            await database_sync_to_async(replies.reply_send)(conversation=conversation, author=agent, text=text)
+            await next_frame(ws, "message")
+        await ws.disconnect()
+        ws, again = await visitor_session(inbox, token=session["token"])
+        await ws.disconnect()
+        return conversation, session, typing, again
+
+    conversation, session, typing, again = run(scenario())
+
+    # then: the header, the typing line and the history show first names or the neutral label
+    assert sorted(session["agents"]) == sorted([label, "Anna"])
+    assert typing["name"] == label
+    assert [m["author"] for m in again["messages"] if m["direction"] == "out"] == [label, "Anna"]
+    # ... and so does the GDPR export a customer receives
+    contact_note_add(contact=conversation.contact, author=nameless, text="Belt vaak")
+    assert login not in str(contact_gdpr_data(contact=conversation.contact))
+    assert login not in str(session) + str(typing) + str(again)
 
 
 def test_new_sessions_cannot_dodge_the_limit_with_forwarded_headers(settings):

