@@ -90,7 +90,9 @@ def webhook_route(
                 routing.inboxes.append(inbox)
         else:
             refused.add(inbox.external_id)
-            logger.warning("a webhook entry for %s was not routed to inbox %s: its app secret differs", inbox.external_id, inbox.pk)
+            logger.warning(
+                "a webhook entry for %s was not routed to inbox %s: its app secret differs", inbox.external_id, inbox.pk
+            )
 
     received_at = timezone.now()
     fingerprint = secret_fingerprint(secret)

@@ -44,9 +44,7 @@ def webhook_event_store(*, inbox: Inbox | None, channel: str, body: bytes, heade
     return webhook_events_store([delivery], attempts=0)[0]
 
 
-def webhook_events_store(
-    deliveries: list[dict], *, attempts: int = 1, unrouted: list[dict] = ()
-) -> list[WebhookEvent]:
+def webhook_events_store(deliveries: list[dict], *, attempts: int = 1, unrouted: list[dict] = ()) -> list[WebhookEvent]:
     """Store raw bodies (`inbox`, `channel`, `body`, `headers` each) in one committed
     transaction, before any processing, each as its own row. `attempts=1`: the caller processes
     them right away (`webhook_events_process`), so that first attempt is counted in this write.

@@ -53,7 +53,7 @@ def meta_webhook_view(*, kind: str, payload_shape_valid: Callable[[object], bool
     def _receive(request, key: str, arrival) -> HttpResponse:
         inbox = get_object_or_404(Inbox, kind=kind, public_key=key, is_active=True)
         secret = inbox.credentials.get("app_secret", "")
-        if not signature_valid(body=request.body, header_value=request.headers.get(SIGNATURE_HEADER, ""), secret=secret):
+        if not _signed_with(request, secret):
             return HttpResponseForbidden("invalid signature")
         try:
             payload = payload_loads(request.body)
@@ -79,7 +79,7 @@ def app_webhook(request, key: str):
     with webhook_arriving() as arrival:
         app = get_object_or_404(MetaApp, public_key=key, is_active=True)
         secret = app.credentials.get("app_secret", "")
-        if not signature_valid(body=request.body, header_value=request.headers.get(SIGNATURE_HEADER, ""), secret=secret):
+        if not _signed_with(request, secret):
             return HttpResponseForbidden("invalid signature")
         try:
             payload = payload_loads(request.body)
@@ -92,6 +92,10 @@ def app_webhook(request, key: str):
         # signed and Meta's: its entries are kept, not refused, so nothing verified is lost.
         kind = channel.kind if channel is not None else ""
         return _store(request, kind=kind, payload=payload, secret=secret, via_app=app.public_key, arrival=arrival)
+
+
+def _signed_with(request, secret: str) -> bool:
+    return signature_valid(body=request.body, header_value=request.headers.get(SIGNATURE_HEADER, ""), secret=secret)
 
 
 def _envelope_valid(payload) -> bool:

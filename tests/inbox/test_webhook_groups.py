@@ -263,7 +263,10 @@ def test_a_delivery_the_database_refuses_does_not_refuse_the_rest_of_its_group(o
     gone.pk = gone_pk  # the request still holds the inbox it looked up
     deliveries = [
         webhook_groups._Delivery(
-            inboxes=[inbox], channel="whatsapp", body=text_webhook(f"wamid.r.{n}", f"3168000000{n}", "hallo"), headers={}
+            inboxes=[inbox],
+            channel="whatsapp",
+            body=text_webhook(f"wamid.r.{n}", f"3168000000{n}", "hallo"),
+            headers={},
         )
         for n, inbox in enumerate([gone, kept])
     ]
