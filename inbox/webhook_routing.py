@@ -62,12 +62,17 @@ def webhook_route(
     claims its object). `via_inbox` keeps every body sent to its URL (its raw log, as before:
     its processor takes only its own entries from it)."""
     channel = channel_registry.get(kind) if kind and channel_registry.known(kind) else None
-    split = channel.webhook_split if channel and channel.webhook_split else entries_split
-    parts = split(payload) if channel else entries_split(payload)
     object_type = str(payload.get("object") or "")
     routing = Routing(inboxes=[via_inbox] if via_inbox is not None else [])
-    if via_inbox is not None and not via_inbox.external_id:
-        return routing  # an inbox without an account id takes the whole body (as it always did)
+    if via_inbox is not None and (
+        not via_inbox.external_id or (channel and channel.webhook_object and object_type != channel.webhook_object)
+    ):
+        # An inbox without an account id takes the whole body (as it always did); another
+        # product's body on an inbox URL (an Instagram subscription on a Page's URL) is kept in
+        # its raw log, which the channel's processor passes over.
+        return routing
+    split = channel.webhook_split if channel and channel.webhook_split else entries_split
+    parts = split(payload) if channel else entries_split(payload)
 
     ids = {account for account, _ in parts if account}
     candidates = list(Inbox.objects.filter(kind=kind, is_active=True, external_id__in=ids)) if kind and ids else []

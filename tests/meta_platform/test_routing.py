@@ -367,3 +367,10 @@ def test_inbox_health_says_when_webhooks_came_and_what_failed(post, client, grap
         "551",
     )
     assert health.needs_reauth is True and health.failed_webhook_events == 0
+
+
+def test_another_products_body_on_a_page_inbox_url_is_logged_there_not_kept_as_unrouted(post):
+    page_a = meta_inbox("messenger", PAGE_A)
+    body = json.dumps({"object": "instagram", "entry": [{"id": "17841", "messaging": []}]}).encode()
+    assert post(page_a.webhook_path, body).status_code == 200
+    assert WebhookEvent.objects.get().inbox == page_a and not UnroutedWebhookEntry.objects.exists()
