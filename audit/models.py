@@ -11,6 +11,8 @@ class AuditAction(models.TextChoices):
     CONTACT_MERGE_UNDONE = "contact.merge_undone", "Contact merge undone"
     CONTACT_ERASED = "contact.erased", "Contact erased"
     EXPORT = "export", "Data exported"
+    META_APP_CREATED = "meta_app.created", "Meta app created"
+    META_APP_SECRET_CHANGED = "meta_app.secret_changed", "Meta app secret changed"
 
 
 class AuditEntry(models.Model):

@@ -9,7 +9,7 @@ class MessengerConfig(AppConfig):
         from inbox import channel_registry
         from meta_platform import setup
 
-        from . import processor, rules, sender
+        from . import parser, processor, rules, sender
 
         def conversation_opened(conversation) -> None:
             from kernel.tasks import enqueue_on_commit
@@ -42,5 +42,7 @@ class MessengerConfig(AppConfig):
                 business_initiated_window=setup.BUSINESS_INITIATED_WINDOW,
                 cli_arguments=lambda parser: setup.cli_arguments(parser, account_option="--page-id"),
                 cli_setup=lambda options: setup.cli_setup(options, account_key="page_id"),
+                webhook_object="page",
+                webhook_split=parser.webhook_split,
             )
         )

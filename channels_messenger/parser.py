@@ -52,8 +52,15 @@ def payload_shape_valid(payload) -> bool:
     )
 
 
+def webhook_split(payload: dict) -> list[tuple[str, dict]]:
+    """The body's parts per Page: each entry keyed by its `id` (the Page id)."""
+    return [(str(entry.get("id") or ""), entry) for entry in _dicts(payload.get("entry"))]
+
+
 def payload_parse(payload: dict, *, page_id: str = "") -> list[Item]:
-    """Everything in one webhook body that belongs to `page_id` (all Pages when empty)."""
+    """Everything in one webhook body that belongs to `page_id` (all Pages when empty). A body
+    can hold other Pages' entries (one app URL serves many Pages): those are routed to their own
+    inboxes (`inbox.webhook_routing`), so they are passed over here."""
     if payload.get("object") != "page":
         logger.info("ignored a webhook for object %r on a Messenger inbox", payload.get("object"))
         return []
@@ -61,7 +68,6 @@ def payload_parse(payload: dict, *, page_id: str = "") -> list[Item]:
     for entry in _dicts(payload.get("entry")):
         routed_to = str(entry.get("id") or "")
         if page_id and routed_to and routed_to != page_id:
-            logger.warning("skipped an entry for Page %s (inbox is Page %s)", routed_to, page_id)
             continue
         for key in ("messaging", "standby"):
             items += [event_parse(event, standby=key == "standby") for event in _dicts(entry.get(key))]

@@ -9,7 +9,7 @@ class WhatsappConfig(AppConfig):
         from inbox import channel_registry
         from meta_platform import setup
 
-        from . import processor, rules, sender, templates
+        from . import parser, processor, rules, sender, templates
 
         def cli_arguments(parser) -> None:
             setup.cli_arguments(parser, account_option="--phone-number-id")
@@ -45,5 +45,7 @@ class WhatsappConfig(AppConfig):
                 choice_limit=10,
                 cli_arguments=cli_arguments,
                 cli_setup=cli_setup,
+                webhook_object="whatsapp_business_account",
+                webhook_split=parser.webhook_split,
             )
         )

@@ -50,8 +50,27 @@ def payload_shape_valid(payload) -> bool:
     )
 
 
+def webhook_split(payload: dict) -> list[tuple[str, dict]]:
+    """The body's parts per phone number id (`metadata.phone_number_id`): each entry with only
+    that number's changes. A change without one (template or account updates) is keyed ""."""
+    parts: list[tuple[str, dict]] = []
+    for entry in _dicts(payload.get("entry")):
+        per_number: dict[str, list] = {}
+        for change in _dicts(entry.get("changes")):
+            value = _dict(change.get("value"))
+            number = str(_dict(value.get("metadata")).get("phone_number_id") or "")
+            per_number.setdefault(number, []).append(change)
+        if not per_number:
+            parts.append(("", entry))
+        for number, changes in per_number.items():
+            parts.append((number, {**entry, "changes": changes}))
+    return parts
+
+
 def payload_parse(payload: dict, *, phone_number_id: str = "") -> list[Item]:
-    """Everything in one webhook body that belongs to `phone_number_id` (all when empty)."""
+    """Everything in one webhook body that belongs to `phone_number_id` (all when empty). A body
+    can hold other numbers' changes (one app URL serves many numbers): those are routed to their
+    own inboxes (`inbox.webhook_routing`), so they are passed over here."""
     items: list[Item] = []
     for entry in _dicts(payload.get("entry")):
         for change in _dicts(entry.get("changes")):
@@ -61,7 +80,6 @@ def payload_parse(payload: dict, *, phone_number_id: str = "") -> list[Item]:
                 continue
             routed_to = str(_dict(value.get("metadata")).get("phone_number_id") or "")
             if phone_number_id and routed_to and routed_to != phone_number_id:
-                logger.warning("skipped a change for phone number id %s (inbox is %s)", routed_to, phone_number_id)
                 continue
             items.extend(_value_parse(value))
     return items

@@ -130,6 +130,12 @@ class Channel:
     # `create_inbox <kind>`: its options, and how they become an inbox.
     cli_arguments: "Callable[[argparse.ArgumentParser], None] | None" = None
     cli_setup: "Callable[[dict], InboxSetup] | None" = None
+    # Channels whose platform sends the events of many accounts through one app URL: the body's
+    # `object` that names this channel (e.g. "page"), and how a body splits into its accounts'
+    # parts: payload -> [(account id, entry part)], the account id being the inbox's
+    # `external_id` ("" for a part that names no account). See `inbox.webhook_routing`.
+    webhook_object: str = ""
+    webhook_split: "Callable[[dict], list[tuple[str, dict]]] | None" = None
 
 
 _registry: dict[str, Channel] = {}
@@ -149,6 +155,14 @@ def unregister(kind: str) -> None:
 def channels() -> list[Channel]:
     """Every registered channel, in registration order."""
     return list(_registry.values())
+
+
+def for_webhook_object(object_type: str) -> Channel | None:
+    """The channel that takes webhook bodies whose `object` is `object_type`, if any."""
+    for channel in _registry.values():
+        if channel.webhook_object and channel.webhook_object == object_type:
+            return channel
+    return None
 
 
 def known(kind: str) -> bool:

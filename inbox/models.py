@@ -68,6 +68,9 @@ class Inbox(TimestampedModel):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="inboxes")
     is_active = models.BooleanField(default=True)
     needs_reauth = models.BooleanField(default=False, help_text="The platform rejected our credentials")
+    # When the platform last completed the webhook handshake for this inbox (its own URL or an
+    # app URL its events come through): the setup page shows it as proof the URL is right.
+    webhook_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "inboxes"
@@ -337,7 +340,47 @@ class WebhookEvent(TimestampedModel):
     class Meta:
         indexes = [
             models.Index(fields=["received_at"], name="webhook_unprocessed", condition=~Q(status="processed")),
+            # The inbox health view's "last webhook received".
+            models.Index(fields=["inbox", "-received_at"], name="webhook_inbox_latest"),
         ]
+
+
+class UnroutedReason(models.TextChoices):
+    UNKNOWN_ACCOUNT = "unknown_account", _("No active inbox has this id")
+    SECRET_DIFFERS = "secret_differs", _("The inbox with this id has another app secret")
+    NO_ACCOUNT = "no_account", _("The entry names no account")
+    UNKNOWN_OBJECT = "unknown_object", _("No channel handles this kind of event")
+
+
+class UnroutedWebhookEntry(models.Model):
+    """One entry of a verified webhook body that no inbox took: kept, never dropped.
+
+    A platform app sends the events of all its accounts (Pages, phone numbers) to one URL; an
+    entry for an account no inbox has yet stays here, shown in the inbox health view, until an
+    inbox with that id and the same app secret exists (`webhook_routing.unrouted_entries_reroute`)."""
+
+    channel = models.CharField(max_length=16, choices=kind_choices, blank=True)
+    object_type = models.CharField(max_length=64, help_text="The platform's `object` of the body")
+    account_id = models.CharField(max_length=64, blank=True, help_text="Page id or phone number id")
+    entry = models.JSONField(help_text="The entry as received (with only this account's changes)")
+    reason = models.CharField(max_length=16, choices=UnroutedReason.choices)
+    via_inbox = models.ForeignKey(Inbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    via_app = models.CharField(max_length=64, blank=True, help_text="The public key of the app URL it came through")
+    # A keyed hash of the app secret that verified it: re-routed only to an inbox with that secret.
+    secret_fingerprint = models.CharField(max_length=64)
+    # Redelivered bodies repeat entries: one row per distinct entry.
+    digest = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField()
+    rerouted_at = models.DateTimeField(null=True, blank=True)
+    rerouted_to = models.ForeignKey(Inbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-received_at"], name="unrouted_pending", condition=Q(rerouted_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unrouted {self.object_type} entry for {self.account_id or '?'}"
 
 
 class ParkedStatusUpdate(TimestampedModel):

@@ -54,3 +54,10 @@ def snoozed_conversations_wake_task() -> int:
     from .services import snoozed_conversations_wake as wake
 
     return wake()
+
+
+@shared_task(name="inbox.tasks.unrouted_webhook_entries_reroute_task", ignore_result=True)
+def unrouted_webhook_entries_reroute_task() -> dict:
+    from .webhook_routing import unrouted_entries_reroute
+
+    return unrouted_entries_reroute()

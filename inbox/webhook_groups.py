@@ -6,7 +6,8 @@ commits and a dozen round trips, which caps single messages at a fraction of the
 thread is writing, the deliveries that arrive meanwhile wait here; the next writer (one of the
 waiting threads, the "leader") takes all of them at once:
 
-1. stores their raw bodies, one row each, in one committed transaction (`webhook_events_store`),
+1. stores their raw bodies, one row per inbox a body belongs to (`webhook_routing`), and the
+   entries no inbox takes, in one committed transaction (`webhook_events_store`),
 2. processes them, those of one inbox as one batch (`webhook_events_process`),
 3. wakes their requests, which answer 200: the message has reached the inbox.
 
@@ -40,20 +41,28 @@ GATHER_MAX_S = 0.005
 
 @dataclass(eq=False)
 class _Delivery:
-    inbox: Inbox
+    """One verified body: stored once per inbox it belongs to (`inboxes`, routed by
+    `webhook_routing`), with the entries no inbox takes (`unrouted`), all in one transaction."""
+
+    inboxes: list[Inbox]
     channel: str
     body: bytes
     headers: dict
+    unrouted: list[dict] = field(default_factory=list)
     woken: threading.Event = field(default_factory=threading.Event)
     leads: bool = False  # this delivery's thread writes the next group
     done: bool = False
-    event: WebhookEvent | None = None
+    events: list[WebhookEvent] | None = None
     error: BaseException | None = None
 
-    def outcome(self) -> WebhookEvent:
+    @property
+    def event(self) -> WebhookEvent | None:
+        return self.events[0] if self.events else None
+
+    def outcome(self) -> list[WebhookEvent]:
         if self.error is not None:
             raise self.error
-        return self.event
+        return self.events or []
 
 
 class _Arrival:
@@ -95,7 +104,7 @@ class _GroupCommit:
         if self._arriving == 0:
             self._arrived.notify_all()
 
-    def submit(self, delivery: _Delivery, arrival: _Arrival | None = None) -> WebhookEvent:
+    def submit(self, delivery: _Delivery, arrival: _Arrival | None = None) -> list[WebhookEvent]:
         with self._lock:
             self._waiting.append(delivery)
             if arrival is not None:
@@ -158,7 +167,10 @@ def _group_store(group: list[_Delivery]) -> list[WebhookEvent]:
     deleted a moment ago) must not refuse the others: then each is stored on its own. When the
     database is down, nothing is retried here."""
     try:
-        events = webhook_events_store([_stored_fields(d) for d in group])
+        events = webhook_events_store(
+            [row for delivery in group for row in _stored_fields(delivery)],
+            unrouted=[row for delivery in group for row in delivery.unrouted],
+        )
     except (IntegrityError, DataError) as error:
         if len(group) == 1:
             group[0].error = error
@@ -168,13 +180,17 @@ def _group_store(group: list[_Delivery]) -> list[WebhookEvent]:
         for delivery in group:
             delivery.error = error
         return []
-    for delivery, event in zip(group, events, strict=True):
-        delivery.event = event
+    remaining = iter(events)
+    for delivery in group:
+        delivery.events = [next(remaining) for _ in delivery.inboxes]
     return events
 
 
-def _stored_fields(delivery: _Delivery) -> dict:
-    return {"inbox": delivery.inbox, "channel": delivery.channel, "body": delivery.body, "headers": delivery.headers}
+def _stored_fields(delivery: _Delivery) -> list[dict]:
+    return [
+        {"inbox": inbox, "channel": delivery.channel, "body": delivery.body, "headers": delivery.headers}
+        for inbox in delivery.inboxes
+    ]
 
 
 _group_commit = _GroupCommit()
@@ -187,15 +203,26 @@ def webhook_arriving():
 
 
 def webhook_receive(
-    *, inbox: Inbox, channel: str, body: bytes, headers, arrival: _Arrival | None = None
-) -> WebhookEvent:
-    """Store a verified webhook body and process it, grouped with whatever other deliveries
-    this process is receiving at the same moment. Returns once the event is stored and
-    processed (or recorded as failed); raises if it could not be stored."""
-    delivery = _Delivery(inbox=inbox, channel=channel, body=body, headers=dict(headers))
+    *,
+    channel: str,
+    body: bytes,
+    headers,
+    inbox: Inbox | None = None,
+    inboxes: list[Inbox] | None = None,
+    unrouted: list[dict] | None = None,
+    arrival: _Arrival | None = None,
+) -> WebhookEvent | None:
+    """Store a verified webhook body for `inbox` (or each of `inboxes`) with the entries no
+    inbox takes (`unrouted`), and process it, grouped with whatever other deliveries this
+    process is receiving at the same moment. Returns once the events are stored and processed
+    (or recorded as failed), with the first event (None if only unrouted entries were kept);
+    raises if it could not be stored."""
+    targets = list(inboxes) if inboxes is not None else [inbox] if inbox is not None else []
+    delivery = _Delivery(inboxes=targets, channel=channel, body=body, headers=dict(headers), unrouted=unrouted or [])
     if len(body) > GROUPED_BODY_MAX:
         if arrival is not None:
             _group_commit.settle(arrival)
         _group_write([delivery])
-        return delivery.outcome()
-    return _group_commit.submit(delivery, arrival)
+    else:
+        _group_commit.submit(delivery, arrival)
+    return delivery.event

@@ -19,7 +19,7 @@ from django.utils import timezone
 from kernel.json_text import json_loads
 
 from . import channel_registry
-from .models import Inbox, WebhookEvent, WebhookEventStatus
+from .models import Inbox, UnroutedWebhookEntry, WebhookEvent, WebhookEventStatus
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,12 @@ def webhook_event_store(*, inbox: Inbox | None, channel: str, body: bytes, heade
     return webhook_events_store([delivery], attempts=0)[0]
 
 
-def webhook_events_store(deliveries: list[dict], *, attempts: int = 1) -> list[WebhookEvent]:
+def webhook_events_store(deliveries: list[dict], *, attempts: int = 1, unrouted: list[dict] = ()) -> list[WebhookEvent]:
     """Store raw bodies (`inbox`, `channel`, `body`, `headers` each) in one committed
     transaction, before any processing, each as its own row. `attempts=1`: the caller processes
-    them right away (`webhook_events_process`), so that first attempt is counted in this write."""
+    them right away (`webhook_events_process`), so that first attempt is counted in this write.
+    `unrouted`: the entries no inbox takes (`webhook_routing`), kept in the same transaction (a
+    redelivered entry is already there and is not stored twice)."""
     received_at = timezone.now()
     events = [
         WebhookEvent(
@@ -62,6 +64,10 @@ def webhook_events_store(deliveries: list[dict], *, attempts: int = 1) -> list[W
         for delivery in deliveries
     ]
     with transaction.atomic():
+        if unrouted:
+            UnroutedWebhookEntry.objects.bulk_create(
+                [UnroutedWebhookEntry(**row) for row in unrouted], ignore_conflicts=True
+            )
         if connection.features.can_return_rows_from_bulk_insert:
             return WebhookEvent.objects.bulk_create(events)
         for event in events:

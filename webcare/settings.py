@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "crm",
     "inbox",
+    "meta_platform",
     "contacts",
     "channels_whatsapp",
     "channels_messenger",
@@ -185,6 +186,10 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "inbox.tasks.outbox_sweep_task", "schedule": 30.0},
     "webhook-events-reprocess": {"task": "inbox.tasks.webhook_events_reprocess_task", "schedule": 60.0},
+    "unrouted-webhook-entries-reroute": {
+        "task": "inbox.tasks.unrouted_webhook_entries_reroute_task",
+        "schedule": 60.0,
+    },
     "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake_task", "schedule": 60.0},
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},

@@ -22,6 +22,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", inbox_views.attachment_download, name="attachment-download"),
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
+    path("webhooks/meta/", include("meta_platform.urls")),
     path("settings/", include("workspace.urls")),
     path("", include("contacts.urls")),
     path("", include("reporting.urls")),

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crm.models import ContactIdentity
-from inbox.models import Attachment, Conversation, Message, WebhookEvent
+from inbox.models import Attachment, Conversation, Message, UnroutedWebhookEntry, WebhookEvent
 from tests.channels_messenger.fakes import PSID, PSID2, Answer, fixture_bytes, post_webhook
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +35,13 @@ def test_a_redelivered_event_creates_nothing_twice(deliver):
     assert WebhookEvent.objects.filter(status="processed").count() == 2
 
 
-def test_a_batch_of_entries_and_events_is_read_in_full_and_other_pages_are_skipped(deliver):
+def test_a_batch_of_entries_and_events_is_read_in_full_and_other_pages_are_kept_apart(deliver):
     deliver("batch")
     assert sorted(Message.objects.values_list("external_id", flat=True)) == ["m_batch_1", "m_batch_2", "m_batch_3"]
     assert Conversation.objects.count() == 2
     assert not ContactIdentity.objects.filter(external_id="5555555555555555").exists()
+    # the other Page's entry is kept for the inbox health view (no inbox has that Page)
+    assert UnroutedWebhookEntry.objects.filter(channel="messenger").count() == 1
 
 
 def test_several_photos_in_one_message_are_one_message_with_each_photo_downloaded(deliver, graph):

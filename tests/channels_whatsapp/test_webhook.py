@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from inbox.models import Message, WebhookEvent
+from inbox.models import Message, UnroutedWebhookEntry, WebhookEvent
 from tests.channels_whatsapp.fakes import VERIFY_TOKEN, fixture_bytes, post_webhook, sign
 from tests.factories import make_inbox
 
@@ -160,6 +160,8 @@ def test_value_errors_are_kept_on_the_event_not_as_messages(deliver):
     assert Message.objects.count() == 0
 
 
-def test_a_change_for_another_phone_number_id_is_skipped(deliver):
+def test_a_change_for_a_phone_number_id_no_inbox_has_is_kept_not_shown_in_this_inbox(deliver):
     deliver("other_phone_number")
     assert Message.objects.count() == 0
+    kept = UnroutedWebhookEntry.objects.get()
+    assert (kept.channel, kept.account_id, kept.reason) == ("whatsapp", "999999999999", "unknown_account")

@@ -187,7 +187,7 @@ def test_when_storing_fails_no_delivery_of_the_group_is_acknowledged(monkeypatch
     # given: the database refuses the write (PostgreSQL restarting)
     inbox = whatsapp_inbox()
 
-    def refused(deliveries):
+    def refused(deliveries, **kwargs):
         time.sleep(0.05)  # long enough for the other deliveries to queue behind this write
         raise OperationalError("the database system is starting up")
 
@@ -263,7 +263,10 @@ def test_a_delivery_the_database_refuses_does_not_refuse_the_rest_of_its_group(o
     gone.pk = gone_pk  # the request still holds the inbox it looked up
     deliveries = [
         webhook_groups._Delivery(
-            inbox=inbox, channel="whatsapp", body=text_webhook(f"wamid.r.{n}", f"3168000000{n}", "hallo"), headers={}
+            inboxes=[inbox],
+            channel="whatsapp",
+            body=text_webhook(f"wamid.r.{n}", f"3168000000{n}", "hallo"),
+            headers={},
         )
         for n, inbox in enumerate([gone, kept])
     ]
