@@ -7,6 +7,7 @@ names callers use are re-exported here.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -343,12 +344,26 @@ def contact_note_add(*, contact: Contact, author, text: str) -> ContactNote:
     return note
 
 
-def identity_external_id_change(*, channel: str, old_external_id: str, new_external_id: str, phone: str = "") -> bool:
+class IdChange(StrEnum):
+    """What `identity_external_id_change` did."""
+
+    CHANGED = "changed"
+    UNKNOWN = "unknown"  # no identity has the old id (yet)
+    FOREIGN = "foreign"  # the identity never wrote to this inbox: not this inbox's to change
+    UNCHANGED = "unchanged"  # the same id
+    TAKEN = "taken"  # the new id belongs to another identity: both stay (an agent may merge)
+
+
+def identity_external_id_change(
+    *, inbox_id: int, channel: str, old_external_id: str, new_external_id: str, phone: str = ""
+) -> IdChange:
     """The customer's id on a channel changed (WhatsApp: "changed their phone number"): the
     identity follows, so replies go to the new id and history stays with the contact. The
-    contact's phone becomes the new number (the old one stays as a key). Returns False when
-    there is nothing to move or the new id already belongs to another identity (then both
-    stay; an agent may merge)."""
+    contact's phone becomes the new number (the old one stays as a key).
+
+    Only an identity with a conversation in `inbox_id`, the inbox the news came from, changes:
+    identities are shared by every inbox of a channel, and one inbox's webhook must not redirect
+    the replies of another inbox's customer."""
     with transaction.atomic():
         identity = (
             ContactIdentity.objects.select_for_update()
@@ -356,10 +371,14 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             .filter(channel=channel, external_id=old_external_id)
             .first()
         )
-        if identity is None or old_external_id == new_external_id:
-            return False
+        if identity is None:
+            return IdChange.UNKNOWN
+        if not identity.conversations.filter(inbox_id=inbox_id).exists():
+            return IdChange.FOREIGN
+        if old_external_id == new_external_id:
+            return IdChange.UNCHANGED
         if ContactIdentity.objects.filter(channel=channel, external_id=new_external_id).exists():
-            return False
+            return IdChange.TAKEN
         candidates = phone_candidates(phone) if phone else []
         identity.attributes = {
             **identity.attributes,
@@ -373,7 +392,7 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             contact.phone = candidates[0]
             contact.save(update_fields=["phone", "updated_at"])
             contact_phone_add(contact=contact, raw=candidates[0])
-    return True
+    return IdChange.CHANGED
 
 
 def __getattr__(name):
