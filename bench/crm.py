@@ -10,9 +10,10 @@ so point it at a scratch database:
     .venv/bin/python bench/crm.py --database-url postgres://postgres@127.0.0.1:5432/webcare_crm_bench
 
 Then, with that many contacts present, it times:
-- identify(): a known WhatsApp wa_id (identity hit), a new live-chat visitor giving a known
-  number in a national form (phone match), a new visitor giving a known email, and a new
-  visitor no one knows (a contact is created, suggestions computed); calls/s and p50/p95;
+- identify(): a known WhatsApp wa_id (identity hit), a new sender whose verified number is
+  known in another (national) form (phone match), a new sender with a known verified email,
+  and a new visitor no one knows (a contact is created, suggestions computed); calls/s and
+  p50/p95;
 - contact search as a lead (sees every contact): by phone in another format, by part of a
   name, by email; p50/p95 of the first page.
 A rerun adds --contacts more contacts (numbers are unique per run).
@@ -126,7 +127,7 @@ def main() -> None:
 
     wa_ids = []
     for number in numbers[:50]:  # known WhatsApp identities for the identity-hit case
-        identify(channel="whatsapp", external_id=f"{run}-{number[1:]}", phone=number[1:])
+        identify(channel="whatsapp", external_id=f"{run}-{number[1:]}", phone=number[1:], details_verified=True)
         wa_ids.append(f"{run}-{number[1:]}")
     n = ARGS.repeat
     counter = iter(range(10**9))
@@ -135,19 +136,19 @@ def main() -> None:
         (lambda w=random.choice(wa_ids): identify(channel="whatsapp", external_id=w) for _ in range(n)),
     )
     timed(
-        "identify: new visitor, known phone (06-...)",
+        "identify: new sender, known verified phone (06-...)",
         (
             lambda p=random.choice(numbers): identify(
-                channel="livechat", external_id=f"{run}-p{next(counter)}", phone=national(p)
+                channel="livechat", external_id=f"{run}-p{next(counter)}", phone=national(p), details_verified=True
             )
             for _ in range(n)
         ),
     )
     timed(
-        "identify: new visitor, known email",
+        "identify: new sender, known verified email",
         (
             lambda e=random.choice(emails): identify(
-                channel="livechat", external_id=f"{run}-e{next(counter)}", email=e.upper()
+                channel="livechat", external_id=f"{run}-e{next(counter)}", email=e.upper(), details_verified=True
             )
             for _ in range(n)
         ),

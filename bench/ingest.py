@@ -57,7 +57,10 @@ def main() -> None:
         message = InboundMessage(
             external_id=f"wamid.bench.{run}.{i}",
             sender=SenderProfile(
-                external_id=f"3161{sender:07d}", display_name=f"Klant {sender}", phone=f"+3161{sender:07d}"
+                external_id=f"3161{sender:07d}",
+                display_name=f"Klant {sender}",
+                phone=f"+3161{sender:07d}",
+                details_verified=True,
             ),
             timestamp=timezone.now(),
             text=f"Bericht {i}: waar blijft mijn bestelling?",

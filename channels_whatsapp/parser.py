@@ -160,6 +160,8 @@ def _sender(message: dict, contacts: dict) -> SenderProfile:
         external_id=wa_id or user_id,
         display_name=str(profile.get("name") or profile.get("username") or ""),
         phone=f"+{wa_id}" if wa_id.isdigit() else "",
+        # The wa_id is the number WhatsApp verified: it may find the contact who has it.
+        details_verified=wa_id.isdigit(),
     )
 
 

@@ -6,9 +6,9 @@ reactions), so a redelivered or re-processed event changes nothing.
 """
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
-from crm.services import identity_external_id_change
+from crm.services import IdChange, identity_external_id_change
 from inbox.ingest import messages_ingest, reaction_ingest, status_update_apply
 from inbox.normalized import InboundMessage, StatusUpdate, inbound_runs
 from inbox.webhooks import payload_loads
@@ -45,16 +45,37 @@ def webhook_events_handle(events) -> list[list[dict]]:
                 inbox=inbox, target_external_id=item.target_external_id, emoji=item.emoji, timestamp=item.timestamp
             )
         elif isinstance(item, IdentityChange):
-            _messages(inbox, [item.message])
-            identity_external_id_change(
-                channel="whatsapp",
-                old_external_id=item.old_external_id,
-                new_external_id=item.new_external_id,
-                phone=item.new_phone,
-            )
+            _identity_change(inbox, item)
         elif isinstance(item, PlatformError):
             errors_per_event[index].append({k: v for k, v in asdict(item).items() if k != "raw"} | {"raw": item.raw})
     return errors_per_event
+
+
+def _identity_change(inbox, change: IdentityChange) -> None:
+    """Move the identity to its new id, then show the notice in its conversation. A customer
+    who never wrote to this inbox is not its to change, and the notice is not shown either: it
+    would open a conversation here with another inbox's customer (the raw event stays stored)."""
+
+    def move() -> IdChange:
+        return identity_external_id_change(
+            inbox_id=inbox.pk,
+            channel="whatsapp",
+            old_external_id=change.old_external_id,
+            new_external_id=change.new_external_id,
+            phone=change.new_phone,
+        )
+
+    outcome = move()
+    if outcome == IdChange.FOREIGN:
+        logger.warning("inbox %s: number change for a customer it never spoke with, ignored", inbox.pk)
+        return
+    message = change.message
+    if outcome == IdChange.CHANGED:
+        sender = replace(message.sender, external_id=change.new_external_id, phone=change.new_phone)
+        message = replace(message, sender=sender)
+    _messages(inbox, [message])
+    if outcome == IdChange.UNKNOWN:
+        move()  # first seen through this notice: the identity now exists here, and follows
 
 
 def _messages(inbox, inbounds: list[InboundMessage]) -> None:

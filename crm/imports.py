@@ -7,7 +7,12 @@ anything is written (a phone that does not parse, an invalid email, an email or 
 held by a contact or by an earlier row of the file, a bad attribute value): a row either
 imports whole or is listed with its error. Rows are written in chunks with bulk inserts (one
 transaction per chunk) so 100,000 rows take seconds, not hours; progress is saved per chunk.
-Imported contacts get no merge suggestions (an import is a deliberate list).
+
+An import is a lead's deliberate list: its phones and emails are verified matching keys, and a
+row never attaches to an existing contact (a key a contact already holds is a duplicate row).
+A key a live-chat visitor merely typed (unverified) does not count: a visitor must not be able
+to keep a customer out of the CRM by typing their number. Such an imported contact gets a merge
+suggestion with the visitor's; other imported contacts get none.
 """
 
 import csv
@@ -23,6 +28,7 @@ from django.utils.translation import gettext as _
 from kernel.tasks import enqueue_on_commit
 
 from . import keys
+from .merging import suggestions_refresh
 from .models import (
     AttributeDefinition,
     Contact,
@@ -83,7 +89,9 @@ def _run(job: ContactImport) -> None:
                 errors.append({"row": line, "error": invalid.messages[0]})
         rows, duplicates = _without_known(rows)
         errors.extend(duplicates)
-        _write(rows)
+        typed = _typed_elsewhere(_write(rows))
+        for contact in typed:
+            suggestions_refresh(contact=contact)
         job.processed += len(chunk)
         job.imported += len(rows)
         job.errors = errors[:MAX_ERRORS]
@@ -152,10 +160,15 @@ def _without_known(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[dict]
     """Drop rows whose email or phone a contact already holds (reported as duplicates)."""
     emails = [keys.email_lower(r["email"]) for _line, r in rows if r["email"]]
     phones = [r["e164"] for _line, r in rows if r["e164"]]
-    known_emails = set(ContactEmail.objects.filter(email_lower__in=emails).values_list("email_lower", flat=True))
-    known_emails |= {e.lower() for e in Contact.objects.filter(email__in=emails).values_list("email", flat=True)}
-    known_phones = set(ContactPhone.objects.filter(e164__in=phones).values_list("e164", flat=True))
-    known_phones |= set(Contact.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    email_rows = ContactEmail.objects.filter(email_lower__in=emails)
+    known_emails = set(email_rows.filter(verified=True).values_list("email_lower", flat=True))
+    by_column = Contact.objects.filter(email__in=emails).exclude(emails__in=email_rows)
+    known_emails |= {e.lower() for e in by_column.values_list("email", flat=True)}
+    phone_rows = ContactPhone.objects.filter(e164__in=phones)
+    known_phones = set(phone_rows.filter(verified=True).values_list("e164", flat=True))
+    known_phones |= set(
+        Contact.objects.filter(phone__in=phones).exclude(phones__in=phone_rows).values_list("phone", flat=True)
+    )
     kept, errors = [], []
     for line, row in rows:
         if row["email"] and keys.email_lower(row["email"]) in known_emails:
@@ -167,8 +180,19 @@ def _without_known(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[dict]
     return kept, errors
 
 
+def _typed_elsewhere(contacts: list[Contact]) -> list[Contact]:
+    """The imported contacts whose phone or email another contact holds unverified."""
+    by_phone = {c.phone: c for c in contacts if c.phone}
+    by_email = {keys.email_lower(c.email): c for c in contacts if c.email}
+    typed_phones = ContactPhone.objects.filter(verified=False, e164__in=list(by_phone))
+    typed_emails = ContactEmail.objects.filter(verified=False, email_lower__in=list(by_email))
+    found = {by_phone[e164].pk: by_phone[e164] for e164 in typed_phones.values_list("e164", flat=True)}
+    found |= {by_email[e].pk: by_email[e] for e in typed_emails.values_list("email_lower", flat=True)}
+    return list(found.values())
+
+
 @transaction.atomic
-def _write(rows: list[dict]) -> None:
+def _write(rows: list[dict]) -> list[Contact]:
     contacts = Contact.objects.bulk_create(
         [
             Contact(
@@ -215,6 +239,7 @@ def _write(rows: list[dict]) -> None:
             ],
             ignore_conflicts=True,
         )
+    return contacts
 
 
 # --- export ------------------------------------------------------------------------------------

@@ -76,6 +76,9 @@ def contact_merge(*, survivor: Contact, other: Contact, merged_by=None) -> Conta
         ContactNote.objects.filter(pk__in=moved["notes"]).update(contact=survivor)
         ContactPhone.objects.filter(pk__in=moved["phones"]).update(contact=survivor)
         ContactEmail.objects.filter(pk__in=moved["emails"]).update(contact=survivor)
+        moved["phones_verified"], moved["emails_verified"] = _verified_by_other(survivor, other)
+        ContactPhone.objects.filter(pk__in=moved["phones_verified"]).update(verified=True)
+        ContactEmail.objects.filter(pk__in=moved["emails_verified"]).update(verified=True)
         moved["tags_added"] = _move_tags(survivor, other)
         moved["attributes_added"] = [key for key in other.attributes if key not in survivor.attributes]
         _absorb_details(survivor, other)
@@ -110,6 +113,16 @@ def _movable_phones(survivor: Contact, other: Contact) -> list[int]:
 def _movable_emails(survivor: Contact, other: Contact) -> list[int]:
     held = set(survivor.emails.values_list("email_lower", flat=True))
     return [pk for pk, lowered in other.emails.values_list("id", "email_lower") if lowered not in held]
+
+
+def _verified_by_other(survivor: Contact, other: Contact) -> tuple[list[int], list[int]]:
+    """The survivor's unverified phones and emails that the other held verified (those rows
+    stayed with the other): once one customer, they are a matching key again."""
+    e164s = other.phones.filter(verified=True).exclude(e164="").values("e164")
+    lowered = other.emails.filter(verified=True).values("email_lower")
+    phones = survivor.phones.filter(verified=False, e164__in=e164s).values_list("id", flat=True)
+    emails = survivor.emails.filter(verified=False, email_lower__in=lowered).values_list("id", flat=True)
+    return list(phones), list(emails)
 
 
 def _move_tags(survivor: Contact, other: Contact) -> list[int]:
@@ -165,6 +178,8 @@ def contact_merge_undo(*, merge: ContactMerge, actor=None) -> ContactMerge:
         ContactNote.objects.filter(pk__in=moved.get("notes", []), contact=survivor).update(contact=other)
         ContactPhone.objects.filter(pk__in=moved.get("phones", []), contact=survivor).update(contact=other)
         ContactEmail.objects.filter(pk__in=moved.get("emails", []), contact=survivor).update(contact=other)
+        ContactPhone.objects.filter(pk__in=moved.get("phones_verified", [])).update(verified=False)
+        ContactEmail.objects.filter(pk__in=moved.get("emails_verified", [])).update(verified=False)
         survivor.tags.remove(*moved.get("tags_added", []))
         before, after = moved.get("survivor_before", {}), moved.get("survivor_after", {})
         for name, value in before.items():
@@ -190,11 +205,20 @@ SUGGESTIONS_PER_CONTACT = 20  # a very common name must not fan out to thousands
 
 
 def suggestion_candidates(contact: Contact) -> list[tuple[int, str]]:
-    """Other live contacts that may be the same customer, with the reason: `name` (same name
-    once case, accents and spacing are folded), `email` or `phone` (differs only in
-    formatting). Never merges anything."""
+    """Other live contacts that may be the same customer, with the reason: `same_phone` or
+    `same_email` (the very same number or address, e.g. one a live-chat visitor typed, which
+    never links contacts by itself), `phone` or `email` (differs only in formatting), `name`
+    (same name once case, accents and spacing are folded). Never merges anything."""
     live = Contact.objects.filter(merged_into__isnull=True, erased_at__isnull=True).exclude(pk=contact.pk)
     found: dict[int, str] = {}
+    e164s = [e for e in contact.phones.values_list("e164", flat=True) if e]
+    if e164s:
+        for pk in live.filter(phones__e164__in=e164s).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
+            found.setdefault(pk, "same_phone")
+    lowered = [e for e in contact.emails.values_list("email_lower", flat=True) if e]
+    if lowered:
+        for pk in live.filter(emails__email_lower__in=lowered).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
+            found.setdefault(pk, "same_email")
     digits = [d for d in contact.phones.values_list("digits", flat=True) if d]
     if digits:
         for pk in live.filter(phones__digits__in=digits).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:

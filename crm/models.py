@@ -76,13 +76,16 @@ class ContactMerge(TimestampedModel):
 
 class ContactPhone(TimestampedModel):
     """One of a contact's phone numbers, a matching key. `e164` is empty when `raw` did not parse
-    (kept as typed and flagged `valid=False`); `digits` is the formatting-free key suggestions use."""
+    (kept as typed and flagged `valid=False`); `digits` is the formatting-free key suggestions use.
+    `verified=False`: typed by the customer where nobody checked it (the live-chat widget). Shown
+    and used for merge suggestions, never for matching: anyone can type anyone's number."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
     e164 = models.CharField(max_length=32, blank=True)
     raw = models.CharField(max_length=64, blank=True)
     digits = models.CharField(max_length=32, blank=True)
     valid = models.BooleanField(default=True)
+    verified = models.BooleanField(default=True)
 
     class Meta:
         indexes = [
@@ -99,12 +102,14 @@ class ContactPhone(TimestampedModel):
 
 class ContactEmail(TimestampedModel):
     """One of a contact's email addresses, a matching key (case-insensitive). `folded` drops what
-    only formats an address (case, dots and +tags of a Gmail local part) for suggestions."""
+    only formats an address (case, dots and +tags of a Gmail local part) for suggestions.
+    `verified=False` as for phones: shown and suggested, never matched."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
     email = models.CharField(max_length=254)
     email_lower = models.CharField(max_length=254)
     folded = models.CharField(max_length=254)
+    verified = models.BooleanField(default=True)
 
     class Meta:
         indexes = [

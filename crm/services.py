@@ -7,6 +7,7 @@ names callers use are re-exported here.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,18 +46,23 @@ def identify(
     phone: str = "",
     email: str = "",
     locale: str = "",
+    details_verified: bool = False,
 ) -> Identified:
     """Who sent this? Returns the contact and the channel identity, creating what is missing.
 
     Matching order: (1) the channel identity (wa_id, PSID, visitor id); (2) a verified live-chat
     user id, which *is* the live-chat identity key (`u<inbox>:<user id>`, see
     `livechat.sessions`), so every device of that user matches in step 1 before any phone or
-    email; (3) any of a contact's phone numbers in E.164 (national forms read with the default
-    region); (4) any of its email addresses, case-insensitively. Names never match: a same-name
-    contact becomes a merge suggestion. A new phone or email of a matched contact is added as
-    one more matching key. An unparseable phone is kept as typed and flagged, never an error.
-    Must run inside a transaction; a concurrent first message of the same identity is resolved
-    by the unique constraint.
+    email; (3) any of a contact's verified phone numbers in E.164 (national forms read with the
+    default region); (4) any of its verified email addresses, case-insensitively. Steps 3 and 4
+    only when the channel vouches for the phone and email (`details_verified`: WhatsApp's phone
+    is the wa_id itself). What a visitor merely typed never attaches them to someone else's
+    contact, or anyone could read a customer's history by typing their number: it makes a
+    contact of their own holding the details as unverified (shown, never matched) and a merge
+    suggestion for an agent to decide. Names never match either. A new phone or email of a
+    matched contact is added as one more matching key. An unparseable phone is kept as typed
+    and flagged, never an error. Must run inside a transaction; a concurrent first message of
+    the same identity is resolved by the unique constraint.
     """
     existing = (
         ContactIdentity.objects.select_related("contact").filter(channel=channel, external_id=external_id).first()
@@ -67,10 +73,10 @@ def identify(
     candidates = phone_candidates(phone) if phone else []
     e164 = candidates[0] if candidates else ""
     email = (email or "").strip()
-    contact = contact_by_phone(candidates) or contact_by_email(email)
+    contact = (contact_by_phone(candidates) or contact_by_email(email)) if details_verified else None
     contact_is_new = contact is None
     if contact is None:
-        contact = contact_create(name=display_name, phone=phone, email=email, locale=locale)
+        contact = contact_create(name=display_name, phone=phone, email=email, locale=locale, verified=details_verified)
     else:
         _fill_blanks(contact, name=display_name, phone=e164, email=email, locale=locale)
         if phone:
@@ -92,48 +98,63 @@ def identify(
     if contact_is_new:
         # Suggestions compare the newcomer with every similar contact: worth doing, but not
         # on the path of an arriving message (it was most of a new customer's ingest time).
-
-        from .tasks import contact_suggestions_refresh_task
-
-        enqueue_on_commit(contact_suggestions_refresh_task, contact.pk)
+        _suggestions_refresh_on_commit(contact)
     return Identified(contact=contact, identity=identity, created=True)
 
 
+def _suggestions_refresh_on_commit(contact: Contact) -> None:
+    from .tasks import contact_suggestions_refresh_task  # tasks import this module
+
+    enqueue_on_commit(contact_suggestions_refresh_task, contact.pk)
+
+
 def contact_by_phone(candidates: list[str]) -> Contact | None:
-    """The oldest live contact holding one of these E.164 numbers (primary or additional)."""
+    """The oldest live contact holding one of these E.164 numbers (primary or additional) as a
+    verified key."""
     if not candidates:
         return None
     found = (
-        ContactPhone.objects.filter(e164__in=candidates, contact__merged_into__isnull=True)
-        .order_by("contact_id")
-        .values_list("contact_id", flat=True)
-        .first()
-    )
-    if found is None:  # contacts written before phones had their own table, or by bulk tools
-        return Contact.objects.filter(phone__in=candidates, merged_into__isnull=True).order_by("id").first()
-    return Contact.objects.get(pk=found)
-
-
-def contact_by_email(email: str) -> Contact | None:
-    lowered = keys.email_lower(email)
-    if not lowered:
-        return None
-    found = (
-        ContactEmail.objects.filter(email_lower=lowered, contact__merged_into__isnull=True)
+        ContactPhone.objects.filter(e164__in=candidates, verified=True, contact__merged_into__isnull=True)
         .order_by("contact_id")
         .values_list("contact_id", flat=True)
         .first()
     )
     if found is None:
-        # LOWER(email) = ..., which the crm_contact_email_lower index serves (iexact's UPPER does not)
-        contacts = Contact.objects.annotate(email_lower=Lower("email"))
+        # Contacts written before phones had their own table, or by bulk tools: the column
+        # counts only when no key row says otherwise (a typed number has an unverified row).
+        return (
+            Contact.objects.filter(phone__in=candidates, merged_into__isnull=True)
+            .exclude(phones__e164__in=candidates)
+            .order_by("id")
+            .first()
+        )
+    return Contact.objects.get(pk=found)
+
+
+def contact_by_email(email: str) -> Contact | None:
+    """The oldest live contact holding this address (case-insensitively) as a verified key."""
+    lowered = keys.email_lower(email)
+    if not lowered:
+        return None
+    found = (
+        ContactEmail.objects.filter(email_lower=lowered, verified=True, contact__merged_into__isnull=True)
+        .order_by("contact_id")
+        .values_list("contact_id", flat=True)
+        .first()
+    )
+    if found is None:
+        # LOWER(email) = ..., which the crm_contact_email_lower index serves (iexact's UPPER does
+        # not); as for phones, only where no key row says otherwise.
+        contacts = Contact.objects.annotate(email_lower=Lower("email")).exclude(emails__email_lower=lowered)
         return contacts.filter(email_lower=lowered, merged_into__isnull=True).order_by("id").first()
     return Contact.objects.get(pk=found)
 
 
-def contact_create(*, name: str = "", phone: str = "", email: str = "", locale: str = "") -> Contact:
-    """A new contact with its phone and email as matching keys (an unparseable phone is kept
-    as typed and flagged)."""
+def contact_create(
+    *, name: str = "", phone: str = "", email: str = "", locale: str = "", verified: bool = True
+) -> Contact:
+    """A new contact with its phone and email as matching keys, or as unverified details when
+    `verified` is False (an unparseable phone is kept as typed and flagged)."""
     candidates = phone_candidates(phone) if phone else []
     e164 = candidates[0] if candidates else None
     contact = Contact.objects.create(
@@ -145,48 +166,67 @@ def contact_create(*, name: str = "", phone: str = "", email: str = "", locale: 
         locale=locale,
     )
     if phone:
-        contact_phone_add(contact=contact, raw=phone)
+        contact_phone_add(contact=contact, raw=phone, verified=verified)
     if email.strip():
-        contact_email_add(contact=contact, email=email)
+        contact_email_add(contact=contact, email=email, verified=verified)
     return contact
 
 
-def contact_phone_add(*, contact: Contact, raw: str) -> ContactPhone:
+def contact_phone_add(*, contact: Contact, raw: str, verified: bool = True) -> ContactPhone:
     """Add a phone number to a contact (idempotent). Stored in E.164 when it parses; otherwise
-    kept as typed with `valid=False`."""
+    kept as typed with `valid=False`. A verified add makes a known unverified row a matching
+    key; an unverified add never downgrades one."""
     candidates = phone_candidates(raw)
     e164 = candidates[0] if candidates else ""
     text = raw.strip()[:64]
     if e164:
         known = contact.phones.filter(e164=e164).first()
-        if known:
-            return known
-        return ContactPhone.objects.create(contact=contact, e164=e164, raw=text, digits=e164[1:], valid=True)
-    phone, _created = ContactPhone.objects.get_or_create(
-        contact=contact, e164="", raw=text, defaults={"digits": keys.phone_digits(text), "valid": False}
-    )
-    return phone
+        if known is None:
+            return ContactPhone.objects.create(
+                contact=contact, e164=e164, raw=text, digits=e164[1:], valid=True, verified=verified
+            )
+    else:
+        known, _created = ContactPhone.objects.get_or_create(
+            contact=contact,
+            e164="",
+            raw=text,
+            defaults={"digits": keys.phone_digits(text), "valid": False, "verified": verified},
+        )
+    if verified and not known.verified:
+        known.verified = True
+        known.save(update_fields=["verified", "updated_at"])
+    return known
 
 
-def contact_email_add(*, contact: Contact, email: str) -> ContactEmail:
-    """Add an email address to a contact (idempotent, case-insensitive)."""
+def contact_email_add(*, contact: Contact, email: str, verified: bool = True) -> ContactEmail:
+    """Add an email address to a contact (idempotent, case-insensitive); `verified` as for
+    `contact_phone_add`."""
     address = email.strip()
     lowered = keys.email_lower(address)
     row, _created = ContactEmail.objects.get_or_create(
-        contact=contact, email_lower=lowered, defaults={"email": address, "folded": keys.email_folded(address)}
+        contact=contact,
+        email_lower=lowered,
+        defaults={"email": address, "folded": keys.email_folded(address), "verified": verified},
     )
+    if verified and not row.verified:
+        row.verified = True
+        row.save(update_fields=["verified", "updated_at"])
     return row
 
 
 def contact_details_add(*, contact: Contact, name: str = "", phone: str = "", email: str = "") -> None:
-    """Complete a contact with details the customer gave later (a live-chat pre-chat or
-    offline form), never overwriting what is known; a new phone or email becomes one more key."""
+    """Complete a contact with details the customer typed later (a live-chat pre-chat or
+    offline form), never overwriting what is known. Nobody checked them, so a new phone or
+    email is kept unverified: shown and suggested (a merge suggestion when another contact
+    has it), never a matching key."""
     e164 = normalize_phone(phone) if phone else None
     _fill_blanks(contact, name=name.strip(), phone=e164 or "", email=email.strip())
     if phone.strip():
-        contact_phone_add(contact=contact, raw=phone)
+        contact_phone_add(contact=contact, raw=phone, verified=False)
     if email.strip():
-        contact_email_add(contact=contact, email=email)
+        contact_email_add(contact=contact, email=email, verified=False)
+    if name.strip() or phone.strip() or email.strip():
+        _suggestions_refresh_on_commit(contact)
 
 
 def _fill_blanks(contact: Contact, **values: str) -> None:
@@ -344,12 +384,26 @@ def contact_note_add(*, contact: Contact, author, text: str) -> ContactNote:
     return note
 
 
-def identity_external_id_change(*, channel: str, old_external_id: str, new_external_id: str, phone: str = "") -> bool:
+class IdChange(StrEnum):
+    """What `identity_external_id_change` did."""
+
+    CHANGED = "changed"
+    UNKNOWN = "unknown"  # no identity has the old id (yet)
+    FOREIGN = "foreign"  # the identity never wrote to this inbox: not this inbox's to change
+    UNCHANGED = "unchanged"  # the same id
+    TAKEN = "taken"  # the new id belongs to another identity: both stay (an agent may merge)
+
+
+def identity_external_id_change(
+    *, inbox_id: int, channel: str, old_external_id: str, new_external_id: str, phone: str = ""
+) -> IdChange:
     """The customer's id on a channel changed (WhatsApp: "changed their phone number"): the
     identity follows, so replies go to the new id and history stays with the contact. The
-    contact's phone becomes the new number (the old one stays as a key). Returns False when
-    there is nothing to move or the new id already belongs to another identity (then both
-    stay; an agent may merge)."""
+    contact's phone becomes the new number (the old one stays as a key).
+
+    Only an identity with a conversation in `inbox_id`, the inbox the news came from, changes:
+    identities are shared by every inbox of a channel, and one inbox's webhook must not redirect
+    the replies of another inbox's customer."""
     with transaction.atomic():
         identity = (
             ContactIdentity.objects.select_for_update()
@@ -357,10 +411,14 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             .filter(channel=channel, external_id=old_external_id)
             .first()
         )
-        if identity is None or old_external_id == new_external_id:
-            return False
+        if identity is None:
+            return IdChange.UNKNOWN
+        if not identity.conversations.filter(inbox_id=inbox_id).exists():
+            return IdChange.FOREIGN
+        if old_external_id == new_external_id:
+            return IdChange.UNCHANGED
         if ContactIdentity.objects.filter(channel=channel, external_id=new_external_id).exists():
-            return False
+            return IdChange.TAKEN
         candidates = phone_candidates(phone) if phone else []
         identity.attributes = {
             **identity.attributes,
@@ -374,4 +432,4 @@ def identity_external_id_change(*, channel: str, old_external_id: str, new_exter
             contact.phone = candidates[0]
             contact.save(update_fields=["phone", "updated_at"])
             contact_phone_add(contact=contact, raw=candidates[0])
-    return True
+    return IdChange.CHANGED

@@ -255,7 +255,12 @@ def load_demo() -> dict:
                     inbound=InboundMessage(
                         external_id=f"demo-{n}-{m}",
                         text=text,
-                        sender=SenderProfile(external_id=external_id, display_name=name, phone=phone),
+                        sender=SenderProfile(
+                            external_id=external_id,
+                            display_name=name,
+                            phone=phone,
+                            details_verified=kind == "whatsapp",  # the wa_id; visitors type theirs
+                        ),
                         timestamp=now - timedelta(minutes=5 * (len(DEMO_CUSTOMERS) - n) - m),
                     ),
                 )

@@ -70,6 +70,7 @@ def message_ingest(*, inbox: Inbox, inbound: InboundMessage) -> IngestResult:
             phone=sender.phone,
             email=sender.email,
             locale=sender.locale,
+            details_verified=sender.details_verified,
         )
         conversation, conversation_created = _conversation_for(inbox=inbox, identity=who.identity, at=inbound.timestamp)
         try:

@@ -21,6 +21,9 @@ class SenderProfile:
     email: str = ""
     locale: str = ""
     verified_user_id: str = ""  # a host site's own user id, verified by HMAC (live chat)
+    # The platform vouches for `phone` and `email` (WhatsApp: the phone is the wa_id). Typed
+    # details (the live-chat widget) are not: they never attach the sender to another contact.
+    details_verified: bool = False
 
     def __post_init__(self) -> None:
         # What a platform sends is clipped to what our columns hold (names 255); a "phone"

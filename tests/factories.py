@@ -72,13 +72,16 @@ def inbound(
     name: str = "Sanne de Vries",
     phone: str = "",
     email: str = "",
+    details_verified: bool = False,
     text: str = "Hallo, waar blijft mijn bestelling?",
     at: datetime | None = None,
     **fields,
 ) -> InboundMessage:
     return InboundMessage(
         external_id=external_id or f"wamid.{next(_seq)}",
-        sender=SenderProfile(external_id=sender_id, display_name=name, phone=phone, email=email),
+        sender=SenderProfile(
+            external_id=sender_id, display_name=name, phone=phone, email=email, details_verified=details_verified
+        ),
         timestamp=at or timezone.now(),
         text=text,
         **fields,

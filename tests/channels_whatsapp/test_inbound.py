@@ -3,10 +3,13 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
 from crm.models import Contact, ContactIdentity
-from inbox.models import Conversation, Message
-from tests.factories import make_contact, make_message
+from inbox.models import Conversation, Message, WebhookEvent
+from inbox.replies import reply_send
+from tests.channels_whatsapp.fakes import PHONE_NUMBER_ID, fixture_bytes, post_webhook, sign
+from tests.factories import make_contact, make_inbox, make_message, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +175,51 @@ def test_a_changed_number_moves_the_identity_and_shows_a_system_message(deliver)
     assert identity.attributes["previous_external_ids"] == ["31612345678"]
     assert Contact.objects.get().phone == "+31687654321"
     assert system.conversation.last_customer_message_at == SENT_AT  # not a customer message
+
+
+def test_a_number_change_from_another_inbox_leaves_the_customer_and_their_replies_alone(
+    client, graph, wa_inbox, deliver, django_capture_on_commit_callbacks
+):
+    # given: Sanne writes to this inbox, and another WhatsApp inbox (its own number and app
+    # secret) exists, whose customer she never was
+    deliver("text")
+    other = make_inbox(
+        "whatsapp",
+        external_id="106540352299999",
+        credentials={"access_token": "other-token", "app_secret": "other-app-secret", "verify_token": "v"},
+    )
+    body = fixture_bytes("system_changed_number").replace(PHONE_NUMBER_ID.encode(), b"106540352299999")
+
+    # when: the other inbox's correctly signed webhook says Sanne's number changed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_webhook(client, other, body, signature=sign(body, "other-app-secret"))
+
+    # then: accepted and stored, but Sanne's identity stays hers, and nothing shows in the other inbox
+    assert response.status_code == 200
+    assert WebhookEvent.objects.get(inbox=other).status == "processed"
+    identity = ContactIdentity.objects.get()
+    assert identity.external_id == "31612345678" and "previous_external_ids" not in identity.attributes
+    assert Contact.objects.get().phone == "+31612345678"
+    assert not Conversation.objects.filter(inbox=other).exists()
+    # and this inbox's next reply still goes to her own number
+    conversation = Conversation.objects.get(inbox=wa_inbox)
+    Conversation.objects.filter(pk=conversation.pk).update(last_customer_message_at=timezone.now())
+    conversation.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_send(conversation=conversation, author=make_user("anna", inboxes=[wa_inbox]), text="Hoi Sanne")
+    assert graph.sent()[-1].json["to"] == "31612345678"
+
+
+def test_a_number_change_in_this_inbox_still_moves_a_customer_shared_with_another(deliver, wa_inbox):
+    # given: Sanne writes to this inbox and to another one
+    deliver("text")
+    other = make_inbox("whatsapp")
+    identity = ContactIdentity.objects.get()
+    make_message(Conversation.objects.create(inbox=other, contact=identity.contact, identity=identity))
+    # when: this inbox hears of her new number
+    deliver("system_changed_number")
+    # then: her one identity follows, for both inboxes
+    assert ContactIdentity.objects.get().external_id == "31687654321"
 
 
 def test_an_unsupported_type_is_kept_with_its_raw_payload(deliver):

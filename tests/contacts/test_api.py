@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crm.models import Contact, ContactIdentity, ContactMerge
+from crm.services import contact_update
 from inbox.ingest import message_ingest
 from inbox.models import Conversation
-from tests.factories import inbound, make_inbox, make_token, make_user
+from tests.factories import inbound, make_conversation, make_inbox, make_token, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +35,19 @@ def contact_ids(api_client, **query) -> list[int]:
 
 @pytest.fixture
 def world(api_client):
-    """Sanne writes on live chat (inbox A) and on WhatsApp (inbox B) with the same number, so
-    she is one contact; Sam writes on WhatsApp only. The client speaks as Anna, agent of A."""
+    """Sanne writes on live chat (inbox A), an agent confirms the number she typed (typed, it
+    links nothing), and she writes on WhatsApp (inbox B) from that number, so she is one
+    contact; Sam writes on WhatsApp only. The client speaks as Anna, agent of A."""
     a, b = make_inbox("livechat", name="Website"), make_inbox("whatsapp", name="Support number")
     anna = make_user("anna", inboxes=[a])
     sanne_chat = conversation_from(
         a, sender_id="visitor-1", name="Sanne", phone="06-12345678", email="sanne@example.nl"
     )
-    sanne_whatsapp = conversation_from(b, sender_id="31612345678", name="Sanne WA", phone="31612345678")
-    sam = conversation_from(b, sender_id="31699999999", name="Secret Sam", phone="31699999999")
+    contact_update(contact=sanne_chat.contact, field="phone", value="06-12345678")
+    sanne_whatsapp = conversation_from(
+        b, sender_id="31612345678", name="Sanne WA", phone="31612345678", details_verified=True
+    )
+    sam = conversation_from(b, sender_id="31699999999", name="Secret Sam", phone="31699999999", details_verified=True)
     use_token(api_client, anna)
     return SimpleNamespace(
         a=a,
@@ -145,7 +150,7 @@ def test_the_detail_runs_the_same_number_of_queries_for_1_or_6_conversations(api
     # given: Sanne's live-chat conversations, each tagged and assigned
     one = queries_for_the_detail()
     for n in range(5):
-        conversation = conversation_from(world.a, sender_id=f"visitor-1-{n}", phone="0612345678")
+        conversation = make_conversation(world.a, contact=world.sanne)
         api_client.patch(
             f"/api/v1/conversations/{conversation.pk}/", {"assignee": world.anna.pk, "tags": [f"t{n}"]}, format="json"
         )

@@ -13,8 +13,15 @@ from django.utils import timezone
 
 from contacts.privacy import conversations_retention_anonymise
 from crm.imports import contact_import_run
-from crm.models import AttributeDefinition, Contact, ContactAuditEntry, ContactIdentity, ContactImport
-from crm.services import contact_create
+from crm.models import (
+    AttributeDefinition,
+    Contact,
+    ContactAuditEntry,
+    ContactIdentity,
+    ContactImport,
+    MergeSuggestion,
+)
+from crm.services import contact_create, identify
 from inbox.ingest import message_ingest
 from inbox.models import Conversation, Message
 from tests.factories import inbound, make_inbox, make_message, make_user
@@ -62,6 +69,27 @@ def test_import_reports_bad_rows_and_imports_the_rest(client, lead, django_captu
     progress = client.get(f"/contacts/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "Unparseable phone number" in progress and 'value="100"' in progress
     assert contact_import_run(job.pk) is None  # safe to run twice
+
+
+def test_a_number_a_visitor_typed_does_not_block_the_import_and_is_suggested(
+    client, lead, django_capture_on_commit_callbacks
+):
+    # given: a live-chat visitor typed Sanne's number and address (unverified)
+    visitor = identify(channel="livechat", external_id="v-1", phone="0612345678", email="sanne@example.nl").contact
+    # when: the lead imports the customer list holding Sanne
+    upload = SimpleUploadedFile("contacts.csv", b"name,phone,email\nSanne,+31612345678,sanne@example.nl\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/contacts/import/", {"file": upload})
+    # then: Sanne is imported with her keys verified, and an agent is asked about the visitor
+    assert ContactImport.objects.get().errors == []
+    sanne = Contact.objects.get(name="Sanne")
+    assert sanne.phones.get().verified and sanne.emails.get().verified
+    suggestion = MergeSuggestion.objects.get()
+    assert {suggestion.first_id, suggestion.second_id} == {visitor.pk, sanne.pk}
+    assert suggestion.reason == "same_phone"
+    # and her WhatsApp message finds the imported contact
+    who = identify(channel="whatsapp", external_id="31612345678", phone="31612345678", details_verified=True)
+    assert who.contact.pk == sanne.pk
 
 
 def test_export_is_the_filtered_list_as_csv_without_formulas(client, lead):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from crm.models import AttributeDefinition, Contact, MergeSuggestion
-from crm.services import contact_create, contact_phone_add, contact_tags_set
+from crm.services import contact_create, contact_phone_add, contact_tags_set, contact_update
 from inbox.ingest import message_ingest
 from tests.factories import inbound, make_inbox, make_user
 
@@ -21,9 +21,18 @@ def world(client):
     sanne = message_ingest(
         inbox=website, inbound=inbound("lc-1", sender_id="v-1", name="José Pérez", phone="06-12345678")
     ).message.conversation
+    # an agent confirmed the number José typed (typed, it links nothing); then he writes on WhatsApp
+    contact_update(contact=sanne.contact, field="phone", value="06-12345678")
     message_ingest(
         inbox=whatsapp,
-        inbound=inbound("wa-1", sender_id="31612345678", phone="31612345678", name="José", text="Via WhatsApp"),
+        inbound=inbound(
+            "wa-1",
+            sender_id="31612345678",
+            phone="31612345678",
+            name="José",
+            text="Via WhatsApp",
+            details_verified=True,
+        ),
     )
     hidden = message_ingest(
         inbox=elsewhere, inbound=inbound("wa-2", sender_id="31699999999", name="Secret Sam")

@@ -9,7 +9,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def test_a_new_sender_becomes_a_contact_with_one_identity():
-    who = identify(channel="whatsapp", external_id="31612345678", display_name="Sanne", phone="31612345678")
+    who = identify(
+        channel="whatsapp", external_id="31612345678", display_name="Sanne", phone="31612345678", details_verified=True
+    )
 
     assert who.created
     assert who.contact.name == "Sanne"
@@ -26,19 +28,21 @@ def test_the_same_identity_is_recognised_again():
     assert Contact.objects.count() == 1
 
 
-def test_a_live_chat_visitor_giving_their_whatsapp_number_is_the_same_contact():
+def test_a_live_chat_visitor_giving_a_whatsapp_customers_number_is_not_that_contact():
     # given a customer known from WhatsApp
-    whatsapp = identify(channel="whatsapp", external_id="31612345678", display_name="Sanne", phone="31612345678")
-    # when they open the live chat and type their number the Dutch way
+    whatsapp = identify(
+        channel="whatsapp", external_id="31612345678", display_name="Sanne", phone="31612345678", details_verified=True
+    )
+    # when someone opens the live chat and types that number the Dutch way
     livechat = identify(channel="livechat", external_id="visitor-abc", phone="06-12345678")
-    # then both identities belong to one contact
-    assert livechat.contact.pk == whatsapp.contact.pk
-    assert ContactIdentity.objects.filter(contact=whatsapp.contact).count() == 2
+    # then they are not let into her contact: anyone can type anyone's number
+    assert livechat.contact.pk != whatsapp.contact.pk
+    assert ContactIdentity.objects.filter(contact=whatsapp.contact).count() == 1
 
 
 def test_email_matches_case_insensitively():
     known = make_contact(email="Sanne@Example.nl")
-    who = identify(channel="livechat", external_id="visitor-x", email="sanne@example.NL")
+    who = identify(channel="livechat", external_id="u1:42", email="sanne@example.NL", details_verified=True)
     assert who.contact.pk == known.pk
 
 
@@ -57,7 +61,14 @@ def test_an_unparseable_phone_is_kept_as_typed_and_does_not_crash():
 
 def test_a_known_contact_gets_missing_details_but_keeps_its_own():
     known = make_contact(name="Sanne de Vries", phone="+31612345678")
-    identify(channel="livechat", external_id="v-1", display_name="S.", phone="0612345678", email="s@example.nl")
+    identify(
+        channel="whatsapp",
+        external_id="31612345678",
+        display_name="S.",
+        phone="0612345678",
+        email="s@example.nl",
+        details_verified=True,
+    )
     known.refresh_from_db()
     assert known.name == "Sanne de Vries"
     assert known.email == "s@example.nl"

@@ -69,7 +69,7 @@ def test_merge_moves_everything_and_keeps_both_numbers(pair):
 
 def test_the_second_number_still_identifies_the_customer_after_a_merge(pair):
     contact_merge(survivor=pair["survivor"], other=pair["other"])
-    who = identify(channel="livechat", external_id="v-later", phone="0049 151 23456789")
+    who = identify(channel="whatsapp", external_id="4915123456789", phone="0049 151 23456789", details_verified=True)
     assert who.contact.pk == pair["survivor"].pk
 
 
@@ -186,7 +186,13 @@ def test_different_names_are_not_suggested():
 
 def test_a_new_sender_with_a_known_name_gets_a_suggestion_and_its_own_contact(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        identify(channel="whatsapp", external_id="31612345678", display_name="José Pérez", phone="31612345678")
+        identify(
+            channel="whatsapp",
+            external_id="31612345678",
+            display_name="José Pérez",
+            phone="31612345678",
+            details_verified=True,
+        )
     with django_capture_on_commit_callbacks(execute=True):  # suggestions come after the commit
         other = identify(channel="messenger", external_id="psid-9", display_name="jose  perez")
     assert Contact.objects.count() == 2
@@ -221,3 +227,22 @@ def test_a_phone_added_later_is_kept_through_merge_and_undo():
     assert set(a.phones.values_list("e164", flat=True)) == {"+31612345678", "+32470123456"}
     contact_merge_undo(merge=merge)
     assert set(b.phones.values_list("e164", flat=True)) == {"+31612345678", "+32470123456"}
+
+
+def test_a_typed_number_becomes_a_key_when_merged_with_the_contact_who_has_it_verified():
+    # given a visitor who typed a number (unverified) and the WhatsApp customer who has it
+    visitor = identify(channel="livechat", external_id="v-1", phone="06 87654321", email="s@example.nl").contact
+    customer = identify(
+        channel="whatsapp", external_id="31687654321", phone="31687654321", details_verified=True
+    ).contact
+    # when an agent keeps the visitor's contact
+    merge = contact_merge(survivor=visitor, other=customer)
+    # then the number matches again, on the survivor; the typed email stays unverified
+    assert visitor.phones.get().verified and not visitor.emails.get().verified
+    later = identify(channel="whatsapp", external_id="31687654321-b", phone="31687654321", details_verified=True)
+    assert later.contact.pk == visitor.pk
+    # and an undo puts the visitor's typed number back to unverified
+    later.identity.delete()
+    contact_merge_undo(merge=merge)
+    assert not visitor.phones.get().verified
+    assert customer.phones.get().verified

@@ -32,5 +32,5 @@ def test_identify_matches_a_contact_known_by_another_form_of_the_number():
     from tests.factories import make_contact
 
     known = make_contact(phone="+5511987654321")
-    who = identify(channel="whatsapp", external_id="551187654321", phone="+551187654321")
+    who = identify(channel="whatsapp", external_id="551187654321", phone="+551187654321", details_verified=True)
     assert who.contact == known and who.identity.phone == "+5511987654321"

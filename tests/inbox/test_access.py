@@ -11,6 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.http import Http404
 
+from crm.merging import contact_merge
+from crm.models import Contact
 from inbox import access
 from inbox.ingest import message_ingest
 from inbox.models import Attachment, Message
@@ -118,15 +120,34 @@ def test_access_helpers_answer_404_for_what_does_not_exist_or_is_no_id(world, pk
 
 
 def test_a_contact_who_wrote_to_two_inboxes_is_visible_through_either(world):
-    # given: Sam also writes to the live chat and gives the same number
-    message_ingest(inbox=world.b, inbound=inbound("x1", sender_id="31611111111", phone="+31611111111"))
-    shared = message_ingest(
+    # given: Sam also writes to the live chat and gives the same number; an agent merges the two
+    message_ingest(
+        inbox=world.b, inbound=inbound("x1", sender_id="31611111111", phone="+31611111111", details_verified=True)
+    )
+    visitor = message_ingest(
         inbox=world.a, inbound=inbound("x2", sender_id="visitor-9", phone="06-11111111")
     ).message.conversation
+    sams = Contact.objects.get(identities__external_id="31611111111")
+    contact_merge(survivor=sams, other=visitor.contact)
 
     # when / then
-    assert access.access_contact(world.anna, shared.contact_id) == shared.contact
-    assert shared.contact.conversations.count() == 2
+    assert access.access_contact(world.anna, sams.pk) == sams
+    assert sams.conversations.count() == 2
+
+
+def test_a_number_typed_in_the_live_chat_does_not_open_the_contact_who_has_it(world):
+    # given: Sam writes on WhatsApp (inbox B only)
+    sams = message_ingest(
+        inbox=world.b, inbound=inbound("x1", sender_id="31611111111", phone="+31611111111", details_verified=True)
+    ).message.conversation.contact
+    # when: a visitor of Anna's live chat types Sam's number
+    visitor = message_ingest(
+        inbox=world.a, inbound=inbound("x2", sender_id="visitor-9", phone="06-11111111")
+    ).message.conversation
+    # then: the visitor is a contact of their own, and Sam's stays out of Anna's sight
+    assert visitor.contact_id != sams.pk
+    with pytest.raises(Http404):
+        access.access_contact(world.anna, sams.pk)
 
 
 # --- the same rules on the HTML pages ---------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from crm.merging import contact_merge
 from inbox.ingest import message_ingest
 from inbox.models import Attachment, ConversationEvent, Message
 from tests.factories import inbound, make_inbox, make_message, make_token, make_user
@@ -120,10 +121,13 @@ def test_the_list_is_ordered_by_last_activity_newest_first(api_client, world, dj
 @pytest.fixture
 def filtered(api_client, world):
     """Three more conversations that differ in one filterable property each; the client is a lead."""
-    both_channels = {"name": "Joris", "phone": "+31687654321"}  # one contact on two channels
+    both_channels = {"name": "Joris", "phone": "+31687654321"}
     assigned = conversation_from(world.a, sender_id="visitor-assigned")
-    on_whatsapp = conversation_from(world.b, sender_id="31687654321", **both_channels)
+    on_whatsapp = conversation_from(world.b, sender_id="31687654321", details_verified=True, **both_channels)
     on_livechat = conversation_from(world.a, sender_id="visitor-joris", **both_channels)
+    # one contact on two channels: an agent merged the visitor who typed his number
+    contact_merge(survivor=on_whatsapp.contact, other=on_livechat.contact)
+    on_livechat.refresh_from_db()
     lead = make_user("lea", role="lead")
     api_client.patch(f"/api/v1/conversations/{assigned.pk}/", {"assignee": world.anna.pk}, format="json")
     api_client.patch(f"/api/v1/conversations/{on_livechat.pk}/", {"status": "pending"}, format="json")

@@ -6,12 +6,14 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
-from crm.models import Contact, ContactIdentity
+from crm.models import Contact, ContactIdentity, ContactNote
+from crm.services import contact_phone_add
 from inbox import replies
+from inbox.ingest import message_ingest
 from inbox.models import Availability, Conversation, DeliveryStatus, Message
 from inbox.services import conversation_update
 from livechat import sessions
-from tests.factories import make_contact, make_inbox, make_user
+from tests.factories import inbound, make_contact, make_inbox, make_user
 from tests.livechat.conftest import ORIGIN, agent_connect, next_frame, say, visitor_connect, visitor_session
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.smoke]
@@ -438,9 +440,10 @@ def test_a_verified_user_is_the_same_contact_on_every_device_and_a_bad_hmac_is_i
     assert ContactIdentity.objects.get().external_id == f"u{inbox.pk}:42"
 
 
-def test_required_pre_chat_details_are_asked_and_a_known_phone_links_to_the_same_contact():
+def test_required_pre_chat_details_are_asked_and_a_known_phone_does_not_link_to_that_contact():
     inbox = livechat_inbox(prechat={"name": "required", "phone": "optional", "email": "required"})
     whatsapp_customer = make_contact(name="Sanne de Vries", phone="+31612345678")
+    contact_phone_add(contact=whatsapp_customer, raw="+31612345678")
     ContactIdentity.objects.create(contact=whatsapp_customer, channel="whatsapp", external_id="31612345678")
 
     async def scenario():
@@ -455,10 +458,43 @@ def test_required_pre_chat_details_are_asked_and_a_known_phone_links_to_the_same
     assert refused["code"] == "details_required" and "name" in refused["detail"] and "email" in refused["detail"]
     assert bad_email["code"] == "invalid_email"
     assert ok["type"] == "ack"
-    identity = ContactIdentity.objects.get(channel="livechat")
-    assert identity.contact_id == whatsapp_customer.pk
+    # what the visitor typed stays on a contact of their own, unverified, for an agent to judge
+    visitor = ContactIdentity.objects.get(channel="livechat").contact
+    assert visitor.pk != whatsapp_customer.pk
+    assert (visitor.name, visitor.phone, visitor.email) == ("Sanne", "+31612345678", "sanne@example.com")
+    assert not visitor.phones.get().verified and not visitor.emails.get().verified
     whatsapp_customer.refresh_from_db()
-    assert whatsapp_customer.email == "sanne@example.com"
+    assert whatsapp_customer.email == "" and not whatsapp_customer.emails.exists()
+
+
+@pytest.mark.parametrize("when", ["first message", "later message"])
+def test_an_impostor_typing_a_whatsapp_customers_number_cannot_open_their_contact(client, when):
+    # given: a WhatsApp customer with a lead's note, and Anna, an agent of the live chat only
+    livechat, whatsapp = livechat_inbox(), make_inbox("whatsapp", name="Support")
+    customer = message_ingest(
+        inbox=whatsapp,
+        inbound=inbound("wamid.1", sender_id="31687654321", phone="+31687654321", details_verified=True),
+    ).message.conversation.contact
+    ContactNote.objects.create(contact=customer, author=make_user("lea", role="lead"), text="Owes us 200 euro")
+    client.force_login(make_user("anna", inboxes=[livechat]))
+
+    # when: a visitor types the customer's number in the widget (pre-chat or a later offline form)
+    async def scenario():
+        ws, _ = await visitor_session(livechat)
+        if when == "later message":
+            await say(ws, "m0", "hello")
+        ack = await say(ws, "m1", "Where is my order?", profile={"phone": "+31687654321"})
+        await ws.disconnect()
+        return ack
+
+    assert run(scenario())["type"] == "ack"
+
+    # then: the visitor's conversation is on a contact of their own; the customer's stays hidden
+    visitor = ContactIdentity.objects.get(channel="livechat").contact
+    assert visitor.pk != customer.pk
+    assert client.get(f"/contacts/{customer.pk}/").status_code == 404
+    assert client.get(f"/contacts/{visitor.pk}/").status_code == 200
+    assert list(customer.identities.values_list("channel", flat=True)) == ["whatsapp"]
 
 
 def test_offline_the_widget_is_told_and_the_message_with_an_email_becomes_a_conversation():

@@ -14,7 +14,8 @@ import requests
 from django.test import Client
 from django.utils import timezone
 
-from crm.models import ContactIdentity
+from crm.models import ContactIdentity, MergeSuggestion
+from crm.services import contact_phone_add
 from inbox.models import Availability, Conversation, Message
 from tests.browser import LIVE_WAIT_MS
 from tests.factories import make_contact, make_conversation, make_inbox, make_token, make_user
@@ -80,12 +81,13 @@ def _shadow(page, selector):
     return page.locator(f"webcare-chat {selector}")
 
 
-def test_prechat_form_asks_the_configured_fields_and_a_known_phone_joins_the_whatsapp_contact(browser, make_chat):  # noqa: F811
+def test_prechat_form_asks_the_configured_fields_and_a_known_phone_only_suggests_a_merge(browser, make_chat):  # noqa: F811
     from playwright.sync_api import expect
 
     # Sanne is known from WhatsApp.
     whatsapp = make_conversation(make_inbox("whatsapp"), contact=make_contact(name="Sanne", phone="+31612345678"))
     sanne = whatsapp.contact
+    contact_phone_add(contact=sanne, raw="+31612345678")
     chat = make_chat({"prechat": {"name": "required", "email": "optional", "phone": "optional"}})
 
     context = browser.new_context(locale="en-US")
@@ -116,13 +118,15 @@ def test_prechat_form_asks_the_configured_fields_and_a_known_phone_joins_the_wha
     expect(name).to_be_hidden()  # asked once
 
     conversation = _wait(lambda: Conversation.objects.filter(inbox=chat["inbox"]).first())
-    assert conversation.contact_id == sanne.pk  # one customer across WhatsApp and the website
+    # A typed number proves nothing: the visitor gets a contact of their own, holding what they
+    # typed, and an agent is asked whether the two are one customer.
+    assert conversation.contact_id != sanne.pk
+    visitor = conversation.contact
+    assert visitor.email == "sanne@example.com" and visitor.phone == "+31612345678"
     sanne.refresh_from_db()
-    assert sanne.email == "sanne@example.com" and sanne.phone == "+31612345678"
-    assert set(ContactIdentity.objects.filter(contact=sanne).values_list("channel", flat=True)) == {
-        "whatsapp",
-        "livechat",
-    }
+    assert sanne.email == ""
+    assert set(ContactIdentity.objects.filter(contact=sanne).values_list("channel", flat=True)) == {"whatsapp"}
+    _wait(lambda: MergeSuggestion.objects.filter(reason="same_phone").exists())
     # The agent sees the contact's details with the conversation.
     detail = _api(chat, "GET", f"/api/v1/conversations/{conversation.pk}/")
     assert detail.status_code == 200 and "sanne@example.com" in detail.text
