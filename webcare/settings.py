@@ -9,20 +9,33 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("WEBCARE_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = env_bool("DEBUG", False)
+
+# --- Signing and encryption keys --------------------------------------------------------------
 SECRET_KEY = env_str("SECRET_KEY")
+# Encrypts channel credentials at rest (webcare.crypto); comma-separated to rotate keys.
+WEBCARE_SECRETS_KEY = env_str("WEBCARE_SECRETS_KEY", "")
+# Keys that only decrypt stored credentials, never encrypt (webcare.crypto).
+WEBCARE_SECRETS_DECRYPT_ONLY_KEYS: list[str] = []
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105 (DEBUG only)
-
-# Encrypts channel credentials at rest (webcare.crypto); comma-separated to rotate keys.
-WEBCARE_SECRETS_KEY = env_str("WEBCARE_SECRETS_KEY", "")
+    # A laptop gets a random key of its own, kept in the data directory (git-ignored): a key
+    # written in the source is known to everyone and would let anyone sign visitor tokens and
+    # file links for this server.
+    SECRET_KEY = secret_key_file(DATA_DIR / "secret_key")
+    # Development databases made before the key file stored their channel credentials under a
+    # key derived from the public development key: they still decrypt, and are re-encrypted
+    # with the new key when saved.
+    WEBCARE_SECRETS_DECRYPT_ONLY_KEYS = [
+        "webcare-secrets:dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
+    ]
+# --- end of signing and encryption keys -------------------------------------------------------
 
 PORT = env_int("PORT", 8000)
 PUBLIC_URL = env_str("PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
