@@ -236,6 +236,12 @@ WEBCARE_MERGE_UNDO_DAYS = env_int("WEBCARE_MERGE_UNDO_DAYS", 30)
 # Conversations closed longer than this many days are anonymised by a periodic task (0: never).
 WEBCARE_RETENTION_DAYS = env_int("WEBCARE_RETENTION_DAYS", 0)
 
+# --- Live-chat visitor tokens -----------------------------------------------------------------
+# A visitor token lapses this many days after it was issued; each visit renews it, so only a
+# visitor who stays away longer starts over as a new, anonymous visitor.
+WEBCARE_VISITOR_TOKEN_DAYS = env_int("WEBCARE_VISITOR_TOKEN_DAYS", 90)
+# --- end of live-chat visitor tokens ----------------------------------------------------------
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
