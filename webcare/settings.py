@@ -261,20 +261,34 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, with failed tokens counted per address (webcare.api).
+        "webcare.api.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    # Per address for anonymous requests, per user for signed-in ones (API token or session).
+    "DEFAULT_THROTTLE_CLASSES": ["webcare.api.AnonRateThrottle", "webcare.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("WEBCARE_API_RATE_ANON", "60/minute"),
+        "user": env_str("WEBCARE_API_RATE_USER", "1200/minute"),
+    },
 }
+# --- REST API: failed tokens --------------------------------------------------------------------
+# After this many failed API tokens from one address, that address gets 429 (Retry-After) for
+# WEBCARE_API_TOKEN_LOCK_SECONDS from its first failure, before any token is looked up.
+WEBCARE_API_TOKEN_FAILURES_PER_ADDRESS = env_int("WEBCARE_API_TOKEN_FAILURES_PER_ADDRESS", 20)
+WEBCARE_API_TOKEN_LOCK_SECONDS = env_int("WEBCARE_API_TOKEN_LOCK_SECONDS", 15 * 60)
+# --- end of REST API: failed tokens -------------------------------------------------------------
 SPECTACULAR_SETTINGS = {
     "TITLE": "Webcare API",
     "DESCRIPTION": "Omnichannel webcare inbox: conversations, messages, contacts and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for integrators (an API token) and for leads and admins (webcare.api).
+    "SERVE_PERMISSIONS": ["webcare.api.SchemaReader"],
 }
 
 # --- Security -------------------------------------------------------------------------------
