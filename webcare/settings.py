@@ -309,6 +309,11 @@ if not DEBUG:
     # /healthz is probed over plain HTTP by load balancers and compose.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# --- Logging: secrets in query strings --------------------------------------------------------
+# Django applies LOGGING through this function, which also puts a filter on the request loggers
+# (uvicorn, runserver) that redacts token-like query parameters such as hub.verify_token.
+LOGGING_CONFIG = "webcare.logs.logging_configure"
+# --- end of logging: secrets in query strings -------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
