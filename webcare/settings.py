@@ -242,6 +242,12 @@ WEBCARE_RETENTION_DAYS = env_int("WEBCARE_RETENTION_DAYS", 0)
 WEBCARE_VISITOR_TOKEN_DAYS = env_int("WEBCARE_VISITOR_TOKEN_DAYS", 90)
 # --- end of live-chat visitor tokens ----------------------------------------------------------
 
+# --- Live-chat demo page ----------------------------------------------------------------------
+# /livechat/demo/ (a host page with the widget) exists with DEBUG=1, or with this on for a demo
+# installation (then it shows only the demo data's inboxes).
+WEBCARE_DEMO_PAGE = env_bool("WEBCARE_DEMO_PAGE", False)
+# --- end of live-chat demo page ---------------------------------------------------------------
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

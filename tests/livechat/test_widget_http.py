@@ -221,13 +221,39 @@ def settings_public_url() -> str:
     return settings.PUBLIC_URL
 
 
-def test_the_demo_page_needs_debug_or_demo_data(client, inbox, settings):
+def test_the_demo_page_needs_debug_or_demo_mode_and_then_shows_only_demo_inboxes(client, inbox, settings):
     settings.DEBUG = False
-    assert client.get("/livechat/demo/", secure=True).status_code == 404
+    settings.WEBCARE_DEMO_PAGE = False
     inbox.config = {**inbox.config, "demo": True}
     inbox.save()
+    other = make_inbox("livechat", name="Not a demo")
+    assert client.get("/livechat/demo/", secure=True).status_code == 404  # demo data alone is not enough
+
+    settings.WEBCARE_DEMO_PAGE = True
     page = client.get("/livechat/demo/", secure=True)
     assert page.status_code == 200 and f'data-webcare-key="{inbox.public_key}"' in page.content.decode()
+    assert client.get(f"/livechat/demo/?key={other.public_key}", secure=True).status_code == 404
+
+    settings.DEBUG, settings.WEBCARE_DEMO_PAGE = True, False
+    assert client.get(f"/livechat/demo/?key={other.public_key}", secure=True).status_code == 200
+
+
+def test_the_demo_page_allows_only_the_widget_its_socket_and_its_files(client, inbox, settings):
+    settings.DEBUG = True
+    settings.PUBLIC_URL = "https://chat.example:8443"
+    page = client.get("/livechat/demo/", secure=True)
+    policy = dict(part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";"))
+    assert policy == {
+        "default-src": "'none'",
+        "script-src": "https://chat.example:8443/widget/",
+        "connect-src": "https://chat.example:8443 wss://chat.example:8443",
+        "img-src": "https://chat.example:8443 data:",
+        "style-src": "'unsafe-inline'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+        "frame-ancestors": "'none'",
+    }
+    assert 'src="https://chat.example:8443/widget/' in page.content.decode()
 
 
 def test_agents_see_the_snippets_of_their_livechat_inboxes_and_only_leads_see_the_secret(client, inbox):

@@ -32,7 +32,7 @@ PUBLIC = {
     "widget/": "the public chat widget script",
     "livechat/<str:key>/upload/": "visitor uploads, checked by the visitor's session token",
     "livechat/files/": "visitor file links, signed and expiring",
-    "livechat/demo/": "the demo host page, only with DEBUG or demo data",
+    "livechat/demo/": "the demo host page, only with DEBUG or WEBCARE_DEMO_PAGE (demo inboxes)",
 }
 
 
