@@ -4,7 +4,8 @@ Fernet (AES-128-CBC + HMAC-SHA256) from the `cryptography` package, with the key
 environment: `WEBCARE_SECRETS_KEY`, one or more comma-separated passphrases or Fernet keys (the
 first encrypts, all decrypt, so a key can be rotated: add the new one first, re-save, drop the
 old). Unset, the key is derived from SECRET_KEY, which is fine for a laptop; in production set
-it, so a database dump alone never reveals a token.
+it, so a database dump alone never reveals a token. WEBCARE_SECRETS_DECRYPT_ONLY_KEYS (set by
+the settings on a laptop) adds keys that only decrypt what an earlier derived key wrote.
 """
 
 import base64
@@ -37,6 +38,8 @@ def secrets_cipher() -> MultiFernet:
     materials = [part for part in configured.split(",") if part.strip()]
     if not materials:
         materials = ["webcare-secrets:" + settings.SECRET_KEY]
+        # Decrypt-only keys come after: MultiFernet encrypts with the first key only.
+        materials += list(getattr(settings, "WEBCARE_SECRETS_DECRYPT_ONLY_KEYS", []) or [])
     return MultiFernet([Fernet(_fernet_key(material)) for material in materials])
 
 

@@ -15,7 +15,7 @@ from . import KIND, limits
 
 HISTORY_LIMIT = 200
 FILE_SALT = "livechat.attachment-url"
-FILE_URL_MAX_AGE = 7 * 24 * 3600  # a history fetch hands out fresh links
+FILE_URL_MAX_AGE = 7 * 24 * 3600  # links lapse; a history fetch hands out fresh ones
 LANGUAGES = ("en", "nl", "de")
 PRECHAT_FIELDS = ("name", "email", "phone")
 
@@ -48,7 +48,7 @@ def visitor_history(*, inbox: Inbox, identity_key: str, limit: int = HISTORY_LIM
     """The latest `limit` messages, oldest first."""
     latest = (
         visitor_messages(inbox=inbox, identity_key=identity_key)
-        .select_related("author", "inbox")
+        .select_related("author", "inbox", "conversation")
         .prefetch_related("attachments")
         .order_by("-sent_at", "-id")[:limit]
     )
@@ -58,7 +58,7 @@ def visitor_history(*, inbox: Inbox, identity_key: str, limit: int = HISTORY_LIM
 def message_for_visitor(*, inbox: Inbox, identity_key: str, message_id) -> dict | None:
     message = (
         visitor_messages(inbox=inbox, identity_key=identity_key)
-        .select_related("author", "inbox")
+        .select_related("author", "inbox", "conversation")
         .prefetch_related("attachments")
         .filter(pk=message_id)
         .first()
@@ -94,7 +94,7 @@ def message_public(message: Message) -> dict:
         "text": message.text,
         "at": message.sent_at.isoformat(),
         "seen": message.direction == Direction.IN and message.status == DeliveryStatus.READ,
-        "attachments": [attachment_public(a) for a in message.attachments.all()],
+        "attachments": [attachment_public(a, message=message) for a in message.attachments.all()],
         # Answer buttons of an outbound choice (a feedback survey): id and title only.
         "choices": [
             {"id": str(choice.get("id", "")), "title": str(choice.get("title", ""))}
@@ -105,11 +105,10 @@ def message_public(message: Message) -> dict:
     }
 
 
-def attachment_public(attachment: Attachment) -> dict:
+def attachment_public(attachment: Attachment, *, message: Message) -> dict:
     url = None
     if attachment.file:
-        signed = signing.dumps(attachment.pk, salt=FILE_SALT)
-        url = settings.PUBLIC_URL + reverse("livechat:file", args=[signed])
+        url = settings.PUBLIC_URL + reverse("livechat:file", args=[attachment_link_signed(attachment, message=message)])
     return {
         "kind": attachment.kind,
         "name": attachment.filename,
@@ -119,12 +118,30 @@ def attachment_public(attachment: Attachment) -> dict:
     }
 
 
+def attachment_link_signed(attachment: Attachment, *, message: Message) -> str:
+    """The signed part of a file link: the attachment together with its conversation and the
+    visitor's identity, stamped with the time of issue. A link is a capability handed out only
+    inside one visitor's history: it opens that one file of that conversation, for a while."""
+    conversation = message.conversation
+    return signing.dumps({"a": attachment.pk, "c": conversation.pk, "i": conversation.identity_id}, salt=FILE_SALT)
+
+
 def attachment_by_signed(signed: str) -> Attachment | None:
+    """The attachment a valid, unexpired link names, if it still belongs to the conversation and
+    live-chat identity the link was issued for and is not part of a private note."""
     try:
-        pk = signing.loads(signed, salt=FILE_SALT, max_age=FILE_URL_MAX_AGE)
-    except signing.BadSignature:
+        link = signing.loads(signed, salt=FILE_SALT, max_age=FILE_URL_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired included
         return None
-    return Attachment.objects.filter(pk=pk, message__private=False).first()
+    if not isinstance(link, dict) or not all(isinstance(link.get(key), int) for key in ("a", "c", "i")):
+        return None  # links of an earlier form named the attachment alone
+    return Attachment.objects.filter(
+        pk=link["a"],
+        message__conversation_id=link["c"],
+        message__conversation__identity_id=link["i"],
+        message__conversation__identity__channel=KIND,
+        message__private=False,
+    ).first()
 
 
 def _localized(value, default: str = "") -> dict:

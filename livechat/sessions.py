@@ -3,7 +3,8 @@
 The token is issued by the server the first time a visitor opens the chat and is kept by the
 widget (localStorage, cookie fallback). It holds only the visitor id and the inbox id, signed
 with the project's SECRET_KEY and a salt of its own, so it cannot be forged, moved to another
-inbox or turned into another visitor.
+inbox or turned into another visitor. It is stamped with its time of issue and lapses after
+WEBCARE_VISITOR_TOKEN_DAYS; every new connection with it renews it.
 
 Which CRM identity a visitor writes as (the "identity key", stored as the live-chat
 ContactIdentity.external_id):
@@ -53,16 +54,23 @@ def visitor_new(inbox: Inbox) -> tuple[Visitor, str]:
 
 
 def token_for(visitor: Visitor) -> str:
+    """A token stamped with the time it was issued (signing.dumps signs with a timestamp)."""
     return signing.dumps({"v": visitor.visitor_id, "i": visitor.inbox_id}, salt=TOKEN_SALT)
 
 
+def token_lifetime_seconds() -> int:
+    return int(getattr(settings, "WEBCARE_VISITOR_TOKEN_DAYS", 90)) * 24 * 3600
+
+
 def visitor_from_token(inbox: Inbox, token: str) -> Visitor | None:
-    """The visitor of a valid token for this inbox; None for a forged, altered or foreign one."""
+    """The visitor of a valid token for this inbox; None for a forged, altered, foreign or
+    expired one (issued more than WEBCARE_VISITOR_TOKEN_DAYS ago: a token copied off a shared
+    computer does not open the chat history for ever)."""
     if not token or not isinstance(token, str) or len(token) > 300:
         return None
     try:
-        data = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=token_lifetime_seconds())
+    except signing.BadSignature:  # SignatureExpired included
         return None
     if not isinstance(data, dict) or data.get("i") != inbox.pk or not str(data.get("v", "")).startswith("v-"):
         return None
@@ -123,7 +131,9 @@ class SessionOpened:
 
 def session_open(inbox: Inbox, *, token, user_id=None, user_hash_hex=None, ip: str = "") -> SessionOpened:
     """The visitor of a valid token, or a new visitor (counted against the per-address limit).
-    A bad token is not an error the visitor can fix: they simply start a new session."""
+    A bad or expired token is not an error the visitor can fix: they simply start a new
+    session. A valid token is renewed (issued again, with today's time), so a visitor who
+    keeps coming back keeps their history; the widget stores the token it is given."""
     from . import limits
 
     visitor = visitor_from_token(inbox, token) if token else None
@@ -133,5 +143,7 @@ def session_open(inbox: Inbox, *, token, user_id=None, user_hash_hex=None, ip: s
         if not verdict.allowed:
             return SessionOpened(visitor=None, refused_retry_after=max(verdict.retry_after, 1))
         visitor, token = visitor_new(inbox)
+    else:
+        token = token_for(visitor)
     visitor = verified(visitor, inbox, user_id=user_id, user_hash_hex=user_hash_hex)
     return SessionOpened(visitor=visitor, token=token, new=new)

@@ -2,6 +2,7 @@
 page, the agents' snippet page, and the agents' "seen" / "typing" signals."""
 
 import mimetypes
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from inbox.files import attachment_response, file_head, safe_filename, stored_ty
 from inbox.models import Inbox
 
 from . import KIND, limits, selectors, services, sessions
-from .snippet import snippet_for
+from .snippet import snippet_for, widget_url
 from .widget import widget_script
 
 SCRIPT_MAX_AGE = 300  # settings changes reach websites within five minutes
@@ -132,14 +133,43 @@ def visitor_file(request, signed: str):
 
 @require_GET
 def demo_page(request):
-    """A host page with the widget, for trying it out: only with DEBUG or demo data."""
+    """A host page with the widget, for trying it out: with DEBUG (any live-chat inbox), or in
+    demo mode (WEBCARE_DEMO_PAGE=1: the demo data's inboxes only); otherwise there is no such
+    page."""
+    if not settings.DEBUG and not settings.WEBCARE_DEMO_PAGE:
+        raise Http404
     inboxes = Inbox.objects.filter(kind=KIND, is_active=True).order_by("id")
     if not settings.DEBUG:
         inboxes = inboxes.filter(config__demo=True)
     inbox = inboxes.filter(public_key=request.GET.get("key")).first() if request.GET.get("key") else inboxes.first()
     if inbox is None:
         raise Http404
-    return render(request, "livechat/demo.html", {"inbox": inbox, "snippet": snippet_for(inbox)})
+    response = render(request, "livechat/demo.html", {"inbox": inbox, "snippet": snippet_for(inbox)})
+    response["Content-Security-Policy"] = demo_page_policy(inbox)
+    return response
+
+
+def demo_page_policy(inbox: Inbox) -> str:
+    """What the demo page needs and nothing more: the widget script from our address, its
+    socket and uploads to our address, file links from it, and inline styles (the page's own
+    deliberately loud host styles and the widget's styles in its shadow root). No inline
+    script runs, and the page cannot be framed."""
+    parts = urlsplit(settings.PUBLIC_URL)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    socket_origin = "ws" + origin.removeprefix("http")  # http -> ws, https -> wss
+    script_folder = widget_url(inbox).rsplit("/", 1)[0] + "/"
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {script_folder}",
+            f"connect-src {origin} {socket_origin}",
+            f"img-src {origin} data:",
+            "style-src 'unsafe-inline'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 @login_required

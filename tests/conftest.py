@@ -37,6 +37,17 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_api_limits(monkeypatch):
+    """API rate and failed-token counters live in the shared cache (Redis in CI) and are keyed
+    by user id and address, which tests repeat: give each test counters of its own."""
+    import uuid
+
+    from webcare import api
+
+    monkeypatch.setattr(api, "KEY_PREFIX", f"test-api:{uuid.uuid4().hex}")
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

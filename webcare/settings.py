@@ -9,20 +9,33 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("WEBCARE_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = env_bool("DEBUG", False)
+
+# --- Signing and encryption keys --------------------------------------------------------------
 SECRET_KEY = env_str("SECRET_KEY")
+# Encrypts channel credentials at rest (kernel.crypto); comma-separated to rotate keys.
+WEBCARE_SECRETS_KEY = env_str("WEBCARE_SECRETS_KEY", "")
+# Keys that only decrypt stored credentials, never encrypt (kernel.crypto).
+WEBCARE_SECRETS_DECRYPT_ONLY_KEYS: list[str] = []
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105 (DEBUG only)
-
-# Encrypts channel credentials at rest (kernel.crypto); comma-separated to rotate keys.
-WEBCARE_SECRETS_KEY = env_str("WEBCARE_SECRETS_KEY", "")
+    # A laptop gets a random key of its own, kept in the data directory (git-ignored): a key
+    # written in the source is known to everyone and would let anyone sign visitor tokens and
+    # file links for this server.
+    SECRET_KEY = secret_key_file(DATA_DIR / "secret_key")
+    # Development databases made before the key file stored their channel credentials under a
+    # key derived from the public development key: they still decrypt, and are re-encrypted
+    # with the new key when saved.
+    WEBCARE_SECRETS_DECRYPT_ONLY_KEYS = [
+        "webcare-secrets:dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
+    ]
+# --- end of signing and encryption keys -------------------------------------------------------
 
 PORT = env_int("PORT", 8000)
 PUBLIC_URL = env_str("PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
@@ -236,6 +249,18 @@ WEBCARE_MERGE_UNDO_DAYS = env_int("WEBCARE_MERGE_UNDO_DAYS", 30)
 # Conversations closed longer than this many days are anonymised by a periodic task (0: never).
 WEBCARE_RETENTION_DAYS = env_int("WEBCARE_RETENTION_DAYS", 0)
 
+# --- Live-chat visitor tokens -----------------------------------------------------------------
+# A visitor token lapses this many days after it was issued; each visit renews it, so only a
+# visitor who stays away longer starts over as a new, anonymous visitor.
+WEBCARE_VISITOR_TOKEN_DAYS = env_int("WEBCARE_VISITOR_TOKEN_DAYS", 90)
+# --- end of live-chat visitor tokens ----------------------------------------------------------
+
+# --- Live-chat demo page ----------------------------------------------------------------------
+# /livechat/demo/ (a host page with the widget) exists with DEBUG=1, or with this on for a demo
+# installation (then it shows only the demo data's inboxes).
+WEBCARE_DEMO_PAGE = env_bool("WEBCARE_DEMO_PAGE", False)
+# --- end of live-chat demo page ---------------------------------------------------------------
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -255,7 +280,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, with failed tokens counted per address (webcare.api).
+        "webcare.api.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -267,15 +293,28 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per address for anonymous requests, per user for signed-in ones (API token or session).
+    "DEFAULT_THROTTLE_CLASSES": ["webcare.api.AnonRateThrottle", "webcare.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("WEBCARE_API_RATE_ANON", "60/minute"),
+        "user": env_str("WEBCARE_API_RATE_USER", "1200/minute"),
+    },
     # Refusals (kernel.refusals) answer 400 {"detail", "code"} in the token owner's language.
     "EXCEPTION_HANDLER": "webcare.api_errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
 }
+# --- REST API: failed tokens --------------------------------------------------------------------
+# After this many failed API tokens from one address, that address gets 429 (Retry-After) for
+# WEBCARE_API_TOKEN_LOCK_SECONDS from its first failure, before any token is looked up.
+WEBCARE_API_TOKEN_FAILURES_PER_ADDRESS = env_int("WEBCARE_API_TOKEN_FAILURES_PER_ADDRESS", 20)
+WEBCARE_API_TOKEN_LOCK_SECONDS = env_int("WEBCARE_API_TOKEN_LOCK_SECONDS", 15 * 60)
+# --- end of REST API: failed tokens -------------------------------------------------------------
 SPECTACULAR_SETTINGS = {
     "TITLE": "Webcare API",
     "DESCRIPTION": "Omnichannel webcare inbox: conversations, messages, contacts and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for integrators (an API token) and for leads and admins (webcare.api).
+    "SERVE_PERMISSIONS": ["webcare.api.SchemaReader"],
 }
 
 # --- Proxies and request limits ------------------------------------------------------------
@@ -324,6 +363,11 @@ if not DEBUG:
     # /healthz is probed over plain HTTP by load balancers and compose.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# --- Logging: secrets in query strings --------------------------------------------------------
+# Django applies LOGGING through this function, which also puts a filter on the request loggers
+# (uvicorn, runserver) that redacts token-like query parameters such as hub.verify_token.
+LOGGING_CONFIG = "webcare.logs.logging_configure"
+# --- end of logging: secrets in query strings -------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -631,6 +631,9 @@ def test_anonymous_api_requests_are_unauthorized(api_client, world, method, path
 
 @pytest.mark.smoke
 def test_the_openapi_schema_lists_the_conversation_message_and_contact_paths(api_client):
+    # given: an integrator's API token (the schema is not public)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(make_user())}")
+
     # when
     response = api_client.get("/api/schema/?format=json")
 

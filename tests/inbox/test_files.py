@@ -173,7 +173,7 @@ def test_a_visitor_file_link_serves_an_svg_as_a_sandboxed_download(client, db):
     message = make_message(conversation, direction="out", kind="image")
     attachment = Attachment(message=message, kind="image", mime_type="image/svg+xml", filename="x.svg")
     attachment.file.save("x.svg", ContentFile(SVG), save=True)
-    url = attachment_public(attachment)["url"]  # the link the visitor's history hands out
+    url = attachment_public(attachment, message=attachment.message)["url"]  # the link the visitor's history hands out
     served = client.get(url.removeprefix(settings.PUBLIC_URL))
     assert served.status_code == 200
     assert served["Content-Type"] == "application/octet-stream"

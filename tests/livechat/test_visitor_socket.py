@@ -2,9 +2,12 @@
 scoping between visitors, and live events in both directions."""
 
 import asyncio
+import time
 
 import pytest
 from channels.db import database_sync_to_async
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from crm.models import Contact, ContactIdentity, ContactNote
 from crm.services import contact_phone_add
@@ -602,3 +605,59 @@ def test_new_sessions_cannot_dodge_the_limit_with_forwarded_headers(settings):
     frames = run(scenario())
     assert [f["type"] for f in frames] == ["session", "session", "error"]
     assert frames[2]["code"] == "too_many_sessions"
+
+
+def issued_days_ago(visitor, days: int, monkeypatch) -> str:
+    """A token as the server issued it `days` ago."""
+    issued = int(time.time()) - days * 24 * 3600
+    with monkeypatch.context() as patch:
+        patch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(issued))
+        return sessions.token_for(visitor)
+
+
+def test_an_expired_token_starts_a_new_anonymous_session_and_a_used_one_is_renewed(settings, monkeypatch):
+    settings.WEBCARE_VISITOR_TOKEN_DAYS = 90
+    inbox = livechat_inbox()
+
+    async def first_visit():
+        ws, session = await visitor_session(inbox)
+        await say(ws, "m1", "my question")
+        await ws.disconnect()
+        return session["token"]
+
+    visitor = sessions.visitor_from_token(inbox, run(first_visit()))
+    recent = issued_days_ago(visitor, 89, monkeypatch)
+    expired = issued_days_ago(visitor, 91, monkeypatch)
+    assert sessions.visitor_from_token(inbox, expired) is None
+
+    async def come_back(token):
+        ws, session = await visitor_session(inbox, token=token)
+        await ws.disconnect()
+        return session
+
+    returning = run(come_back(recent))
+    # Renewed: the new token counts its lifetime from today and is the same visitor.
+    assert returning["new"] is False and [m["text"] for m in returning["messages"]] == ["my question"]
+    assert returning["token"] != recent
+    assert sessions.visitor_from_token(inbox, returning["token"]).visitor_id == visitor.visitor_id
+    settings.WEBCARE_VISITOR_TOKEN_DAYS = 1
+    assert sessions.visitor_from_token(inbox, returning["token"]) is not None
+    assert sessions.visitor_from_token(inbox, recent) is None
+    settings.WEBCARE_VISITOR_TOKEN_DAYS = 90
+
+    stale = run(come_back(expired))
+    assert stale["type"] == "session" and stale["new"] is True and stale["messages"] == []
+    assert sessions.visitor_from_token(inbox, stale["token"]).visitor_id != visitor.visitor_id
+
+
+def test_an_expired_token_cannot_upload(client, settings, monkeypatch):
+    inbox = livechat_inbox()
+    visitor, _ = sessions.visitor_new(inbox)
+    expired = issued_days_ago(visitor, settings.WEBCARE_VISITOR_TOKEN_DAYS + 1, monkeypatch)
+    response = client.post(
+        f"/livechat/{inbox.public_key}/upload/",
+        {"token": expired, "client_id": "f1", "file": SimpleUploadedFile("a.txt", b"hello")},
+        secure=True,
+        HTTP_ORIGIN=ORIGIN,
+    )
+    assert response.status_code == 403 and response.json()["error"]["code"] == "invalid_token"

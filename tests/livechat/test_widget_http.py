@@ -3,8 +3,10 @@ snippet, the demo page and the agents' snippet page."""
 
 import gzip
 import json
+import time
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bench.widget_size import widget_gzipped_size
@@ -147,19 +149,111 @@ def test_an_agent_sends_a_file_from_the_composer_and_the_visitor_can_fetch_it(
     assert Message.objects.filter(direction="out").count() == 1
 
 
+def _file(conversation, *, content=b"%PDF-1.4", private=False) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    message = make_message(conversation, direction="out", kind="document", private=private)
+    attachment = Attachment(message=message, kind="document", mime_type="application/pdf", filename="a.pdf", size=8)
+    attachment.file.save("a.pdf", ContentFile(content), save=True)
+    return attachment
+
+
+def _fetch(client, signed: str):
+    return client.get(f"/livechat/files/{signed}/", secure=True)
+
+
+def _link(inbox, conversation) -> str:
+    """The signed part of the file link the visitor's history hands out."""
+    from livechat.selectors import visitor_history
+
+    history = visitor_history(inbox=inbox, identity_key=conversation.identity.external_id)
+    [url] = [a["url"] for m in history for a in m["attachments"]]
+    return url.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_a_file_link_opens_only_the_file_of_the_conversation_it_was_issued_for(client, inbox):
+    from livechat.selectors import FILE_SALT
+
+    alice, bob = make_conversation(inbox), make_conversation(inbox)
+    alices_file, bobs_file = _file(alice, content=b"%PDF alice"), _file(bob, content=b"%PDF bob")
+    whatsapp_file = _file(make_conversation(make_inbox("whatsapp")), content=b"%PDF whatsapp")
+    # A signed attachment id alone opens nothing, whichever file it names.
+    for other in (bobs_file, whatsapp_file, alices_file):
+        assert _fetch(client, signing.dumps(other.pk, salt=FILE_SALT)).status_code == 404
+    link = _link(inbox, alice)
+    fetched = _fetch(client, link)
+    assert fetched.status_code == 200 and b"".join(fetched.streaming_content) == b"%PDF alice"
+
+    # The attachment id inside a link cannot be changed: the signature covers it.
+    payload, rest = link.split(":", 1)
+    named = json.loads(signing.b64_decode(payload.encode()))
+    altered = signing.b64_encode(json.dumps({**named, "a": bobs_file.pk}, separators=(",", ":")).encode()).decode()
+    assert _fetch(client, f"{altered}:{rest}").status_code == 404
+    # Signed, but Bob's file paired with Alice's conversation and identity: refused.
+    mixed = signing.dumps({"a": bobs_file.pk, "c": alice.pk, "i": alice.identity_id}, salt=FILE_SALT)
+    assert _fetch(client, mixed).status_code == 404
+    # Another inbox's (WhatsApp) files are never served to the widget, even with a well-formed link.
+    foreign = whatsapp_file.message.conversation
+    well_formed = signing.dumps({"a": whatsapp_file.pk, "c": foreign.pk, "i": foreign.identity_id}, salt=FILE_SALT)
+    assert _fetch(client, well_formed).status_code == 404
+    # Files of private notes never, even for their own conversation.
+    note_file = _file(alice, private=True)
+    private = signing.dumps({"a": note_file.pk, "c": alice.pk, "i": alice.identity_id}, salt=FILE_SALT)
+    assert _fetch(client, private).status_code == 404
+
+
+def test_file_links_lapse_after_a_week(client, inbox, monkeypatch):
+    from livechat.selectors import FILE_URL_MAX_AGE
+
+    conversation = make_conversation(inbox)
+    _file(conversation)
+    issued = int(time.time()) - FILE_URL_MAX_AGE - 60
+    with monkeypatch.context() as patch:
+        patch.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(issued))
+        old_link = _link(inbox, conversation)
+    assert _fetch(client, old_link).status_code == 404
+    assert _fetch(client, _link(inbox, conversation)).status_code == 200
+
+
 def settings_public_url() -> str:
     from django.conf import settings
 
     return settings.PUBLIC_URL
 
 
-def test_the_demo_page_needs_debug_or_demo_data(client, inbox, settings):
+def test_the_demo_page_needs_debug_or_demo_mode_and_then_shows_only_demo_inboxes(client, inbox, settings):
     settings.DEBUG = False
-    assert client.get("/livechat/demo/", secure=True).status_code == 404
+    settings.WEBCARE_DEMO_PAGE = False
     inbox.config = {**inbox.config, "demo": True}
     inbox.save()
+    other = make_inbox("livechat", name="Not a demo")
+    assert client.get("/livechat/demo/", secure=True).status_code == 404  # demo data alone is not enough
+
+    settings.WEBCARE_DEMO_PAGE = True
     page = client.get("/livechat/demo/", secure=True)
     assert page.status_code == 200 and f'data-webcare-key="{inbox.public_key}"' in page.content.decode()
+    assert client.get(f"/livechat/demo/?key={other.public_key}", secure=True).status_code == 404
+
+    settings.DEBUG, settings.WEBCARE_DEMO_PAGE = True, False
+    assert client.get(f"/livechat/demo/?key={other.public_key}", secure=True).status_code == 200
+
+
+def test_the_demo_page_allows_only_the_widget_its_socket_and_its_files(client, inbox, settings):
+    settings.DEBUG = True
+    settings.PUBLIC_URL = "https://chat.example:8443"
+    page = client.get("/livechat/demo/", secure=True)
+    policy = dict(part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";"))
+    assert policy == {
+        "default-src": "'none'",
+        "script-src": "https://chat.example:8443/widget/",
+        "connect-src": "https://chat.example:8443 wss://chat.example:8443",
+        "img-src": "https://chat.example:8443 data:",
+        "style-src": "'unsafe-inline'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+        "frame-ancestors": "'none'",
+    }
+    assert 'src="https://chat.example:8443/widget/' in page.content.decode()
 
 
 def test_agents_see_the_snippets_of_their_livechat_inboxes_and_only_leads_see_the_secret(client, inbox):

@@ -28,12 +28,11 @@ PUBLIC = {
     "healthz": "load balancer probe, says nothing but ok",
     "healthz/": "the same",
     "accounts/": "sign-in, sign-out and password reset pages",
-    "api/schema/": "the OpenAPI schema documents shapes, holds no data",
     "webhooks/": "Meta calls these; the HMAC signature authenticates (tests/channels_*)",
     "widget/": "the public chat widget script",
     "livechat/<str:key>/upload/": "visitor uploads, checked by the visitor's session token",
     "livechat/files/": "visitor file links, signed and expiring",
-    "livechat/demo/": "the demo host page, only with DEBUG or demo data",
+    "livechat/demo/": "the demo host page, only with DEBUG or WEBCARE_DEMO_PAGE (demo inboxes)",
 }
 
 
