@@ -10,6 +10,7 @@ class MessengerConfig(AppConfig):
         from meta_platform import setup
 
         from . import processor, rules, sender
+        from . import setup as messenger_setup
 
         def conversation_opened(conversation) -> None:
             from kernel.tasks import enqueue_on_commit
@@ -42,5 +43,8 @@ class MessengerConfig(AppConfig):
                 business_initiated_window=setup.BUSINESS_INITIATED_WINDOW,
                 cli_arguments=lambda parser: setup.cli_arguments(parser, account_option="--page-id"),
                 cli_setup=lambda options: setup.cli_setup(options, account_key="page_id"),
+                setup_form=messenger_setup.MessengerSetupForm,
+                connection_test=messenger_setup.connection_test,
+                setup_copy_values=setup.copy_values,
             )
         )

@@ -10,6 +10,7 @@ class WhatsappConfig(AppConfig):
         from meta_platform import setup
 
         from . import processor, rules, sender, templates
+        from . import setup as whatsapp_setup
 
         def cli_arguments(parser) -> None:
             setup.cli_arguments(parser, account_option="--phone-number-id")
@@ -45,5 +46,8 @@ class WhatsappConfig(AppConfig):
                 choice_limit=10,
                 cli_arguments=cli_arguments,
                 cli_setup=cli_setup,
+                setup_form=whatsapp_setup.WhatsappSetupForm,
+                connection_test=whatsapp_setup.connection_test,
+                setup_copy_values=setup.copy_values,
             )
         )
