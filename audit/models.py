@@ -5,6 +5,12 @@ from django.db import models
 class AuditAction(models.TextChoices):
     INBOX_CREDENTIALS_CHANGED = "inbox.credentials_changed", "Inbox credentials changed"
     INBOX_CREATED = "inbox.created", "Inbox created"
+    INBOX_UPDATED = "inbox.updated", "Inbox settings changed"
+    INBOX_DEACTIVATED = "inbox.deactivated", "Inbox deactivated"
+    INBOX_REACTIVATED = "inbox.reactivated", "Inbox reactivated"
+    INBOX_MEMBERS_CHANGED = "inbox.members_changed", "Inbox members changed"
+    INBOX_SERVICE_LEVELS_CHANGED = "inbox.service_levels", "Inbox service levels changed"
+    INBOX_SURVEY_CHANGED = "inbox.survey_changed", "Inbox survey changed"
     AGENT_ROLE_CHANGED = "agent.role_changed", "Agent role changed"
     AGENT_CREATED = "agent.created", "Agent created"
     CONTACT_MERGED = "contact.merged", "Contacts merged"

@@ -10,6 +10,7 @@ class MessengerConfig(AppConfig):
         from meta_platform import setup
 
         from . import parser, processor, rules, sender
+        from . import setup as messenger_setup
 
         def conversation_opened(conversation) -> None:
             from kernel.tasks import enqueue_on_commit
@@ -44,5 +45,8 @@ class MessengerConfig(AppConfig):
                 cli_setup=lambda options: setup.cli_setup(options, account_key="page_id"),
                 webhook_object="page",
                 webhook_split=parser.webhook_split,
+                setup_form=messenger_setup.MessengerSetupForm,
+                connection_test=messenger_setup.connection_test,
+                setup_copy_values=setup.copy_values,
             )
         )

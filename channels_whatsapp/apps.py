@@ -10,6 +10,7 @@ class WhatsappConfig(AppConfig):
         from meta_platform import setup
 
         from . import parser, processor, rules, sender, templates
+        from . import setup as whatsapp_setup
 
         def cli_arguments(parser) -> None:
             setup.cli_arguments(parser, account_option="--phone-number-id")
@@ -47,5 +48,8 @@ class WhatsappConfig(AppConfig):
                 cli_setup=cli_setup,
                 webhook_object="whatsapp_business_account",
                 webhook_split=parser.webhook_split,
+                setup_form=whatsapp_setup.WhatsappSetupForm,
+                connection_test=whatsapp_setup.connection_test,
+                setup_copy_values=setup.copy_values,
             )
         )

@@ -81,11 +81,35 @@ class AttachmentRefused(Refused):
 
 @dataclass(frozen=True)
 class InboxSetup:
-    """What `create_inbox <kind>` turns its command-line options into."""
+    """What `create_inbox <kind>` (or the settings' setup form) turns its input into. From the
+    settings form, `credentials` holds only the secrets typed in (an empty field keeps the stored
+    one) and `config` only the keys the form manages (the others are kept)."""
 
+    name: str = ""
     external_id: str = ""
     credentials: dict | None = None
     config: dict | None = None
+
+
+@dataclass(frozen=True)
+class ConnectionResult:
+    """What "Test connection" found: facts from the platform (label, value), or its error in words."""
+
+    ok: bool
+    facts: tuple = ()  # ((label, value), ...), e.g. (("Display number", "+31 20 123 4567"),)
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class CopyValue:
+    """A value the person setting up the inbox copies into the platform (a callback URL, a
+    snippet). `secret` values (a verify token) are shown only to those who manage credentials."""
+
+    name: str  # stable, for tests and the page's ids
+    label: "str | Promise"
+    value: str
+    secret: bool = False
+    multiline: bool = False
 
 
 def webhook_setup_summary(inbox: "Inbox") -> dict:
@@ -136,6 +160,16 @@ class Channel:
     # `external_id` ("" for a part that names no account). See `inbox.webhook_routing`.
     webhook_object: str = ""
     webhook_split: "Callable[[dict], list[tuple[str, dict]]] | None" = None
+    # The settings' "Add inbox" and edit form: an `inbox.setup_forms.ChannelSetupForm` subclass
+    # (the channel's own fields; credentials write-only). None: the channel is set up elsewhere.
+    setup_form: type | None = None
+    # "Test connection": asks the platform whether the stored credentials work (network; never
+    # inside a transaction). None: nothing to test.
+    connection_test: "Callable[[Inbox], ConnectionResult] | None" = None
+    # What to copy into the platform once the inbox exists (callback URL, verify token, snippet).
+    setup_copy_values: "Callable[[Inbox], list[CopyValue]] | None" = None
+    # HTML that shows the inbox working on a page of ours (the chat widget); None: no preview.
+    preview_html: "Callable[[Inbox], str] | None" = None
 
 
 _registry: dict[str, Channel] = {}

@@ -8,9 +8,12 @@ Times are aware datetimes (render them in the viewer's time zone).
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import (
+    Conversation,
+    ConversationStatus,
     DeliveryStatus,
     Direction,
     Inbox,
@@ -120,3 +123,35 @@ def unrouted_entries(*, channel: str | None = None, limit: int = 20) -> Unrouted
             for entry in newest
         ],
     )
+
+
+def inboxes_with_health(queryset: QuerySet[Inbox] | None = None) -> QuerySet[Inbox]:
+    """Inboxes annotated with `last_webhook_at`, `last_error`, `last_error_at`, `open_count`
+    and `member_count`."""
+    queryset = Inbox.objects.all() if queryset is None else queryset
+    webhooks = WebhookEvent.objects.filter(inbox=OuterRef("pk")).order_by("-received_at")
+    failures = Message.objects.filter(
+        inbox=OuterRef("pk"), direction=Direction.OUT, status=DeliveryStatus.FAILED
+    ).order_by("-status_at", "-id")
+    open_count = (
+        Conversation.objects.filter(inbox=OuterRef("pk"), status=ConversationStatus.OPEN)
+        .order_by()
+        .values("inbox")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    members = Inbox.members.through.objects.filter(inbox=OuterRef("pk")).order_by().values("inbox")
+    return queryset.annotate(
+        last_webhook_at=Subquery(webhooks.values("received_at")[:1]),
+        last_error=Subquery(failures.values("error")[:1]),
+        last_error_at=Subquery(failures.values("status_at")[:1]),
+        open_count=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
+        member_count=Coalesce(Subquery(members.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0),
+    )
+
+
+def webhook_verified_at(inbox: Inbox) -> datetime | None:
+    """When the platform last completed the webhook handshake (Meta's verification GET).
+
+    None until Meta has verified the inbox's URL or its app's URL."""
+    return inbox.webhook_verified_at

@@ -64,6 +64,8 @@ class Inbox(TimestampedModel):
     time_zone = models.CharField(max_length=64, default="Europe/Amsterdam")
     business_hours = models.JSONField(default=dict, blank=True)
     first_response_target_seconds = models.PositiveIntegerField(default=1800)
+    # How soon an agent should answer each later customer message; None: no target.
+    next_response_target_seconds = models.PositiveIntegerField(null=True, blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="inboxes")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="inboxes")
     is_active = models.BooleanField(default=True)

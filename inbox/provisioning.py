@@ -1,4 +1,5 @@
-"""Creating inboxes, agents and API tokens: the logic behind the management commands."""
+"""Creating and changing inboxes, agents and API tokens: the logic behind the management
+commands and the settings pages. Every change is audit-logged, secrets redacted."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -41,6 +42,129 @@ def inbox_create(
             inbox.members.add(*members)
         audit_record(actor=actor, action=AuditAction.INBOX_CREATED, target=inbox, kind=kind)
     return inbox
+
+
+REDACTED = "[redacted]"
+NOT_SET = "[not set]"
+
+
+def inbox_setup_create(*, kind: str, setup: channel_registry.InboxSetup, actor) -> Inbox:
+    """Create an inbox from a channel's setup form (`setup.name` and the channel's values)."""
+    return inbox_create(
+        kind=kind,
+        name=setup.name,
+        external_id=setup.external_id,
+        credentials=setup.credentials,
+        config=setup.config,
+        actor=actor,
+    )
+
+
+def inbox_setup_update(*, inbox: Inbox, setup: channel_registry.InboxSetup, actor) -> dict:
+    """Apply a setup form's values: name, account id, the config keys the form manages (others
+    kept) and any secret typed in (an empty one keeps the stored value). New credentials clear
+    "needs re-authorisation": the next platform refusal sets it again. Returns the changes as
+    written to the audit log ({field: {"before", "after"}}, secrets redacted)."""
+    with transaction.atomic():
+        inbox = Inbox.objects.select_for_update().get(pk=inbox.pk)
+        changes = {}
+        for field, value in (("name", setup.name), ("external_id", setup.external_id)):
+            if value != getattr(inbox, field):
+                changes[field] = {"before": getattr(inbox, field), "after": value}
+                setattr(inbox, field, value)
+        config = dict(inbox.config or {})
+        for key, value in (setup.config or {}).items():
+            if config.get(key) != value:
+                changes[f"config.{key}"] = {"before": config.get(key), "after": value}
+                config[key] = value
+        credentials = dict(inbox.credentials or {})
+        for key, value in (setup.credentials or {}).items():
+            if credentials.get(key) != value:
+                changes[f"credentials.{key}"] = {
+                    "before": REDACTED if credentials.get(key) else NOT_SET,
+                    "after": REDACTED,
+                }
+                credentials[key] = value
+        secrets = sorted(key.removeprefix("credentials.") for key in changes if key.startswith("credentials."))
+        if not changes:
+            return {}
+        inbox.config, inbox.credentials = config, credentials
+        if secrets:
+            inbox.needs_reauth = False
+        inbox.save()
+        audit_record(actor=actor, action=AuditAction.INBOX_UPDATED, target=inbox, changes=changes)
+        if secrets:
+            audit_record(actor=actor, action=AuditAction.INBOX_CREDENTIALS_CHANGED, target=inbox, secrets=secrets)
+    return changes
+
+
+def inbox_active_set(*, inbox: Inbox, active: bool, actor) -> bool:
+    """Deactivate (webhooks and the widget stop answering; history stays) or reactivate an
+    inbox. Inboxes are never deleted here: their conversations are the record. Returns whether
+    anything changed."""
+    with transaction.atomic():
+        changed = Inbox.objects.filter(pk=inbox.pk, is_active=not active).update(is_active=active)
+        if changed:
+            action = AuditAction.INBOX_REACTIVATED if active else AuditAction.INBOX_DEACTIVATED
+            audit_record(
+                actor=actor, action=action, target=inbox, before={"is_active": not active}, after={"is_active": active}
+            )
+    inbox.is_active = active if changed else inbox.is_active
+    return bool(changed)
+
+
+def inbox_members_set(*, inbox: Inbox, members, actor) -> dict:
+    """Make `members` (users) exactly the inbox's members. Returns {"added", "removed"} usernames."""
+    with transaction.atomic():
+        before = {user.pk: user.get_username() for user in inbox.members.all()}
+        after = {user.pk: user.get_username() for user in members}
+        added = [after[pk] for pk in after.keys() - before.keys()]
+        removed = [before[pk] for pk in before.keys() - after.keys()]
+        if not added and not removed:
+            return {"added": [], "removed": []}
+        inbox.members.set(list(members))
+        audit_record(
+            actor=actor,
+            action=AuditAction.INBOX_MEMBERS_CHANGED,
+            target=inbox,
+            before=sorted(before.values()),
+            after=sorted(after.values()),
+        )
+    return {"added": sorted(added), "removed": sorted(removed)}
+
+
+def inbox_service_levels_set(
+    *, inbox: Inbox, first_response_seconds: int, next_response_seconds: int | None, actor
+) -> dict:
+    """Set the inbox's response targets (seconds; no next-response target: None)."""
+    wanted = {
+        "first_response_target_seconds": first_response_seconds,
+        "next_response_target_seconds": next_response_seconds,
+    }
+    with transaction.atomic():
+        inbox = Inbox.objects.select_for_update().get(pk=inbox.pk)
+        changes = {
+            field: {"before": getattr(inbox, field), "after": value}
+            for field, value in wanted.items()
+            if getattr(inbox, field) != value
+        }
+        if changes:
+            Inbox.objects.filter(pk=inbox.pk).update(**wanted)
+            audit_record(actor=actor, action=AuditAction.INBOX_SERVICE_LEVELS_CHANGED, target=inbox, changes=changes)
+    return changes
+
+
+def inbox_connection_test(*, inbox: Inbox) -> channel_registry.ConnectionResult | None:
+    """Ask the platform whether the inbox's credentials work (network: call outside any
+    transaction). A success clears "needs re-authorisation". None: the channel has no test."""
+    test = channel_registry.get(inbox.kind).connection_test
+    if test is None:
+        return None
+    result = test(inbox)
+    if result.ok and inbox.needs_reauth:
+        Inbox.objects.filter(pk=inbox.pk).update(needs_reauth=False)
+        inbox.needs_reauth = False
+    return result
 
 
 def inbox_summary(inbox: Inbox) -> dict:

@@ -9,6 +9,7 @@ class LivechatConfig(AppConfig):
         from inbox import channel_registry
 
         from . import KIND
+        from . import setup as livechat_setup
         from .limits import agent_attachment_kind
         from .sender import send_to_visitor
         from .snippet import snippet_for
@@ -29,5 +30,8 @@ class LivechatConfig(AppConfig):
                 cli_setup=lambda options: channel_registry.InboxSetup(
                     config={"allowed_origins": options["allowed_origins"]}
                 ),
+                setup_form=livechat_setup.LivechatSetupForm,
+                setup_copy_values=livechat_setup.copy_values,
+                preview_html=livechat_setup.preview_html,
             )
         )

@@ -1,9 +1,17 @@
-"""Setting up a Meta channel's inbox from the command line: the options both Meta channels share."""
+"""Setting up a Meta channel's inbox, from the command line or the settings: what both Meta
+channels share (options, the setup form's secrets, the callback URL and verify token)."""
 
 import argparse
+import secrets
 from datetime import timedelta
 
-from inbox.channel_registry import InboxSetup
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from inbox.channel_registry import ConnectionResult, CopyValue, InboxSetup
+from inbox.setup_forms import ChannelSetupForm
 
 # Meta's platforms let the business write first (a bot's survey, say) only inside 24 hours of
 # the customer's last message; Messenger's 7-day HUMAN_AGENT tag is for people, not bots.
@@ -24,3 +32,50 @@ def cli_setup(options: dict, *, account_key: str, config: dict | None = None) ->
         credentials={key: options[key] for key in ("access_token", "app_secret", "verify_token")},
         config=config or {},
     )
+
+
+# --- The settings' setup flow -----------------------------------------------------------------
+
+
+class MetaSetupForm(ChannelSetupForm):
+    """What both Meta channels ask: the account's id (each channel names it), an access token and
+    the app secret. The verify token is ours to choose: generated once, shown to paste into Meta."""
+
+    credential_fields = ("access_token", "app_secret")
+
+    def credentials_from(self, cleaned: dict) -> dict:
+        credentials = super().credentials_from(cleaned)
+        if not (self.inbox is not None and (self.inbox.credentials or {}).get("verify_token")):
+            credentials["verify_token"] = verify_token_new()
+        return credentials
+
+
+def verify_token_new() -> str:
+    return secrets.token_urlsafe(24)
+
+
+meta_id_valid = RegexValidator(r"^\d+$", _("Meta's ids are digits only, e.g. 106540352242922."))
+
+
+def account_id_field(label, help_text) -> forms.CharField:
+    return forms.CharField(label=label, max_length=64, help_text=help_text, validators=[meta_id_valid])
+
+
+def copy_values(inbox) -> list[CopyValue]:
+    """The callback URL and verify token to paste into the Meta app's webhook settings."""
+    return [
+        CopyValue(name="callback_url", label=_("Callback URL"), value=settings.PUBLIC_URL + inbox.webhook_path),
+        CopyValue(
+            name="verify_token",
+            label=_("Verify token"),
+            value=str((inbox.credentials or {}).get("verify_token") or ""),
+            secret=True,
+        ),
+    ]
+
+
+def credentials_missing(inbox) -> ConnectionResult | None:
+    """A failed result when the inbox lacks what a Graph API call needs, else None."""
+    if not inbox.external_id or not (inbox.credentials or {}).get("access_token"):
+        return ConnectionResult(ok=False, error=str(_("Enter the account id and the access token first.")))
+    return None

@@ -1,4 +1,5 @@
-"""Writes of the reporting app: roll-ups, backfills, availability samples and survey answers.
+"""Writes of the reporting app: roll-ups, backfills, availability samples, survey answers and
+an inbox's survey setting.
 
 Roll-ups only ever write reporting's own tables (see `rollup.py`); what other apps record is
 read, never changed.
@@ -8,15 +9,18 @@ import logging
 import time
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from inbox.models import AgentProfile, Conversation, Inbox, Message
 from kernel.refusals import Refused
 
 from .calendar import day_bounds, inbox_zone, local_date
-from .models import AvailabilitySample, RollupRun, SurveyKind, SurveyResponse
+from .models import AvailabilitySample, RollupRun, SurveyKind, SurveyResponse, SurveySetting
 from .rollup import inbox_day_rollup
 
 logger = logging.getLogger(__name__)
@@ -122,3 +126,19 @@ def survey_response_record(
         },
     )
     return answer
+
+
+def survey_setting_set(*, inbox: Inbox, survey: str, actor) -> bool:
+    """Which survey (off, CSAT, NPS) the inbox sends when a conversation is resolved. Returns
+    whether it changed; a change is audit-logged."""
+    if survey not in SurveySetting.Survey.values:
+        raise ValueError(f"Unknown survey '{survey}'.")
+    with transaction.atomic():
+        setting, _created = SurveySetting.objects.select_for_update().get_or_create(inbox=inbox)
+        before = setting.survey
+        if before == survey:
+            return False
+        setting.survey = survey
+        setting.save(update_fields=["survey", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.INBOX_SURVEY_CHANGED, target=inbox, before=before, after=survey)
+    return True

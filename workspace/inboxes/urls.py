@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+"""Settings: inboxes."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.inbox_list, name="settings-inboxes"),
+    path("new/", views.inbox_new, name="settings-inbox-new"),
+    path("new/<str:kind>/", views.inbox_create, name="settings-inbox-create"),
+    path("<int:pk>/", views.inbox_detail, name="settings-inbox"),
+    path("<int:pk>/test/", views.inbox_test, name="settings-inbox-test"),
+    path("<int:pk>/members/", views.inbox_members, name="settings-inbox-members"),
+    path("<int:pk>/service/", views.inbox_service, name="settings-inbox-service"),
+    path("<int:pk>/active/", views.inbox_active, name="settings-inbox-active"),
+    path("<int:pk>/preview/", views.inbox_preview, name="settings-inbox-preview"),
+]
