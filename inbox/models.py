@@ -50,6 +50,25 @@ class AgentProfile(TimestampedModel):
         return f"{self.user} ({self.role})"
 
 
+class ApiToken(TimestampedModel):
+    """A named REST API key of one user. Only a hash of the key is stored: the key itself is
+    shown once, when it is made, and cannot be read back from the database."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters, so a person can tell their keys apart in the list.
+    prefix = models.CharField(max_length=12)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
 class Inbox(TimestampedModel):
     """One channel account: a WhatsApp number, a Facebook Page or a website's live chat."""
 

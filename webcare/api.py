@@ -14,9 +14,9 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework import exceptions, permissions, throttling
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.settings import api_settings
 
+from inbox.api.authentication import ApiTokenAuthentication
 from kernel.proxies import client_address
 
 KEY_PREFIX = "api"  # tests give each test its own
@@ -103,9 +103,9 @@ def _token_lock_seconds() -> int:
     return int(getattr(settings, "WEBCARE_API_TOKEN_LOCK_SECONDS", TOKEN_LOCK_SECONDS))
 
 
-class ThrottledTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication that counts failed tokens per client address. Once an
-    address has failed WEBCARE_API_TOKEN_FAILURES_PER_ADDRESS times, it gets 429 with
+class ThrottledTokenAuthentication(ApiTokenAuthentication):
+    """The API's token authentication (named tokens, then DRF's own) that counts failed
+    tokens per client address. Once an address has failed WEBCARE_API_TOKEN_FAILURES_PER_ADDRESS times, it gets 429 with
     Retry-After, before any database lookup, until the lock (counted from its first failure)
     runs out; its right tokens wait too, so guessing gains nothing."""
 
@@ -137,10 +137,9 @@ class SchemaReader(permissions.BasePermission):
     visitors or to every agent's browser."""
 
     def has_permission(self, request, view):
-        from rest_framework.authtoken.models import Token
-
         from inbox import access
 
         if not (request.user and request.user.is_authenticated):
             return False
-        return isinstance(request.auth, Token) or access.sees_everything(request.user)
+        # A token (named or DRF's) sets request.auth; a browser session leaves it None.
+        return request.auth is not None or access.sees_everything(request.user)

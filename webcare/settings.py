@@ -280,7 +280,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's token authentication, with failed tokens counted per address (webcare.api).
+        # Named API tokens and DRF's own, with failed tokens counted per address (webcare.api).
         "webcare.api.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -342,6 +342,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # requests get the same "sent" page and no e-mail).
 WEBCARE_PASSWORD_RESETS_PER_ADDRESS = env_int("WEBCARE_PASSWORD_RESETS_PER_ADDRESS", 5)
 WEBCARE_PASSWORD_RESETS_PER_EMAIL = env_int("WEBCARE_PASSWORD_RESETS_PER_EMAIL", 3)
+
+# --- E-mail: invitations and password links ---------------------------------------------------
+# Without EMAIL_HOST nothing is sent: leads copy the one-time link from the screen instead.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webcare@localhost")
+WEBCARE_EMAIL_CONFIGURED = bool(env_str("EMAIL_HOST", ""))
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ from contacts.urls import api_urlpatterns as contacts_api
 from inbox import views as inbox_views
 from inbox.urls import api_urlpatterns as inbox_api
 from reporting.urls import api_urlpatterns as reporting_api
+from workspace.people.views import invite_accept
 
 from . import security, views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz/", views.healthz),
     path("accounts/login/", security.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", security.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/invite/<uidb64>/<token>/", invite_accept, name="invite-accept"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(inbox_api + contacts_api + whatsapp_api + reporting_api)),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("webhooks/messenger/", include("channels_messenger.urls")),
     path("webhooks/meta/", include("meta_platform.urls")),
     path("settings/", include("workspace.urls")),
+    path("profile/", include("workspace.profile.urls")),
     path("", include("contacts.urls")),
     path("", include("reporting.urls")),
     path("", include("automation.urls")),

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Settings: the audit log."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.audit_log, name="settings-audit"),
+]

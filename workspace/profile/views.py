@@ -1,0 +1,79 @@
+"""Your profile and API tokens. Every signed-in user manages only their own."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inbox import api_tokens, people
+from inbox.models import AgentProfile, ApiToken
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", gettext_lazy("Browser language")), *settings.LANGUAGES]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=80,
+        help_text=gettext_lazy("What will use it, e.g. “CRM sync”."),
+    )
+
+
+def _page(request, *, profile_form=None, token_form=None, new_key: str = "", status: int = 200):
+    profile = AgentProfile.objects.filter(user=request.user).first()
+    initial = {"name": request.user.get_full_name(), "language": profile.language if profile else ""}
+    context = {
+        "profile_form": profile_form or ProfileForm(initial=initial),
+        "token_form": token_form or TokenForm(),
+        "tokens": api_tokens.api_tokens_of(request.user),
+        "new_key": new_key,
+    }
+    return render(request, "workspace/profile.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if not form.is_valid():
+            return _page(request, profile_form=form, status=400)
+        people.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("profile")
+    return _page(request)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, token_form=form, status=400)
+    try:
+        _token, key = api_tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    except api_tokens.ApiTokenRefused as refusal:
+        form.add_error("name", refusal.reason)
+        return _page(request, token_form=form, status=400)
+    # Rendered, not redirected to: the key exists only in this response.
+    return _page(request, new_key=key)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    api_tokens.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token revoked: it no longer works."))
+    return redirect("profile")
