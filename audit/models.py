@@ -7,6 +7,7 @@ class AuditAction(models.TextChoices):
     INBOX_CREATED = "inbox.created", "Inbox created"
     AGENT_ROLE_CHANGED = "agent.role_changed", "Agent role changed"
     AGENT_CREATED = "agent.created", "Agent created"
+    AGENT_AVAILABILITY_CHANGED = "agent.availability_changed", "Agent availability changed"
     CONTACT_MERGED = "contact.merged", "Contacts merged"
     CONTACT_MERGE_UNDONE = "contact.merge_undone", "Contact merge undone"
     CONTACT_ERASED = "contact.erased", "Contact erased"

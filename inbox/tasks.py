@@ -54,3 +54,11 @@ def snoozed_conversations_wake_task() -> int:
     from .services import snoozed_conversations_wake as wake
 
     return wake()
+
+
+@shared_task(name="inbox.tasks.agents_idle_away_task", ignore_result=True)
+def agents_idle_away_task() -> int:
+    """Online agents with no inbox tab open for a while become Away."""
+    from .availability import agents_idle_away
+
+    return agents_idle_away()
