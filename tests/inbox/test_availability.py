@@ -333,6 +333,7 @@ def test_away_time_is_recorded_and_reported():
     assert availability.agents_idle_away(now=day + timedelta(minutes=6)) == 1
     reports_rollup(now=day + timedelta(minutes=10))
 
-    summary = summary_compute(report_filter=ReportFilter(start=day.date(), end=day.date()), now=day + timedelta(hours=1))
+    period = ReportFilter(start=day.date(), end=day.date())
+    summary = summary_compute(report_filter=period, now=day + timedelta(hours=1))
     row = next(a for a in summary["agents"] if a["id"] == agent.pk)
     assert row["online_seconds"] == 600 and row["away_seconds"] == 300
