@@ -208,6 +208,8 @@ def test_a_lead_sets_an_online_agent_away_and_it_is_audited(client):
     page = client.get("/settings/availability/")
     assert page.status_code == 200
     assert b'data-testid="team-availability"' in page.content and b"anna" in page.content
+    rows = client.get("/settings/availability/rows/").content.decode()  # re-fetched every 10 s
+    assert f'data-user-id="{agent.pk}" data-availability="online"' in rows and 'data-testid="set-away"' in rows
 
     answer = client.post(f"/settings/availability/{agent.pk}/away/")
     assert answer.status_code == 302
@@ -216,6 +218,8 @@ def test_a_lead_sets_an_online_agent_away_and_it_is_audited(client):
     entry = AuditEntry.objects.get(action="agent.availability_changed")
     assert entry.actor == lead and entry.target_id == str(agent.pk)
     assert entry.data == {"before": "online", "after": "away"}
+    rows = client.get("/settings/availability/rows/").content.decode()
+    assert f'data-user-id="{agent.pk}" data-availability="away"' in rows and "Set by a lead" in rows
 
     # again: nothing changes, nothing more recorded
     client.post(f"/settings/availability/{agent.pk}/away/")
