@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     TEAM_DELETED = "team.deleted", "Team deleted"
     API_TOKEN_CREATED = "api_token.created", "API token created"
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+    AGENT_AVAILABILITY_CHANGED = "agent.availability_changed", "Agent availability changed"
     CONTACT_MERGED = "contact.merged", "Contacts merged"
     CONTACT_MERGE_UNDONE = "contact.merge_undone", "Contact merge undone"
     CONTACT_ERASED = "contact.erased", "Contact erased"

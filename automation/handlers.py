@@ -130,7 +130,27 @@ def status_changed(conversation_id: int, old: str, new: str) -> None:
             _step("assignment", 0, assignment.waiting_conversations_assign, inbox_id=inbox_id, limit=20)
 
 
+def agent_online(user_id: int) -> None:
+    """An agent who became Online gets the conversations waiting in their inboxes, now rather
+    than at the next periodic run. In a task: signing in must not wait for it."""
+    from kernel.tasks import enqueue_on_commit
+
+    from .tasks import agent_online_assign_task
+
+    enqueue_on_commit(agent_online_assign_task, user_id, inline_if_broker_down=agent_online_assign)
+
+
+def agent_online_assign(user_id: int) -> int:
+    from inbox.availability import agent_inbox_ids
+
+    return sum(
+        _step("assignment", 0, assignment.waiting_conversations_assign, inbox_id=inbox_id, limit=20) or 0
+        for inbox_id in agent_inbox_ids(user_id)
+    )
+
+
 def register() -> None:
+    hooks.on_agent_online(agent_online)
     hooks.on_message_received(message_received)
     hooks.on_status_changed(status_changed)
     hooks.on_message_batch(batch_scope)

@@ -13,3 +13,11 @@ def sla_alerts_check_task() -> dict:
 @shared_task(name="automation.tasks.waiting_conversations_assign_task")
 def waiting_conversations_assign_task() -> int:
     return assignment.waiting_conversations_assign()
+
+
+@shared_task(name="automation.tasks.agent_online_assign_task", ignore_result=True)
+def agent_online_assign_task(user_id: int) -> int:
+    """Waiting conversations of the inboxes of an agent who just came online."""
+    from .handlers import agent_online_assign
+
+    return agent_online_assign(user_id)

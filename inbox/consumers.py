@@ -8,7 +8,12 @@ Presence (collision detection): a browser with a conversation open says so (`pre
 state `viewing`, `typing` or `left`); the consumer relays it to that conversation's group with
 the agent's name, only for conversations it has joined (so only agents who may see it learn
 who is there). Nothing is stored: presence is a heartbeat, and a closed socket says `left`.
+
+An open socket is also what keeps an agent from becoming Away (`inbox.availability`): connect,
+each `ping` (the browser sends one a minute) and disconnect write the agent's last-seen time.
 """
+
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -16,11 +21,13 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from kernel import realtime
 from kernel.json_text import json_loads
 
-from . import access
+from . import access, availability
 
 PRESENCE_STATES = ("viewing", "typing", "left")
 MAX_FRAME_CHARS = 4_000  # the browser's frames are a few dozen characters
 CONVERSATION_GROUP_PREFIX = realtime.conversation_group(0).removesuffix("0")
+# A busy browser may ping more often; the last-seen time needs no finer grain than this.
+SEEN_WRITE_SECONDS = 30
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):
@@ -38,9 +45,12 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         for inbox_id in inbox_ids:
             await self._join(realtime.inbox_group(inbox_id))
         await self.accept()
+        await self._seen(returning=True)
         await self.send_json({"event": "hello", "inboxes": inbox_ids})
 
     async def disconnect(self, code):
+        if getattr(self, "user", None) is not None:
+            await self._seen()
         for group in list(getattr(self, "joined", ())):
             if group.startswith(CONVERSATION_GROUP_PREFIX):
                 await self._presence(group, "left")
@@ -91,10 +101,16 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             if group in self.joined and state in PRESENCE_STATES:
                 await self._presence(group, state, ask=bool(content.get("ask")))
         elif action == "ping":
+            if time.monotonic() - self.seen_written >= SEEN_WRITE_SECONDS:
+                await self._seen()
             await self.send_json({"event": "pong"})
 
     async def realtime_event(self, message):
         await self.send_json({key: value for key, value in message.items() if key != "type"})
+
+    async def _seen(self, *, returning: bool = False) -> None:
+        self.seen_written = time.monotonic()
+        await database_sync_to_async(availability.agent_seen)(user_id=self.user.pk, returning=returning)
 
     async def _presence(self, group: str, state: str, *, ask: bool = False) -> None:
         await self.channel_layer.group_send(

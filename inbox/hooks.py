@@ -6,6 +6,8 @@
   agent for auto-assignment; rules on "conversation resolved").
 - `on_conversation_resolved`: after a conversation was resolved and that committed (e.g. the
   customer feedback survey of `reporting.surveys`).
+- `on_agent_online`: after an agent became Online and that committed (waiting conversations
+  are auto-assigned to them).
 - `on_inbound_claim`: inside ingest's transaction, before a customer message would reopen
   its conversation: a handler that recognises the message as something else than a new
   question (a survey answer) claims it, and the conversation stays as it is.
@@ -139,3 +141,23 @@ def inbound_claimed(*, conversation, message) -> bool:
                 "claim handler %s failed for message %s", getattr(handler, "__name__", handler), message.pk
             )
     return False
+
+
+AgentHandler = Callable[[int], None]  # receives the user id
+_agent_online_handlers: list[AgentHandler] = []
+
+
+def on_agent_online(handler: AgentHandler) -> AgentHandler:
+    """Register `handler(user_id)`, called after the commit of an agent becoming Online."""
+    if handler not in _agent_online_handlers:
+        _agent_online_handlers.append(handler)
+    return handler
+
+
+def agent_online(user_id: int) -> None:
+    for handler in list(_agent_online_handlers):
+        try:
+            handler(user_id)
+        except Exception:
+            name = getattr(handler, "__name__", handler)
+            logger.exception("agent-online handler %s failed for user %s", name, user_id)

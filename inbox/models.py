@@ -29,6 +29,18 @@ class Availability(models.TextChoices):
     OFFLINE = "offline", _("Offline")
 
 
+class AvailabilityReason(models.TextChoices):
+    """Why an agent's availability last changed (shown to leads, and it decides whether opening
+    the inbox again brings an agent back: only an automatic Away does)."""
+
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    CHOSEN = "chosen", _("Set by the agent")
+    IDLE = "idle", _("No inbox open")
+    RETURNED = "returned", _("Opened the inbox again")
+    LEAD = "lead", _("Set by a lead")
+
+
 class Team(TimestampedModel):
     name = models.CharField(max_length=120, unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
@@ -43,6 +55,12 @@ class AgentProfile(TimestampedModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.AGENT)
     availability = models.CharField(max_length=8, choices=Availability.choices, default=Availability.OFFLINE)
+    availability_changed_at = models.DateTimeField(null=True, blank=True)
+    availability_reason = models.CharField(max_length=10, choices=AvailabilityReason.choices, blank=True)
+    # The last sign of an open inbox tab (connect, heartbeat, disconnect), written by whichever
+    # process holds the socket: a crashed process sends no disconnect, so Away is decided by how
+    # old this is, never by counting sockets.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     capacity = models.PositiveIntegerField(default=10, help_text="Most open conversations at once")
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
 

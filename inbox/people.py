@@ -28,8 +28,19 @@ from audit.services import audit_record
 from kernel import realtime
 from kernel.refusals import Refused
 
+from .availability import agent_availability_set
 from .events import event_record
-from .models import AgentProfile, Conversation, ConversationStatus, EventKind, Inbox, Role, Team
+from .models import (
+    AgentProfile,
+    Availability,
+    AvailabilityReason,
+    Conversation,
+    ConversationStatus,
+    EventKind,
+    Inbox,
+    Role,
+    Team,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +153,8 @@ def agent_deactivate(*, actor, user) -> int:
         get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         unassigned = conversations_unassign_from(agent=user, actor=actor)
+        # Nobody may see, assign to or name an agent who can no longer sign in.
+        agent_availability_set(user_id=user.pk, availability=Availability.OFFLINE, reason=AvailabilityReason.LEAD)
         audit_record(
             actor=actor,
             action=AuditAction.AGENT_DEACTIVATED,

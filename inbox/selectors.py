@@ -320,3 +320,15 @@ def inbox_online_agents(inbox: Inbox) -> QuerySet:
         .objects.filter(members, is_active=True, agent_profile__availability=Availability.ONLINE)
         .distinct()
     )
+
+
+def team_availability() -> QuerySet:
+    """Every active agent with a profile, with status, when and why it last changed, and when an
+    inbox tab of theirs was last seen: the leads' team page."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, agent_profile__isnull=False)
+        .select_related("agent_profile")
+        .prefetch_related("inboxes")
+        .order_by("first_name", "username")
+    )

@@ -61,3 +61,11 @@ def unrouted_webhook_entries_reroute_task() -> dict:
     from .webhook_routing import unrouted_entries_reroute
 
     return unrouted_entries_reroute()
+
+
+@shared_task(name="inbox.tasks.agents_idle_away_task", ignore_result=True)
+def agents_idle_away_task() -> int:
+    """Online agents with no inbox tab open for a while become Away."""
+    from .availability import agents_idle_away
+
+    return agents_idle_away()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("inbox/canned/manage/<int:pk>/", canned_views.canned_manage, name="canned-edit"),
     path("inbox/canned/manage/<int:pk>/delete/", canned_views.canned_delete, name="canned-delete"),
     path("inbox/preferences/", views.preferences, name="preferences"),
+    path("inbox/availability/", views.availability_choose, name="availability-choose"),
     path("inbox/search/", search_views.search_results, name="inbox-search"),
 ]
 

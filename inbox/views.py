@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import access, channel_registry, files, replies, selectors, services
+from . import access, availability, channel_registry, files, replies, selectors, services
 from .models import Attachment, ConversationStatus, Message, Priority, Team
 
 # The collision line, translated here because the script that writes it has no gettext.
@@ -346,6 +346,22 @@ def _changes_from(request) -> dict:
 def preferences(request):
     """The agent's own language (empty: follow the browser)."""
     services.agent_language_set(user=request.user, language=request.POST.get("language", ""))
+    target = request.POST.get("next", "/")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/")
+
+
+@login_required
+@require_POST
+def availability_choose(request):
+    """The agent's own status from the top bar: JSON for the page's script, a redirect back
+    without one."""
+    wanted = request.POST.get("availability", "")
+    try:
+        availability.agent_availability_choose(user=request.user, availability=wanted)
+    except availability.AvailabilityChangeRefused as refused:
+        return JsonResponse({"error": {"code": refused.code, "detail": refused.reason}}, status=400)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"availability": wanted})
     target = request.POST.get("next", "/")
     return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/")
 

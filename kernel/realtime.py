@@ -13,6 +13,9 @@ Who hears an event is decided here, by what it is about:
   panes and contact pages re-fetch;
 - particular agents (`agents_publish`): their personal groups (service-level alerts);
 - a live-chat visitor (`visitor_publish`): every open tab of that visitor.
+- an agent's availability (`agent_availability_publish`): the agent's own tabs, every inbox
+  the agent answers (so colleagues who share one, and leads, hear it) and the visitors with a
+  widget of those inboxes open (`inbox_visitors.<id>`), whose online/offline mode follows.
 
 Sending: with the Redis layer, one long-lived publisher thread owns an event loop and its Redis
 connections, so a broadcast costs a hand-off instead of a new loop and connection per call
@@ -51,6 +54,11 @@ def visitor_group(identity_id: int) -> str:
     return f"visitor.{identity_id}"
 
 
+def inbox_visitors_group(inbox_id: int) -> str:
+    """Every visitor with a widget of this inbox open (whatever their identity)."""
+    return f"inbox_visitors.{inbox_id}"
+
+
 def conversation_publish(*, inbox_id: int, conversation_id: int, event: str, **fields) -> None:
     """After commit: `event` about a conversation or one of its messages, to its audience."""
     _publish_on_commit(
@@ -66,6 +74,14 @@ def contact_publish(*, inbox_ids: Iterable[int], event: str, **fields) -> None:
 def agents_publish(*, user_ids: Iterable[int], event: str, **fields) -> None:
     """After commit: a personal `event` for these agents only."""
     _publish_on_commit([agent_group(pk) for pk in user_ids], event, **fields)
+
+
+def agent_availability_publish(*, user_id: int, inbox_ids: Iterable[int], **fields) -> None:
+    """After commit: `availability_changed` for this agent, to their own tabs, the inboxes they
+    answer and those inboxes' open widgets."""
+    inbox_ids = list(inbox_ids)
+    groups = [agent_group(user_id), *map(inbox_group, inbox_ids), *map(inbox_visitors_group, inbox_ids)]
+    _publish_on_commit(groups, "availability_changed", user_id=user_id, **fields)
 
 
 def visitor_publish(*, to_identity: int | None, event: str, waiting: Iterable[str] = (), now: bool = False, **fields):

@@ -5,10 +5,17 @@ of the inbox's allowed origins (this route does not go through AllowedHostsOrigi
 the widget runs on other sites). Then the widget says `hello` with its token (or none: the
 server issues one), and gets its session: token, availability and history.
 
-Frames from the widget: `hello`, `message` {client_id, text, profile?, choice?}, `typing`, `ping`
+Frames from the widget: `hello`, `message` {client_id, text, profile?, choice?}, `typing`, `ping`,
+`availability` (asks again whether anyone is there)
 (`choice`: the id of a tapped answer button, e.g. a survey score).
 Frames to the widget: `session`, `ack` {client_id, message}, `message`, `seen` {up_to},
-`typing` {name, typing}, `error` {code, detail, client_id?, retry_after?}, `pong`.
+`typing` {name, typing}, `error` {code, detail, client_id?, retry_after?}, `pong`,
+`availability` {online, within_hours, opens_at, agents}.
+
+Availability is live: after hello the socket joins its inbox's visitors group, and an agent's
+status change (`availability_changed`) makes it send the inbox's availability anew. That event
+is a hint and may be lost, and business hours open and close with no event at all, so the
+widget also asks again (`availability`) every minute while it is connected.
 """
 
 import asyncio
@@ -85,6 +92,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self._message(content)
         elif kind == "typing":
             await self._typing(content)
+        elif kind == "availability":
+            await self._availability()
         else:
             await self._error("unknown_type", "Unknown frame type.")
 
@@ -115,6 +124,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         state = await database_sync_to_async(selectors.visitor_state)(
             inbox=self.inbox, identity_key=self.visitor.identity_key
         )
+        await self._join(realtime.inbox_visitors_group(self.inbox.pk))
         if state["identity_id"]:
             await self._join_visitor_group(state["identity_id"])
         self.conversation_id = state.pop("conversation_id")
@@ -179,6 +189,12 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "seen", "up_to": event.get("up_to")})
         elif name == "agent_typing":
             await self.send_json({"type": "typing", "name": event.get("name"), "typing": event.get("typing", True)})
+        elif name == "availability_changed":
+            await self._availability()
+
+    async def _availability(self):
+        state = await database_sync_to_async(selectors.widget_availability)(self.inbox)
+        await self.send_json({"type": "availability", **state})
 
     async def _join_visitor_group(self, identity_id: int) -> None:
         # The pending group stays joined: on Redis pub/sub a group joined a moment ago may not

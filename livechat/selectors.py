@@ -184,20 +184,27 @@ def _is_hex_color(value) -> bool:
     )
 
 
-def visitor_state(*, inbox: Inbox, identity_key: str) -> dict:
-    """Everything the widget shows on (re)connect: availability, history, the open conversation."""
+def widget_availability(inbox: Inbox) -> dict:
+    """Whether anyone is there, as the widget shows it: on connect and whenever it changes."""
     from .availability import inbox_availability
 
-    identity = visitor_identity(identity_key)
     availability = inbox_availability(inbox)
-    contact = identity.contact if identity else None
     return {
-        "identity_id": identity.pk if identity else None,
-        "conversation_id": open_conversation_id(inbox=inbox, identity_id=identity.pk) if identity else None,
         "online": availability.online,
         "within_hours": availability.within_hours,
         "opens_at": availability.opens_at.isoformat() if availability.opens_at else None,
         "agents": list(availability.agents),
+    }
+
+
+def visitor_state(*, inbox: Inbox, identity_key: str) -> dict:
+    """Everything the widget shows on (re)connect: availability, history, the open conversation."""
+    identity = visitor_identity(identity_key)
+    contact = identity.contact if identity else None
+    return {
+        "identity_id": identity.pk if identity else None,
+        "conversation_id": open_conversation_id(inbox=inbox, identity_id=identity.pk) if identity else None,
+        **widget_availability(inbox),
         "known": {
             "name": bool(contact and contact.name),
             "email": bool(contact and contact.email),

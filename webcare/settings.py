@@ -213,6 +213,8 @@ CELERY_BEAT_SCHEDULE = {
     "automation-sla-alerts": {"task": "automation.tasks.sla_alerts_check_task", "schedule": 30.0},
     # Agents who came online or freed up get the conversations waiting for them.
     "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign_task", "schedule": 30.0},
+    # Online agents with no inbox tab open for WEBCARE_AWAY_AFTER_MINUTES become Away.
+    "agents-idle-away": {"task": "inbox.tasks.agents_idle_away_task", "schedule": 60.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------
@@ -243,6 +245,10 @@ META_MEDIA_HOSTS = env_list("META_MEDIA_HOSTS", [".fbcdn.net", ".fbsbx.com", ".f
 WEBCARE_OUTBOX_MAX_ATTEMPTS = env_int("WEBCARE_OUTBOX_MAX_ATTEMPTS", 8)
 # A claimed send that has not finished in this many seconds is considered lost (worker died).
 WEBCARE_OUTBOX_LEASE_SECONDS = env_int("WEBCARE_OUTBOX_LEASE_SECONDS", 120)
+
+# An Online agent with no inbox tab open (no inbox websocket heartbeat) for this many minutes
+# becomes Away.
+WEBCARE_AWAY_AFTER_MINUTES = env_int("WEBCARE_AWAY_AFTER_MINUTES", 5)
 
 # CRM: an "undo merge" is offered this many days after the merge.
 WEBCARE_MERGE_UNDO_DAYS = env_int("WEBCARE_MERGE_UNDO_DAYS", 30)

@@ -191,6 +191,10 @@
       if (!event.event || event.event === "hello" || event.event === "pong") return;
       if (event.event === "subscribed") { announce("viewing", true); return; }
       if (event.event === "presence") { onPresence(event); return; }
+      if (event.event === "availability_changed") {
+        if (String(event.user_id) === String(myId) && window.webcareAvailabilityShow) window.webcareAvailabilityShow(event.availability);
+        return;
+      }
       if (event.event === "visitor_typing") {
         if (String(event.conversation_id) === openConversationId() && event.typing !== false) showCustomerTyping();
         return;
@@ -594,5 +598,8 @@
       if (document.visibilityState === "visible") announce(Date.now() - lastTypingSent < 4000 ? "typing" : "viewing");
       renderPresence();
     }, 20000);
+    // An open inbox tab keeps its agent from turning Away: the server notes each ping. Also
+    // sent from hidden tabs, which browsers still allow about once a minute.
+    setInterval(function () { send({ action: "ping" }); }, 60000);
   });
 })();

@@ -2,3 +2,36 @@
 document.addEventListener("change", function (e) {
   if (e.target && e.target.matches && e.target.matches("[data-autosubmit]")) e.target.form.submit();
 });
+
+/* The agent's availability in the top bar: saved as soon as it is picked, without a reload.
+   `webcareAvailabilityShow(value)` lets a live event (another tab, a lead, the Away timer)
+   show the new status. */
+(function () {
+  var form = document.querySelector("[data-availability-form]");
+  if (!form) return;
+  var select = form.querySelector("select[name=availability]");
+  var dot = form.querySelector("[data-availability-dot]");
+  var shown = select.value;
+  function show(value) {
+    if (!value) return;
+    shown = value;
+    select.value = value;
+    dot.setAttribute("data-value", value);
+    select.removeAttribute("title");
+  }
+  window.webcareAvailabilityShow = show;
+  window.webcareUserId = form.getAttribute("data-user-id");
+  select.addEventListener("change", function () {
+    var wanted = select.value;
+    dot.setAttribute("data-value", wanted);
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.detail) || r.statusText); return j; }); })
+      .then(function (j) { show(j.availability); })
+      .catch(function (e) { var failed = e.message; show(shown); select.title = failed; });
+  });
+})();

@@ -138,6 +138,8 @@ def test_editing_an_agent_records_before_and_after(client, lead):
 def test_deactivating_unassigns_open_conversations_keeps_history_and_blocks_sign_in(client, lead):
     inbox = make_inbox()
     kim = make_user("kim", inboxes=[inbox])
+    kim.agent_profile.availability = "online"
+    kim.agent_profile.save()
     open_one = make_conversation(inbox, assignee=kim)
     resolved = make_conversation(inbox, assignee=kim, status="resolved")
 
@@ -151,6 +153,7 @@ def test_deactivating_unassigns_open_conversations_keeps_history_and_blocks_sign
     event = ConversationEvent.objects.get(conversation=open_one, kind="assigned")
     assert event.data == {"from": kim.pk, "to": None, "reason": "agent_deactivated"} and event.actor == lead
     assert AuditEntry.objects.get(action="agent.deactivated").data["unassigned_conversations"] == 1
+    assert kim.agent_profile.__class__.objects.get(user=kim).availability == "offline"  # nothing more is assigned
     client.logout()
     assert not client.login(username="kim", password="pw-secret-123")
 

@@ -13,7 +13,7 @@
     en: {open: "Open chat", close: "Close chat", ph: "Type your message…", send: "Send", attach: "Attach a file",
       msgs: "Messages", name: "Name", email: "Email", phone: "Phone", req: "required", typing: "{n} is typing…",
       seen: "Seen", sending: "Sending…", online: "We're online", away: "We're away",
-      off: "We're not here right now. Leave a message and your email address and we'll answer by email.",
+      off: "We're not here right now. Leave a message and your email address so we can reach you.",
       back: "We're back {t}.", conn: "Reconnecting…", unread: "{n} new", img: "Images", upto: "up to {n} MB",
       fill: "Please fill in the marked fields.", failed: "Not sent", unavail: "Chat is not available on this page.",
       e_message_too_long: "That message is too long.", e_rate_limited: "Slow down a little; sending shortly…",
@@ -22,7 +22,7 @@
     nl: {open: "Chat openen", close: "Chat sluiten", ph: "Typ je bericht…", send: "Verstuur", attach: "Bestand toevoegen",
       msgs: "Berichten", name: "Naam", email: "E-mail", phone: "Telefoon", req: "verplicht", typing: "{n} typt…",
       seen: "Gelezen", sending: "Versturen…", online: "We zijn online", away: "We zijn afwezig",
-      off: "We zijn er nu niet. Laat een bericht en je e-mailadres achter, dan antwoorden we per e-mail.",
+      off: "We zijn er nu niet. Laat een bericht en je e-mailadres achter, zodat we je kunnen bereiken.",
       back: "We zijn terug {t}.", conn: "Opnieuw verbinden…", unread: "{n} nieuw", img: "Afbeeldingen", upto: "tot {n} MB",
       fill: "Vul de gemarkeerde velden in.", failed: "Niet verstuurd", unavail: "Chat is op deze pagina niet beschikbaar.",
       e_message_too_long: "Dat bericht is te lang.", e_rate_limited: "Even rustig aan; we versturen het zo…",
@@ -31,7 +31,7 @@
     de: {open: "Chat öffnen", close: "Chat schließen", ph: "Nachricht schreiben…", send: "Senden", attach: "Datei anhängen",
       msgs: "Nachrichten", name: "Name", email: "E-Mail", phone: "Telefon", req: "Pflichtfeld", typing: "{n} schreibt…",
       seen: "Gelesen", sending: "Wird gesendet…", online: "Wir sind online", away: "Wir sind abwesend",
-      off: "Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse; wir antworten per E-Mail.",
+      off: "Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse, damit wir Sie erreichen können.",
       back: "Wir sind {t} wieder da.", conn: "Verbindung wird wiederhergestellt…", unread: "{n} neu", img: "Bilder",
       upto: "bis {n} MB", fill: "Bitte füllen Sie die markierten Felder aus.", failed: "Nicht gesendet",
       unavail: "Der Chat ist auf dieser Seite nicht verfügbar.", e_message_too_long: "Diese Nachricht ist zu lang.",
@@ -72,7 +72,7 @@
   function qput(q) { mem[q.c] = q; if (store) try { store.setItem(QK + q.c, JSON.stringify(q)); } catch (e) { /* memory only */ } }
   function qdel(c) { delete mem[c]; if (store) try { store.removeItem(QK + c); } catch (e) { /* none */ } }
 
-  var st = load(), mem = {}, open = false, built = false, ws = null, ready = false, retry = 0, sess = null;
+  var st = load(), mem = {}, open = false, built = false, ws = null, ready = false, retry = 0, sess = null, recheck = null;
   var byId = {}, byCid = {}, unread = 0, seenUpTo = 0, lastTyping = 0, typingTimer = null, askFields = [];
 
   /* --- launcher ------------------------------------------------------------------------ */
@@ -179,23 +179,37 @@
     };
     ws.onmessage = function (e) { var m; try { m = JSON.parse(e.data); } catch (x) { return; } on(m); };
     ws.onclose = function (e) {
-      ws = null; ready = false;
+      ws = null; ready = false; clearInterval(recheck);
       if (e.code === 4403 || e.code === 4404) { say(t.unavail); return; }
       say(t.conn);
       var wait = e.code === 4429 ? 60000 : Math.min(30000, 1000 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2);
       setTimeout(connect, wait);
     };
   }
+  /* online: who is there; offline: the notice that asks for an email address */
+  function presence(m) {
+    sub.textContent = m.online ? (m.agents.length ? m.agents.join(", ") : t.online) : t.away;
+    panel.setAttribute("data-online", m.online ? "true" : "false");
+    say(m.online ? "" : t.off + (m.opens_at ? " " + fmt(t.back, when(m.opens_at)) : ""));
+  }
   function say(text) { if (notice) { notice.textContent = text || ""; notice.hidden = !text; } }
   function on(m) {
     if (m.type === "session") {
       sess = m; ready = true; retry = 0;
       if (st.t !== m.token) { st.t = m.token; save(); }
-      sub.textContent = m.online ? (m.agents.length ? m.agents.join(", ") : t.online) : t.away;
-      say(m.online ? "" : t.off + (m.opens_at ? " " + fmt(t.back, when(m.opens_at)) : ""));
+      presence(m);
       m.messages.forEach(function (x) { if (x.client_id && mem[x.client_id]) qdel(x.client_id); add(x); });
       ask();
       Object.keys(mem).forEach(function (c) { push(mem[c]); });
+      /* an agent's status change is pushed, but a push may be lost and opening hours change
+         with no push at all: ask again every minute */
+      clearInterval(recheck); recheck = setInterval(function () { send({type: "availability"}); }, 60000);
+    } else if (m.type === "availability") {
+      if (!sess) return;
+      var was = sess.online;
+      ["online", "within_hours", "opens_at", "agents"].forEach(function (k) { sess[k] = m[k]; });
+      presence(sess);
+      if (was !== sess.online) ask();
     } else if (m.type === "ack") {
       qdel(m.client_id); add(m.message);
     } else if (m.type === "message") {
@@ -290,13 +304,14 @@
     var want = {}, pre = C.prechat || {};
     if (!st.p && !list.querySelector("li[data-direction]")) Object.keys(pre).forEach(function (k) { if (!(sess.known || {})[k]) want[k] = pre[k]; });
     if (sess && !sess.online && !(sess.known || {}).email) want.email = "required";
+    var typed = {}; askFields.forEach(function (inp) { typed[inp.name] = inp.value; });
     fields.textContent = ""; askFields = [];
     ["name", "email", "phone"].forEach(function (k) {
       if (!want[k]) return;
       var id = "wf-" + k, lab = ce("label", "", t[k] + (want[k] === "required" ? " (" + t.req + ")" : "")), inp = ce("input");
       lab.htmlFor = inp.id = id; inp.type = k === "email" ? "email" : k === "phone" ? "tel" : "text"; inp.name = k;
       inp.autocomplete = k === "phone" ? "tel" : k; inp.required = want[k] === "required";
-      var u = w.webcareSettings || {}; if (u[k]) inp.value = u[k];
+      var u = w.webcareSettings || {}; if (typed[k] || u[k]) inp.value = typed[k] || u[k];
       fields.appendChild(lab); fields.appendChild(inp); askFields.push(inp);
     });
     fields.hidden = !askFields.length;
