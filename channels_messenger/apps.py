@@ -19,7 +19,7 @@ class MessengerConfig(AppConfig):
 
             enqueue_on_commit(sender_action_task, conversation.pk, "mark_seen")
 
-        def agent_typing(conversation) -> None:
+        def agent_typing(conversation, agent) -> None:
             from kernel.tasks import enqueue_on_commit
 
             from .sender_actions import typing_due

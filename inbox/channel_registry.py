@@ -139,7 +139,7 @@ class Channel:
     # limit in words. None: the channel cannot send files.
     attachment_kind: "Callable[[Inbox, str, int], str] | None" = None
     # Called while an agent types a reply (e.g. Messenger's typing indicator); best effort.
-    agent_typing: "Callable[[Conversation], None] | None" = None
+    agent_typing: "Callable[[Conversation, object], None] | None" = None  # (conversation, agent)
     # Whether the Sender delivers reaction Messages (kind "reaction", reply_to the target).
     reactions: bool = False
     # The inbox's approved templates for the composer's picker (channels with templates).

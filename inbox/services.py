@@ -137,9 +137,9 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
     return bool(cleared)
 
 
-def conversation_agent_typing(*, conversation: Conversation) -> None:
-    """An agent is typing a reply: the channel may show the customer a typing indicator
-    (Messenger's `typing_on`, throttled and per-inbox by the channel). Best effort."""
+def conversation_agent_typing(*, conversation: Conversation, agent) -> None:
+    """An agent is typing a reply: the channel may show the customer a typing indicator (the
+    widget's "Anna is typing", Messenger's `typing_on`, throttled by the channel). Best effort."""
 
     try:
         typing = channel_registry.get(conversation.inbox.kind).agent_typing
@@ -148,7 +148,7 @@ def conversation_agent_typing(*, conversation: Conversation) -> None:
     if typing is None:
         return
     try:
-        typing(conversation)
+        typing(conversation, agent)
     except Exception:  # a courtesy: never an error for the agent
         logger.exception("agent_typing hook failed for conversation %s", conversation.pk)
 

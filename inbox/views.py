@@ -154,7 +154,7 @@ def message_react(request, pk: int):
 def conversation_typing(request, pk: int):
     """The agent is typing a reply (posted at most every few seconds by the composer)."""
     conversation = access.access_conversation(request.user, pk)
-    services.conversation_agent_typing(conversation=conversation)
+    services.conversation_agent_typing(conversation=conversation, agent=request.user)
     return HttpResponse(status=204)
 
 

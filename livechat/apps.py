@@ -14,6 +14,16 @@ class LivechatConfig(AppConfig):
         from .sender import send_to_visitor
         from .snippet import snippet_for
 
+        def conversation_opened(conversation) -> None:
+            from .services import messages_seen  # services import the inbox: not at app loading
+
+            messages_seen(conversation=conversation)
+
+        def agent_typing(conversation, agent) -> None:
+            from .services import agent_typing_publish
+
+            agent_typing_publish(conversation=conversation, agent=agent, typing=True)
+
         def cli_arguments(parser) -> None:
             parser.add_argument("--allowed-origin", action="append", default=[], dest="allowed_origins")
 
@@ -25,6 +35,9 @@ class LivechatConfig(AppConfig):
                 first_response_target_seconds=2 * 60,
                 send=send_to_visitor,
                 attachment_kind=agent_attachment_kind,
+                # The widget shows "seen" and "Anna is typing".
+                conversation_opened=conversation_opened,
+                agent_typing=agent_typing,
                 setup_summary=lambda inbox: {"widget_key": inbox.public_key, "snippet": snippet_for(inbox)},
                 cli_arguments=cli_arguments,
                 cli_setup=lambda options: channel_registry.InboxSetup(

@@ -16,7 +16,6 @@
   // ---- small helpers -------------------------------------------------------------------
   function view() { return document.querySelector(".conversation-view"); }
   function openConversationId() { var v = view(); return v ? v.getAttribute("data-conversation-id") : ""; }
-  function openChannel() { var v = view(); return v ? v.getAttribute("data-channel") : ""; }
   function openInboxId() { var v = view(); return v ? v.getAttribute("data-inbox-id") : ""; }
   function composer() { return document.getElementById("composer-input"); }
   function csrfToken() {
@@ -38,20 +37,9 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
   }
 
-  // ---- live chat courtesy: tell the visitor's widget that an agent read or is typing -----
-  function livechatPost(action, body) {
-    var id = openConversationId();
-    if (!id || openChannel() !== "livechat") return;
-    fetch("/livechat/conversations/" + id + "/" + action + "/", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body || {}),
-    }).catch(function () {});
-  }
-
-  // The open conversation is read: when it is shown (`opened`: the channel may send the
-  // customer a read receipt) and when new messages arrive while it is open. A POST from this
+  // The open conversation is read: when it is shown (`opened`: the channel may tell the
+  // customer, as read receipts or "seen" in the widget) and when new messages arrive while it
+  // is open. A POST from this
   // page only: fetching the inbox or a fragment never marks anything read.
   function markSeen(opened) {
     var id = openConversationId();
@@ -68,7 +56,8 @@
     }).catch(function () {});
   }
 
-  // Messenger shows the customer a typing indicator (the server throttles it per conversation).
+  // The agent is typing a reply: the channel may show the customer (the widget's typing line,
+  // Messenger's indicator); the server decides per channel and throttles.
   function channelTyping() {
     var id = openConversationId();
     if (!id) return;
@@ -424,8 +413,7 @@
       if (Date.now() - lastTypingSent > 3000) {
         lastTypingSent = Date.now();
         var note = document.getElementById("composer-private").value === "1";
-        if (!note) livechatPost("typing", { typing: true });
-        if (!note && openChannel() === "messenger") channelTyping();
+        if (!note) channelTyping();
         announce("typing");
       }
       cannedUpdate();
@@ -556,7 +544,6 @@
       root.setAttribute("data-open-conversation", openConversationId());
       markSeen(switched);
       subscribeOpenConversation();
-      livechatPost("seen");
       templateRender();
       scrollTimeline();
       document.querySelectorAll(".conversation-item").forEach(function (li) {
@@ -587,7 +574,6 @@
     htmx.config.responseHandling.unshift({ code: "422", swap: true, error: false });
     connect();
     markSeen(true);
-    livechatPost("seen");
     scrollTimeline();
     colourServiceLevel();
     templateRender();

@@ -351,7 +351,7 @@ def test_an_agent_attaches_a_file_and_reacts_from_the_browser(app_url, browser, 
 
         # a file WhatsApp cannot take is refused with the reason and the text stays
         big = tmp_path / "film.mp4"
-        big.write_bytes(b"\x00" * (16 * 1024 * 1024 + 10))
+        big.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (16 * 1024 * 1024))  # an MP4 by its bytes
         page.set_input_files('[data-testid="composer-file"]', str(big))
         page.fill('[data-testid="composer-input"]', "Het filmpje")
         page.click('[data-testid="composer-send"]')
