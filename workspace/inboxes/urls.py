@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import meta_apps, views
 
 urlpatterns = [
     path("", views.inbox_list, name="settings-inboxes"),
+    path("meta-apps/", meta_apps.meta_app_list, name="settings-meta-apps"),
+    path("meta-apps/new/", meta_apps.meta_app_new, name="settings-meta-app-new"),
+    path("meta-apps/<int:pk>/", meta_apps.meta_app_detail, name="settings-meta-app"),
+    path("meta-apps/<int:pk>/secret/", meta_apps.meta_app_secret, name="settings-meta-app-secret"),
     path("new/", views.inbox_new, name="settings-inbox-new"),
     path("new/<str:kind>/", views.inbox_create, name="settings-inbox-create"),
     path("<int:pk>/", views.inbox_detail, name="settings-inbox"),
