@@ -154,3 +154,17 @@ def test_the_inbox_list_links_to_the_meta_apps(client, lead):
     client.force_login(lead)
     page = client.get("/settings/inboxes/").content.decode()
     assert 'href="/settings/inboxes/meta-apps/"' in page and "Use one callback URL for the app." in page
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("nl", ["Meta-apps", "Meta-app toevoegen", "Nog niet geverifieerd"]),
+        ("de", ["Meta-Apps", "Meta-App hinzufügen", "Noch nicht verifiziert"]),
+    ],
+)
+def test_the_page_speaks_dutch_and_german(client, admin, app, language, words):
+    client.force_login(admin)
+    page = client.get("/settings/inboxes/meta-apps/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for word in words:
+        assert word in page
