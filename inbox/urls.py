@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/", views.conversation_pane, name="conversation-pane"),
     path("inbox/conversations/<int:pk>/messages/", views.conversation_messages, name="conversation-messages"),
     path("inbox/conversations/<int:pk>/seen/", views.conversation_seen_view, name="conversation-seen"),
+    path("inbox/conversations/<int:pk>/version/", views.conversation_version, name="conversation-version"),
     path("inbox/conversations/<int:pk>/reply/", views.conversation_reply, name="conversation-reply"),
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
     path("inbox/conversations/<int:pk>/template/", views.conversation_template, name="conversation-template"),

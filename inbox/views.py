@@ -112,6 +112,15 @@ def conversation_seen_view(request, pk: int):
 
 
 @login_required
+@require_GET
+def conversation_version(request, pk: int):
+    """The open conversation's version, which the page compares now and then with the one it
+    shows: realtime events are hints that can be lost, and this is how a page catches up."""
+    conversation = access.access_conversation(request.user, pk)
+    return JsonResponse({"version": conversation.version})
+
+
+@login_required
 @require_POST
 def conversation_reply(request, pk: int):
     conversation = access.access_conversation(request.user, pk)

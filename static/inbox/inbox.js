@@ -225,6 +225,20 @@
     if (composerBusy()) { refreshMessages(); return; }
     htmx.ajax("GET", "/inbox/conversations/" + openConversationId() + "/", { target: "#conversation-pane" });
   }
+  // Events are hints and one can be lost: now and then the open conversation's version is
+  // asked for, and a header that fell behind is fetched again.
+  function checkPaneVersion() {
+    var id = openConversationId();
+    if (!id || document.visibilityState !== "visible") return;
+    fetch("/inbox/conversations/" + id + "/version/", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (answer) {
+        if (!answer.version || id !== openConversationId()) return;
+        pane.latest = Math.max(pane.latest, Number(answer.version) || 0);
+        reloadPaneIfBehind();
+      }).catch(function () {});
+  }
+  setInterval(checkPaneVersion, 10000);
   function targetsPane(e) { return e.detail.target && e.detail.target.id === "conversation-pane"; }
   document.addEventListener("htmx:beforeRequest", function (e) { if (targetsPane(e)) pane.busy += 1; });
   document.addEventListener("htmx:afterRequest", function (e) {

@@ -44,6 +44,7 @@ def test_message_text_is_escaped_in_the_inbox(client, setup):
         ("get", "/?c={id}"),
         ("get", "/inbox/conversations/{id}/"),
         ("get", "/inbox/conversations/{id}/messages/"),
+        ("get", "/inbox/conversations/{id}/version/"),
         ("post", "/inbox/conversations/{id}/reply/"),
         ("post", "/inbox/conversations/{id}/update/"),
     ],
@@ -78,6 +79,18 @@ def test_a_private_note_is_marked_and_never_sent(client, setup):
     note = Message.objects.get(conversation=setup["mine"], direction="out")
     assert note.private and note.attempts == 0
     assert "private-note" in client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/").content.decode()
+
+
+def test_a_page_that_missed_an_event_learns_the_conversations_version(client, setup):
+    # given: the page shows the conversation at its current version
+    url = f"/inbox/conversations/{setup['mine'].pk}/version/"
+    shown = client.get(url).json()["version"]
+
+    # when: a colleague assigns it (and the page's hint about it is lost)
+    client.post(f"/inbox/conversations/{setup['mine'].pk}/update/", {"assignee": "me"})
+
+    # then: the page's next check sees a newer version, so it fetches the header again
+    assert client.get(url).json()["version"] == shown + 1
 
 
 def test_status_and_assignment_change_from_the_header(client, setup):
