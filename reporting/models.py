@@ -247,6 +247,9 @@ class SurveySetting(TimestampedModel):
 
     inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, related_name="survey_setting")
     survey = models.CharField(max_length=4, choices=Survey.choices, default=Survey.OFF)
+    # The inbox's own wording of the question per language ({"nl": "..."}); a language without
+    # one gets the standard question.
+    questions = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"Survey of {self.inbox}"

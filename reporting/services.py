@@ -128,17 +128,21 @@ def survey_response_record(
     return answer
 
 
-def survey_setting_set(*, inbox: Inbox, survey: str, actor) -> bool:
-    """Which survey (off, CSAT, NPS) the inbox sends when a conversation is resolved. Returns
-    whether it changed; a change is audit-logged."""
+def survey_setting_set(*, inbox: Inbox, survey: str, actor, questions: dict | None = None) -> bool:
+    """Which survey (off, CSAT, NPS) the inbox sends when a conversation is resolved, and (when
+    given) its own wording of the question per language (empty: the standard question).
+    Returns whether anything changed; a change is audit-logged."""
     if survey not in SurveySetting.Survey.values:
         raise ValueError(f"Unknown survey '{survey}'.")
     with transaction.atomic():
         setting, _created = SurveySetting.objects.select_for_update().get_or_create(inbox=inbox)
-        before = setting.survey
-        if before == survey:
+        before = {"survey": setting.survey, "questions": dict(setting.questions or {})}
+        after = {"survey": survey, "questions": before["questions"]}
+        if questions is not None:
+            after["questions"] = {lang: text.strip() for lang, text in questions.items() if text and text.strip()}
+        if before == after:
             return False
-        setting.survey = survey
-        setting.save(update_fields=["survey", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.INBOX_SURVEY_CHANGED, target=inbox, before=before, after=survey)
+        setting.survey, setting.questions = after["survey"], after["questions"]
+        setting.save(update_fields=["survey", "questions", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.INBOX_SURVEY_CHANGED, target=inbox, before=before, after=after)
     return True

@@ -78,7 +78,11 @@ def survey_choices(kind: str, *, channel: str) -> list[dict]:
     return choices[:limit] if limit else choices
 
 
-def survey_question(kind: str) -> str:
+def survey_question(kind: str, *, own: dict | None = None, language: str = "") -> str:
+    """The inbox's own wording in `language` if it has one, else the standard question in the
+    active language."""
+    if own and str(own.get(language) or "").strip():
+        return str(own[language]).strip()
     if kind == SurveyKind.CSAT:
         return _(
             "Thank you for contacting us! How satisfied are you with our help? "
@@ -119,7 +123,9 @@ def survey_send(conversation_id: int, *, now=None, kind: str | None = None) -> S
                 "choices": survey_choices(request.kind, channel=conversation.inbox.kind),
                 "button": _("Choose a score"),  # WhatsApp: at most 20 characters
             }
-            question = survey_question(request.kind)
+            question = survey_question(
+                request.kind, own=setting.questions if setting is not None else None, language=language
+            )
         try:
             message = reply_send(
                 conversation=conversation,

@@ -314,12 +314,39 @@ def test_service_levels_in_hours_and_minutes_and_the_survey(client, lead, wa):
         "before": wa.first_response_target_seconds and 1800,
         "after": 7200,
     }
-    assert AuditEntry.objects.get(action=AuditAction.INBOX_SURVEY_CHANGED).data == {"before": "off", "after": "csat"}
+    assert AuditEntry.objects.get(action=AuditAction.INBOX_SURVEY_CHANGED).data == {
+        "before": {"survey": "off", "questions": {}},
+        "after": {"survey": "csat", "questions": {}},
+    }
     page = client.get(f"/settings/inboxes/{wa.pk}/service/").content.decode()
     assert 'value="2"' in page and 'data-testid="business-hours-link"' in page
     too_long = client.post(f"/settings/inboxes/{wa.pk}/service/", {**form, "first_response": "200"})
     assert "At most one week (168 hours)." in too_long.content.decode()
     assert client.post(f"/settings/inboxes/{wa.pk}/service/", {**form, "first_response": "0"}).status_code == 200
+
+
+def test_the_survey_question_in_the_inboxs_own_words_reaches_the_customer_in_their_language(client, lead):
+    # given: a lead words the question in Dutch only
+    from reporting.surveys import survey_send
+
+    chat = make_inbox("livechat", name="Website")
+    client.force_login(lead)
+    form = {"first_response": "2", "first_response_unit": "minutes", "next_response_unit": "minutes"}
+    question = "Hoe tevreden ben je over ons? Kies een cijfer van 1 tot 5."
+    client.post(f"/settings/inboxes/{chat.pk}/service/", {**form, "survey": "csat", "question_nl": question})
+    assert SurveySetting.objects.get(inbox=chat).questions == {"nl": question}
+    dutch, english = (make_conversation(chat, status="resolved") for _ in range(2))
+    dutch.contact.locale = "nl"
+    dutch.contact.save()
+    dutch.last_customer_message_at = english.last_customer_message_at = timezone.now()
+
+    # when: both conversations are resolved and surveyed
+    for conversation in (dutch, english):
+        survey_send(conversation.pk)
+
+    # then: the Dutch customer reads the lead's words, the English one the standard question
+    assert dutch.messages.get(sender_type="bot").text == question
+    assert english.messages.get(sender_type="bot").text.startswith("Thank you for contacting us!")
 
 
 def test_business_hours_page_links_back_to_the_inbox_settings(client, lead, wa):

@@ -50,6 +50,9 @@ def seconds_as_amount(seconds: int | None) -> tuple[int | None, str]:
     return max(1, round(seconds / 60)), "minutes"
 
 
+QUESTION_LANGUAGES = ("en", "nl", "de")
+
+
 class ServiceLevelsForm(forms.Form):
     first_response = forms.IntegerField(label=_("First response within"), min_value=1)
     first_response_unit = forms.ChoiceField(label=_("Unit"), choices=UNITS)
@@ -65,9 +68,17 @@ class ServiceLevelsForm(forms.Form):
         choices=SurveySetting.Survey.choices,
         help_text=_("Sent to the customer through the conversation's channel."),
     )
+    question_en = forms.CharField(label=_("Question in English"), required=False, max_length=500)
+    question_nl = forms.CharField(label=_("Question in Dutch"), required=False, max_length=500)
+    question_de = forms.CharField(
+        label=_("Question in German"),
+        required=False,
+        max_length=500,
+        help_text=_("Your own wording of the survey question; empty: the standard question."),
+    )
 
     @classmethod
-    def initial_for(cls, inbox, survey: str) -> dict:
+    def initial_for(cls, inbox, survey: str, questions: dict | None = None) -> dict:
         first, first_unit = seconds_as_amount(inbox.first_response_target_seconds)
         later, later_unit = seconds_as_amount(inbox.next_response_target_seconds)
         return {
@@ -76,7 +87,11 @@ class ServiceLevelsForm(forms.Form):
             "next_response": later,
             "next_response_unit": later_unit,
             "survey": survey,
+            **{f"question_{lang}": (questions or {}).get(lang, "") for lang in QUESTION_LANGUAGES},
         }
+
+    def questions(self) -> dict:
+        return {lang: self.cleaned_data.get(f"question_{lang}", "") for lang in QUESTION_LANGUAGES}
 
     def _seconds(self, amount_field: str, unit_field: str) -> int | None:
         amount = self.cleaned_data.get(amount_field)

@@ -185,7 +185,8 @@ def inbox_service(request, pk: int):
     inbox = access_settings_inbox(request.user, pk)
     setting = SurveySetting.objects.filter(inbox=inbox).first()
     survey = setting.survey if setting else SurveySetting.Survey.OFF
-    form = ServiceLevelsForm(request.POST or None, initial=ServiceLevelsForm.initial_for(inbox, survey))
+    questions = setting.questions if setting else {}
+    form = ServiceLevelsForm(request.POST or None, initial=ServiceLevelsForm.initial_for(inbox, survey, questions))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         levels = provisioning.inbox_service_levels_set(
@@ -194,7 +195,9 @@ def inbox_service(request, pk: int):
             next_response_seconds=data["next_response_seconds"],
             actor=request.user,
         )
-        surveyed = survey_setting_set(inbox=inbox, survey=data["survey"], actor=request.user)
+        surveyed = survey_setting_set(
+            inbox=inbox, survey=data["survey"], actor=request.user, questions=form.questions()
+        )
         messages.success(request, _("Saved.") if levels or surveyed else _("Nothing changed."))
         return redirect("settings-inbox-service", pk=inbox.pk)
     return render(
