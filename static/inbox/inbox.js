@@ -218,10 +218,23 @@
   // The open conversation's header follows changes made elsewhere (another agent, a rule).
   // Not while a request of our own for the pane is under way: its answer is at least as new,
   // and a reload racing it would replace buttons the agent is about to press.
-  var pane = { busy: 0, latest: 0 };
+  // Requests for the pane under way, by request, with when they started: an entry is removed
+  // however its request ends (answered, aborted, failed), and one that somehow never reports
+  // its end stops counting after PANE_REQUEST_MS, so the header can never stay behind for good.
+  var PANE_REQUEST_MS = 10000;
+  var pane = { pending: new Map(), latest: 0 };
+  function paneBusy() {
+    var now = Date.now();
+    var busy = false;
+    pane.pending.forEach(function (started, xhr) {
+      if (now - started > PANE_REQUEST_MS) pane.pending.delete(xhr);
+      else busy = true;
+    });
+    return busy;
+  }
   function reloadPaneIfBehind() {
     var v = view();
-    if (!v || pane.busy > 0 || pane.latest <= Number(v.getAttribute("data-version"))) return;
+    if (!v || paneBusy() || pane.latest <= Number(v.getAttribute("data-version"))) return;
     if (composerBusy()) { refreshMessages(); return; }
     htmx.ajax("GET", "/inbox/conversations/" + openConversationId() + "/", { target: "#conversation-pane" });
   }
@@ -240,11 +253,16 @@
   }
   setInterval(checkPaneVersion, 10000);
   function targetsPane(e) { return e.detail.target && e.detail.target.id === "conversation-pane"; }
-  document.addEventListener("htmx:beforeRequest", function (e) { if (targetsPane(e)) pane.busy += 1; });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    if (!targetsPane(e)) return;
-    pane.busy = Math.max(0, pane.busy - 1);
-    setTimeout(reloadPaneIfBehind, 0);
+  // A request is forgotten when its own XMLHttpRequest ends: htmx's afterRequest is fired on
+  // the element that made the request, and a conversation link swapped out of the list by a
+  // live refresh meanwhile is no longer in the document to pass it on.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var xhr = e.detail.xhr;
+    if (!targetsPane(e) || !xhr) return;
+    pane.pending.set(xhr, Date.now());
+    xhr.addEventListener("loadend", function () {
+      if (pane.pending.delete(xhr)) setTimeout(reloadPaneIfBehind, 0);
+    });
   });
 
   // Re-rendering the whole pane would throw away what the agent is typing: then only the
