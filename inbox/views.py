@@ -95,7 +95,10 @@ def conversation_pane(request, pk: int):
 @require_GET
 def conversation_messages(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
-    return render(request, "inbox/_timeline.html", timeline_context(conversation))
+    # A conversation opened at a message (from search) keeps it marked when the timeline is
+    # refreshed by a live update.
+    context = {**timeline_context(conversation), "highlight_message": access.row_id(request.GET.get("m"))}
+    return render(request, "inbox/_timeline.html", context)
 
 
 @login_required

@@ -81,6 +81,15 @@ def test_a_private_note_is_marked_and_never_sent(client, setup):
     assert "private-note" in client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/").content.decode()
 
 
+def test_a_live_refresh_of_a_conversation_opened_at_a_message_keeps_it_marked(client, setup):
+    message = setup["mine"].messages.get()
+    pane = client.get(f"/inbox/conversations/{setup['mine'].pk}/?m={message.pk}").content.decode()
+    refresh_url = f"/inbox/conversations/{setup['mine'].pk}/messages/?m={message.pk}"
+    assert refresh_url in pane  # the timeline refreshes itself with the same message marked
+    refreshed = client.get(refresh_url).content.decode()
+    assert "highlighted" in refreshed and "highlighted" not in client.get(refresh_url.split("?")[0]).content.decode()
+
+
 def test_a_page_that_missed_an_event_learns_the_conversations_version(client, setup):
     # given: the page shows the conversation at its current version
     url = f"/inbox/conversations/{setup['mine'].pk}/version/"
