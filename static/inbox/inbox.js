@@ -549,8 +549,26 @@
     });
   });
 
+  // A live refresh of the list must not drop the conversations the agent has ticked for a bulk
+  // action; only the bulk action itself clears them.
+  var pickedIds = [];
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target.id !== "conversation-list") return;
+    var source = e.detail.requestConfig && e.detail.requestConfig.elt;
+    var bulk = source && source.id === "bulk-form";
+    pickedIds = bulk ? [] : Array.prototype.map.call(
+      document.querySelectorAll(".bulk-pick:checked"), function (box) { return box.value; });
+  });
+
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
+    if (target.id === "conversation-list") {
+      pickedIds.forEach(function (id) {
+        var box = target.querySelector('.bulk-pick[value="' + id + '"]');
+        if (box) box.checked = true;
+      });
+      pickedIds = [];
+    }
     if (target.id === "timeline") {
       openMenus.forEach(function (id) {
         var menu = target.querySelector('[data-message-id="' + id + '"] details');
