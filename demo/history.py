@@ -3,7 +3,8 @@ minutes a message-by-message replay through ingest would take) and rolled up by 
 reporting roll-up, so every figure of the dashboard is true of what the inbox shows.
 
 What a history is made of follows what the live code writes: the same messages (customer, agent,
-bot), events (created, assigned, first response, status changes, reopens, tags), survey requests,
+bot), events (created, assigned, first response, status changes, reopens, tags; not the
+per-message events, which nothing reads back and which would double the rows), survey requests,
 questions, answers and responses, availability samples and quality reviews. Conversations follow
 a working week (Mondays are busiest, weekends quiet, most questions in office hours); outside
 business hours the bot answers first, sometimes well enough that no person is needed. Which
@@ -29,7 +30,7 @@ from . import texts
 
 DAYS = 90
 # Conversations a day on a weekday of an average channel (weights scale it per channel).
-BASE_PER_DAY = 4.2
+BASE_PER_DAY = 3.2
 WEEKDAY_FACTOR = (1.35, 1.15, 1.05, 1.0, 0.9, 0.45, 0.3)  # Monday .. Sunday
 # When customers write (local hour -> relative weight): office hours, a lunch dip, evenings.
 HOUR_WEIGHTS = [0.1, 0.05, 0.03, 0.03, 0.05, 0.1, 0.3, 0.8, 1.6, 2.4, 2.6, 2.3, 1.6, 2.0, 2.3, 2.1, 1.8, 1.3, 0.9,
@@ -161,15 +162,18 @@ class _Writer:
         c.assignee = agent
         wait = self._first_wait(inbox.first_response_target_seconds)
         reply_at = max(at + timedelta(seconds=wait), c.messages[-1].at + timedelta(seconds=20))
-        c.events.append(_Event(reply_at - timedelta(seconds=rng.randint(5, 60)), "assigned",
-                               {"from": None, "to": agent.pk}, actor=agent if rng.random() < 0.5 else None))  # fmt: skip
+        taken = reply_at - timedelta(seconds=rng.randint(5, 60))
+        actor = agent if rng.random() < 0.5 else None  # taken by the agent, or assigned automatically
+        c.events.append(_Event(taken, "assigned", {"from": None, "to": agent.pk}, actor=actor))
         for text in c.tags:
             c.events.append(_Event(reply_at - timedelta(seconds=2), "tag_added", {"tag": text}, actor=agent))
         self._reply(c, reply_at, texts.pick("answer", language, rng), agent)
         at = reply_at
         if rng.random() < 0.6:  # the customer asks on, the agent answers again
             at = self._customer(c, at + timedelta(minutes=rng.uniform(2, 90)), texts.pick("follow_up", language, rng))
-            at = self._reply(c, at + timedelta(seconds=rng.uniform(40, 900)), texts.pick("answer", language, rng), agent)
+            at = self._reply(
+                c, at + timedelta(seconds=rng.uniform(40, 900)), texts.pick("answer", language, rng), agent
+            )
         if rng.random() < 0.5:
             at = self._customer(c, at + timedelta(minutes=rng.uniform(1, 30)), texts.pick("thanks", language, rng))
         return self._finish(c, survey_kind, by=agent)
@@ -197,7 +201,9 @@ class _Writer:
         rng, last = self.rng, c.messages[-1].at
         if self.now - last < timedelta(hours=30) and by is not None and rng.random() < 0.35:
             c.status = "pending"  # waiting on the customer
-            c.events.append(_Event(last + timedelta(seconds=5), "status_changed", {"from": "open", "to": "pending"}, by))
+            c.events.append(
+                _Event(last + timedelta(seconds=5), "status_changed", {"from": "open", "to": "pending"}, by)
+            )
             return c
         resolved = last + timedelta(minutes=rng.uniform(1, 45) if by else rng.uniform(0.2, 2))
         resolved = min(resolved, self.now - timedelta(minutes=1))
@@ -208,7 +214,9 @@ class _Writer:
             c.status = "open"
             c.events.append(_Event(back, "reopened", {"from": "resolved", "to": "open", "reason": "customer_message"}))
             self._customer(c, back, texts.pick("reopen", c.language, rng))
-            again = self._reply(c, back + timedelta(seconds=self._first_wait(1800)), texts.pick("answer", c.language, rng), by)
+            again = self._reply(
+                c, back + timedelta(seconds=self._first_wait(1800)), texts.pick("answer", c.language, rng), by
+            )
             self._resolve(c, again + timedelta(minutes=rng.uniform(2, 30)), by)
         if survey_kind and by is not None and rng.random() < 0.55:
             self._survey(c, survey_kind)
@@ -238,13 +246,10 @@ class _Writer:
 
     def _customer(self, c, at, text, *, survey_role="") -> datetime:
         c.messages.append(_Message(at, "in", "contact", text, survey_role=survey_role))
-        if not survey_role:
-            c.events.append(_Event(at, "message_in", message=c.messages[-1]))
         return at
 
     def _bot(self, c, at, text, *, survey_role="", kind="text", content=None) -> datetime:
         c.messages.append(_Message(at, "out", "bot", text, kind=kind, content=content or {}, survey_role=survey_role))
-        c.events.append(_Event(at, "message_out", {"sender_type": "bot"}, message=c.messages[-1]))
         return at
 
     def _reply(self, c, at, text, agent) -> datetime:
@@ -252,7 +257,6 @@ class _Writer:
         if c.first_response_at is None:
             c.first_response_at = at
             c.events.append(_Event(at, "first_response", actor=agent, message=c.messages[-1]))
-        c.events.append(_Event(at, "message_out", {"sender_type": "agent"}, actor=agent, message=c.messages[-1]))
         return at
 
 
@@ -319,7 +323,11 @@ def _store(planned: list[_Conversation], demos: dict) -> dict:
     Message.objects.bulk_create(messages, batch_size=2000)
     events = [
         ConversationEvent(
-            conversation=row, inbox_id=row.inbox_id, kind=e.kind, actor=e.actor, created_at=e.at,
+            conversation=row,
+            inbox_id=row.inbox_id,
+            kind=e.kind,
+            actor=e.actor,
+            created_at=e.at,
             data={**e.data, "message_id": e.message.row.pk} if e.message else e.data,
         )  # fmt: skip
         for c, row in zip(planned, rows, strict=True)
@@ -349,7 +357,7 @@ def _conversation_row(c: _Conversation, identity) -> Conversation:
     csat = c.survey.score if c.survey and c.survey.kind == "csat" else None
     return Conversation(
         inbox=c.inbox, contact_id=identity.contact_id, identity=identity, status=c.status, assignee=c.assignee,
-        last_message_at=last.at, last_message_preview=" ".join((public[-1].text if public else last.text).split())[:160],
+        last_message_at=last.at, last_message_preview=" ".join((public or [last])[-1].text.split())[:160],
         last_customer_message_at=max(customer), first_response_at=c.first_response_at, resolved_at=c.resolved_at,
         closed_at=c.closed_at, csat_score=csat, created_at=c.started, agent_last_seen_at=last.at,
     )  # fmt: skip
@@ -372,8 +380,13 @@ def _surveys_store(planned, rows) -> int:
     asked = [(c, row) for c, row in zip(planned, rows, strict=True) if c.survey]
     requests = SurveyRequest.objects.bulk_create(
         SurveyRequest(
-            conversation=row, inbox_id=row.inbox_id, kind=c.survey.kind, language=c.survey.language,
-            sent_at=c.survey.sent_at, answered_at=c.survey.answered_at, created_at=c.survey.sent_at,
+            conversation=row,
+            inbox_id=row.inbox_id,
+            kind=c.survey.kind,
+            language=c.survey.language,
+            sent_at=c.survey.sent_at,
+            answered_at=c.survey.answered_at,
+            created_at=c.survey.sent_at,
         )  # fmt: skip
         for c, row in asked
     )
@@ -385,9 +398,15 @@ def _surveys_store(planned, rows) -> int:
     )
     answers = SurveyResponse.objects.bulk_create(
         SurveyResponse(
-            conversation=row, inbox_id=row.inbox_id, kind=c.survey.kind, score=c.survey.score,
-            comment=c.survey.comment, agent=c.assignee, answered_at=c.survey.answered_at,
-            message=next(m.row for m in c.messages if m.survey_role == "answer"), created_at=c.survey.answered_at,
+            conversation=row,
+            inbox_id=row.inbox_id,
+            kind=c.survey.kind,
+            score=c.survey.score,
+            comment=c.survey.comment,
+            agent=c.assignee,
+            answered_at=c.survey.answered_at,
+            message=next(m.row for m in c.messages if m.survey_role == "answer"),
+            created_at=c.survey.answered_at,
         )  # fmt: skip
         for c, row in asked
         if c.survey.score is not None
@@ -414,4 +433,3 @@ def _availability(agents: list, *, now: datetime, rng: random.Random) -> int:
                 samples.append(AvailabilitySample(agent=agent, at=at, availability=state, seconds=3600))
     AvailabilitySample.objects.bulk_create(samples, batch_size=2000)
     return len(samples)
-

@@ -7,7 +7,11 @@ import random
 TEXTS = {
     "detail": {
         "nl": ["Mijn postcode is 1012 AB.", "Het gaat om de zwarte, maat M.", "Ik heb al twee keer gebeld."],
-        "de": ["Meine Postleitzahl ist 10115.", "Es geht um die schwarze, Größe M.", "Ich habe schon zweimal angerufen."],
+        "de": [
+            "Meine Postleitzahl ist 10115.",
+            "Es geht um die schwarze, Größe M.",
+            "Ich habe schon zweimal angerufen.",
+        ],
         "en": ["My postcode is SW1A 1AA.", "It's the black one, size M.", "I already called twice."],
     },
     "answer": {
@@ -15,7 +19,7 @@ TEXTS = {
             "Dank voor je bericht! Ik heb het nagekeken: je pakket is onderweg en komt morgen aan.",
             "Vervelend om te horen. Ik stuur je vandaag nog een nieuw exemplaar, je hoeft niets terug te sturen.",
             "Dat kan zeker. Ik heb het adres aangepast, je krijgt zo een bevestiging per mail.",
-            "Retourneren kan binnen 30 dagen via het retourlabel in je account. Het geld staat binnen 5 werkdagen terug.",
+            "Retourneren kan binnen 30 dagen via het retourlabel in je account. Je geld staat binnen 5 dagen terug.",
             "Ik zie de dubbele afschrijving. Die heb ik teruggeboekt, binnen 3 werkdagen staat het op je rekening.",
             "Goede vraag! Die is vanaf volgende week weer op voorraad; zal ik je een seintje geven?",
         ],
@@ -35,8 +39,16 @@ TEXTS = {
         ],
     },
     "follow_up": {
-        "nl": ["En kan ik dan ook nog iets bijbestellen?", "Krijg ik daar een track & trace van?", "Hoe lang duurt dat ongeveer?"],
-        "de": ["Bekomme ich dafür eine Sendungsnummer?", "Wie lange dauert das ungefähr?", "Kann ich noch etwas dazubestellen?"],
+        "nl": [
+            "En kan ik dan ook nog iets bijbestellen?",
+            "Krijg ik daar een track & trace van?",
+            "Hoe lang duurt dat ongeveer?",
+        ],
+        "de": [
+            "Bekomme ich dafür eine Sendungsnummer?",
+            "Wie lange dauert das ungefähr?",
+            "Kann ich noch etwas dazubestellen?",
+        ],
         "en": ["Will I get a tracking number?", "How long will that take?", "Can I add something to the order?"],
     },
     "thanks": {
@@ -46,7 +58,10 @@ TEXTS = {
     },
     "reopen": {
         "nl": ["Het is helaas nog steeds niet opgelost, erg vervelend.", "Het pakket is toch niet aangekomen."],
-        "de": ["Leider ist das Problem immer noch nicht gelöst, sehr ärgerlich.", "Das Paket ist doch nicht angekommen."],
+        "de": [
+            "Leider ist das Problem immer noch nicht gelöst, sehr ärgerlich.",
+            "Das Paket ist doch nicht angekommen.",
+        ],
         "en": ["Unfortunately it's still not fixed, really annoying.", "The parcel never arrived after all."],
     },
     "bot_away": {
@@ -55,8 +70,12 @@ TEXTS = {
         "en": ["Thanks for your message! We're closed right now and will get back to you from 9:00."],
     },
     "bot_answer": {
-        "nl": ["Je kunt je bestelling volgen via 'Mijn bestellingen' in je account. Hulp van een medewerker nodig? Typ 'medewerker'."],
-        "de": ["Ihre Bestellung können Sie unter 'Meine Bestellungen' verfolgen. Brauchen Sie einen Menschen? Schreiben Sie 'Mitarbeiter'."],
+        "nl": [
+            "Je kunt je bestelling volgen via 'Mijn bestellingen' in je account. Hulp van een medewerker nodig? Typ 'medewerker'."
+        ],
+        "de": [
+            "Ihre Bestellung können Sie unter 'Meine Bestellungen' verfolgen. Brauchen Sie einen Menschen? Schreiben Sie 'Mitarbeiter'."
+        ],
         "en": ["You can follow your order under 'My orders' in your account. Need a person? Type 'agent'."],
     },
     "survey_csat": {

@@ -28,8 +28,18 @@ ANSWER_EVERY = 3
 # What the simulated customer answers, in their language (the contact's locale; else English).
 ANSWERS = {
     "nl": ["Top, dank je wel!", "Oké, helder. Bedankt!", "Super, dan wacht ik het af.", "Dank voor de snelle reactie!"],
-    "de": ["Super, vielen Dank!", "Alles klar, danke!", "Perfekt, dann warte ich ab.", "Danke für die schnelle Antwort!"],
-    "en": ["Great, thanks a lot!", "Okay, that's clear. Thanks!", "Perfect, I'll wait then.", "Thanks for the quick reply!"],
+    "de": [
+        "Super, vielen Dank!",
+        "Alles klar, danke!",
+        "Perfekt, dann warte ich ab.",
+        "Danke für die schnelle Antwort!",
+    ],
+    "en": [
+        "Great, thanks a lot!",
+        "Okay, that's clear. Thanks!",
+        "Perfect, I'll wait then.",
+        "Thanks for the quick reply!",
+    ],
 }
 ANSWER_PREFIX = "simulated-answer-"
 

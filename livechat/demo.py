@@ -9,9 +9,7 @@ from inbox.channel_registry import ChannelDemo, DemoCustomer, DemoIdentity, Demo
 
 def identity(person: DemoPerson) -> DemoIdentity:
     """A visitor id of the widget, and the email address some visitors type in."""
-    return DemoIdentity(
-        external_id=f"demo-visitor-{person.number}", email=person.email if person.number % 2 else ""
-    )
+    return DemoIdentity(external_id=f"demo-visitor-{person.number}", email=person.email if person.number % 2 else "")
 
 
 DEMO = ChannelDemo(

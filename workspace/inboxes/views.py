@@ -121,10 +121,11 @@ def inbox_detail(request, pk: int):
     platform, the handshake's arrival, "Test connection" and the links to the rest."""
     inbox = access_settings_inbox(request.user, pk)
     channel = _inbox_channel(inbox)
-    is_admin = _is_admin(request.user)
     form = None
     if channel.setup_form is not None:
-        form = channel.setup_form(request.POST or None, inbox=inbox, credentials_editable=_credentials_editable(request, inbox))
+        form = channel.setup_form(
+            request.POST or None, inbox=inbox, credentials_editable=_credentials_editable(request, inbox)
+        )
         if request.method == "POST" and form.is_valid():
             changes = provisioning.inbox_setup_update(inbox=inbox, setup=form.setup(), actor=request.user)
             messages.success(request, _("Saved.") if changes else _("Nothing changed."))
