@@ -70,11 +70,9 @@ TEXTS = {
         "en": ["Thanks for your message! We're closed right now and will get back to you from 9:00."],
     },
     "bot_answer": {
-        "nl": [
-            "Je kunt je bestelling volgen via 'Mijn bestellingen' in je account. Hulp van een medewerker nodig? Typ 'medewerker'."
-        ],
+        "nl": ["Je bestelling volg je via 'Mijn bestellingen'. Liever een medewerker? Typ 'medewerker'."],
         "de": [
-            "Ihre Bestellung können Sie unter 'Meine Bestellungen' verfolgen. Brauchen Sie einen Menschen? Schreiben Sie 'Mitarbeiter'."
+            "Ihre Bestellung finden Sie unter 'Meine Bestellungen'. Lieber ein Mensch? Schreiben Sie 'Mitarbeiter'."
         ],
         "en": ["You can follow your order under 'My orders' in your account. Need a person? Type 'agent'."],
     },
