@@ -47,6 +47,7 @@ DEMO = ChannelDemo(
             "Ik wil graag iets retourneren, hoe werkt dat?",
             "Ik heb geen factuur ontvangen voor bestelling {order}.",
             "Is de blauwe variant weer op voorraad?",
+            "Ik zag jullie advertentie, geldt de actie ook in de winkel?",
         ),
         "de": (
             "Hallo, wann kommt meine Bestellung {order}?",
@@ -54,6 +55,7 @@ DEMO = ChannelDemo(
             "Kann ich die Lieferadresse für Bestellung {order} noch ändern?",
             "Wie funktioniert die Rücksendung?",
             "Ich habe keine Rechnung für Bestellung {order} bekommen.",
+            "Ich habe Ihre Anzeige gesehen. Gilt das Angebot auch online?",
         ),
         "en": (
             "Hi, where is my order {order}?",
@@ -61,6 +63,7 @@ DEMO = ChannelDemo(
             "Can I still change the delivery address for order {order}?",
             "How do returns work?",
             "I was charged twice for order {order}.",
+            "I saw your ad, does the offer apply online too?",
         ),
     },
 )

@@ -19,6 +19,7 @@ from inbox.ingest import message_ingest
 from inbox.models import Conversation, ConversationEvent, Inbox, Message
 from inbox.normalized import InboundMessage, SenderProfile
 from inbox.provisioning import agent_create, inbox_create
+from reporting.models import ServiceLevelSetting
 from reporting.quality import quality_review_score, quality_reviews_draw
 from reporting.services import reports_backfill, survey_setting_set
 
@@ -295,6 +296,9 @@ def _demo_inbox_create(channel: channel_registry.Channel, agents: dict) -> Inbox
     Inbox.objects.filter(pk=inbox.pk).update(business_hours=DEMO_BUSINESS_HOURS)
     inbox.business_hours = DEMO_BUSINESS_HOURS
     InboxAutomation.objects.update_or_create(inbox=inbox, defaults={"away_enabled": True})
+    # Response clocks count business hours, as a team with opening hours measures itself (a
+    # question sent at night is not an hour-long wait by the morning). Only the admin sets this.
+    ServiceLevelSetting.objects.update_or_create(inbox=inbox, defaults={"business_hours_clock": True})
     return inbox
 
 

@@ -195,7 +195,8 @@ class _Writer:
             return None
         self._bot(c, bot_at, texts.pick("bot_away", c.language, rng))
         opens = business_hours.next_open(c.inbox, bot_at) or bot_at
-        return max(opens, bot_at) + timedelta(minutes=rng.uniform(0, 25))
+        pickup = rng.uniform(0.1, 1.3) * c.inbox.first_response_target_seconds  # the morning queue
+        return max(opens, bot_at) + timedelta(seconds=pickup)
 
     def _finish(self, c: _Conversation, survey_kind: str, *, by) -> _Conversation:
         rng, last = self.rng, c.messages[-1].at

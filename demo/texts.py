@@ -3,6 +3,7 @@ follow-ups and thanks, the bot, surveys, names and phone numbers. Channel-specif
 come from each channel's `ChannelDemo`."""
 
 import random
+import re
 
 TEXTS = {
     "detail": {
@@ -110,18 +111,18 @@ NAMES = {
 PHONE_BASE = {"nl": ("+316", 10000000), "de": ("+49151", 20000000), "en": ("+447700", 900000)}
 CITIES = ["Amsterdam", "Utrecht", "Antwerpen", "Köln", "Berlin", "London"]
 SIZES = ["S", "M", "L", "XL"]
-# A question's words -> the tag an agent gives it (first match), else a topic at random.
+# A question's words (regular expressions) -> the tag an agent gives it (first match), else a
+# topic at random.
 TAG_WORDS = [
-    (("beschadigd", "beschädigt", "damaged", "vervelend", "ärgerlich", "disappointing", "verwijderd"), "complaint"),
-    (("retour", "rücksend", "return"), "returns"),
-    (("factuur", "rechnung", "charged", "ideal", "paypal", "bezahlen", "kortingscode", "gutschein", "discount"),
-     "payment"),
-    (("inloggen", "einloggen", "log in", "account", "konto"), "account"),
-    (("advertentie", "anzeige", " ad", "actie", "angebot", "offer"), "lead"),
-    (("maat", "größe", "size", "voorraad", "variant"), "product"),
-    (("leveren", "liefern", "deliver", "levering", "bezorg", "lieferadresse", "ship"), "delivery"),
-    (("bestelling", "bestellung", "order"), "order"),
-]  # fmt: skip
+    (r"beschadigd|beschädigt|damaged|vervelend|ärgerlich|disappointing|verwijderd", "complaint"),
+    (r"retour|rücksend|return", "returns"),
+    (r"factuur|rechnung|charged|ideal|paypal|bezahlen|kortingscode|gutschein|discount", "payment"),
+    (r"inloggen|einloggen|log in|account|konto", "account"),
+    (r"advertentie|anzeige|\bad\b|actie|angebot|offer", "lead"),
+    (r"maat|größe|size|voorraad|variant", "product"),
+    (r"leveren|liefern|deliver|levering|bezorg|lieferadresse|ship", "delivery"),
+    (r"bestelling|bestellung|order", "order"),
+]
 
 
 def pick(category: str, language: str, rng: random.Random) -> str:
@@ -135,9 +136,9 @@ def fill(template: str, rng: random.Random) -> str:
 
 
 def tags_for(question: str, rng: random.Random) -> list[str]:
-    lowered = f" {question.lower()}"
+    lowered = question.lower()
     for words, tag in TAG_WORDS:
-        if any(word in lowered for word in words):
+        if re.search(words, lowered):
             return [tag] if rng.random() < 0.85 else []
     return [rng.choice(["order", "delivery", "product"])] if rng.random() < 0.5 else []
 

@@ -51,12 +51,14 @@ DEMO = ChannelDemo(
             "Ik kan niet inloggen op mijn account.",
             "Hoe lang duurt de levering naar {city}?",
             "De kortingscode werkt niet bij het afrekenen.",
+            "Kunnen jullie een offerte maken voor 50 stuks voor ons kantoor?",
         ),
         "de": (
             "Wie sind Ihre Öffnungszeiten?",
             "Kann ich per Rechnung bezahlen?",
             "Ich kann mich nicht in mein Konto einloggen.",
             "Der Gutscheincode funktioniert an der Kasse nicht.",
+            "Machen Sie uns ein Angebot für 50 Stück für unser Büro?",
         ),
         "en": (
             "What are your opening hours?",
@@ -64,6 +66,7 @@ DEMO = ChannelDemo(
             "I can't log in to my account.",
             "The discount code doesn't work at checkout.",
             "How long does delivery to {city} take?",
+            "Could you make us an offer for 50 pieces for our office?",
         ),
     },
 )
