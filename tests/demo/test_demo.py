@@ -134,6 +134,10 @@ def test_the_demo_flag_cannot_be_set_on_a_real_inbox(client):
             inbox=demo, setup=channel_registry.InboxSetup(name="Demo", credentials={"access_token": "t"}), actor=None
         )
     assert "demo" not in InboxAdminForm().fields
+    posted = {"kind": "whatsapp", "name": "Demo", "access_token": "t", "time_zone": "Europe/Amsterdam"}
+    posted.update(first_response_target_seconds=60, config="{}", business_hours="{}")
+    admin_form = InboxAdminForm(instance=demo, data=posted)
+    assert not admin_form.is_valid() and "demo inbox" in str(admin_form.non_field_errors())
 
     # the settings form of a real inbox ignores a posted flag; a demo inbox's form has no secrets
     real = make_inbox("whatsapp", name="Real", external_id="2", credentials={"access_token": "t"})
