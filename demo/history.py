@@ -131,8 +131,16 @@ class _Writer:
                 started = datetime.combine(day, time(hour, self.rng.randrange(60), self.rng.randrange(60)), zone)
                 if started > self.now - timedelta(minutes=40):
                     continue  # today's last minutes belong to the live conversations
-                planned.append(self._conversation(inbox, demo, started, members, survey_kind))
+                conversation = self._conversation(inbox, demo, started, members, survey_kind)
+                if self._in_the_past(conversation):
+                    planned.append(conversation)
         return planned
+
+    def _in_the_past(self, c: _Conversation) -> bool:
+        """Whether all of it has happened by now (a question of this morning may still wait for
+        the inbox to open): the rest is left out, not written into the future."""
+        latest = max([m.at for m in c.messages] + [e.at for e in c.events])
+        return latest < self.now - timedelta(minutes=1)
 
     def _poisson(self, mean: float) -> int:
         limit, k, p = math.exp(-mean), 0, 1.0
@@ -240,6 +248,8 @@ class _Writer:
             return
         score = texts.survey_score(kind, rng)
         answered = sent + timedelta(minutes=rng.uniform(1, 120))
+        if answered > self.now - timedelta(minutes=2):
+            return  # not answered yet
         c.survey.answered_at, c.survey.score = answered, score
         self._customer(c, answered, str(score), survey_role="answer")
         if rng.random() < 0.35:
