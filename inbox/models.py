@@ -110,6 +110,9 @@ class Inbox(TimestampedModel):
     # When the platform last completed the webhook handshake for this inbox (its own URL or an
     # app URL its events come through): the setup page shows it as proof the URL is right.
     webhook_verified_at = models.DateTimeField(null=True, blank=True)
+    # A demo inbox, made only by `load_demo`: it talks to a simulated platform and holds no
+    # credentials (`inbox.provisioning` refuses them). No form, API or setting can set it.
+    demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name_plural = "inboxes"

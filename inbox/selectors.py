@@ -206,6 +206,7 @@ class NavLink:
     current: bool
     count: int | None = None
     kind: str = ""  # channel kind, for the icon
+    demo: bool = False  # a demo inbox (simulated platform): badged as such
 
 
 def navigation(*, user, filters: ListFilters) -> dict:
@@ -248,6 +249,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
                 filters.link(inbox=None if filters.inbox == inbox.pk else inbox.pk),
                 filters.inbox == inbox.pk,
                 kind=inbox.kind,
+                demo=inbox.demo,
             )
             for inbox in inboxes
         ],

@@ -126,7 +126,7 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
     if not (opened or cleared):
         return False
     try:
-        opened = channel_registry.get(conversation.inbox.kind).conversation_opened
+        opened = channel_registry.for_inbox(conversation.inbox).conversation_opened
     except channel_registry.SendError:
         opened = None
     if opened is not None:
@@ -142,7 +142,7 @@ def conversation_agent_typing(*, conversation: Conversation, agent) -> None:
     widget's "Anna is typing", Messenger's `typing_on`, throttled by the channel). Best effort."""
 
     try:
-        typing = channel_registry.get(conversation.inbox.kind).agent_typing
+        typing = channel_registry.for_inbox(conversation.inbox).agent_typing
     except channel_registry.SendError:
         typing = None
     if typing is None:

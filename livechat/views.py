@@ -140,7 +140,7 @@ def demo_page(request):
         raise Http404
     inboxes = Inbox.objects.filter(kind=KIND, is_active=True).order_by("id")
     if not settings.DEBUG:
-        inboxes = inboxes.filter(config__demo=True)
+        inboxes = inboxes.filter(demo=True)
     inbox = inboxes.filter(public_key=request.GET.get("key")).first() if request.GET.get("key") else inboxes.first()
     if inbox is None:
         raise Http404

@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE = {
     "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign_task", "schedule": 30.0},
     # Online agents with no inbox tab open for WEBCARE_AWAY_AFTER_MINUTES become Away.
     "agents-idle-away": {"task": "inbox.tasks.agents_idle_away_task", "schedule": 60.0},
+    # Demo inboxes' simulated platform: replies become delivered and read seconds after sending.
+    "demo-platform-tick": {"task": "inbox.tasks.demo_platform_tick_task", "schedule": 5.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------

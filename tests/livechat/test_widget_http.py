@@ -224,7 +224,7 @@ def settings_public_url() -> str:
 def test_the_demo_page_needs_debug_or_demo_mode_and_then_shows_only_demo_inboxes(client, inbox, settings):
     settings.DEBUG = False
     settings.WEBCARE_DEMO_PAGE = False
-    inbox.config = {**inbox.config, "demo": True}
+    inbox.demo = True
     inbox.save()
     other = make_inbox("livechat", name="Not a demo")
     assert client.get("/livechat/demo/", secure=True).status_code == 404  # demo data alone is not enough
