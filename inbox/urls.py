@@ -36,4 +36,5 @@ api_urlpatterns = [
     path("conversations/<int:pk>/", api_views.ConversationDetail.as_view(), name="api-conversation-detail"),
     path("conversations/<int:pk>/messages/", api_views.MessageListCreate.as_view(), name="api-message-list"),
     path("search/", api_search.Search.as_view(), name="api-search"),
+    path("mentions/", api_views.MentionList.as_view(), name="api-mention-list"),
 ]
