@@ -627,14 +627,24 @@
   }
   // The conversation to open once the open one is resolved: the one below it in the list as
   // the agent sees it, else the one above; none: the empty state.
+  // Conversations resolved from this page are skipped even while the list still shows them
+  // (its live refresh may not have arrived yet).
+  var resolvedHere = {};
   function nextConversationId() {
+    var current = openConversationId();
     var ids = items().map(function (li) { return li.getAttribute("data-conversation-id"); });
-    var at = ids.indexOf(openConversationId());
-    if (at < 0) return ids[0] || "";
-    return ids[at + 1] || ids[at - 1] || "";
+    var at = ids.indexOf(current);
+    var candidates = function (list) {
+      return list.filter(function (id) { return id !== current && !resolvedHere[id]; });
+    };
+    if (at < 0) return candidates(ids)[0] || "";
+    var below = candidates(ids.slice(at + 1));
+    var above = candidates(ids.slice(0, at)).reverse();
+    return below[0] || above[0] || "";
   }
   document.addEventListener("htmx:configRequest", function (e) {
     if (e.detail.elt && e.detail.elt.hasAttribute && e.detail.elt.hasAttribute("data-open-next")) {
+      resolvedHere[openConversationId()] = true;
       e.detail.parameters.open_next = nextConversationId();
     }
   });
