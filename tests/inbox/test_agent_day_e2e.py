@@ -1,7 +1,7 @@
 """An agent's day in Dutch, in a real Chromium at a desktop, a laptop and a phone size: she
 chooses desktop notifications and grants the browser's permission from a button (never asked
 on page load), is told of a new conversation, an assignment, a customer's reply and a mention,
-mentions a colleague from the @ picker, snoozes with a preset from the keyboard, and resolves
+learns where canned responses come from, mentions a colleague from the @ picker, snoozes with a preset from the keyboard, and resolves
 her way through the list (each resolve opens the next conversation, the last an empty view)."""
 
 from datetime import timedelta
@@ -143,6 +143,12 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
 
     # she opens it (the mention is read) and mentions Ben back from the picker, by keyboard
     _open(page, max_.pk)
+    # (typing / finds no canned responses yet: the picker says where they come from)
+    page.click('[data-testid="composer-input"]')
+    page.keyboard.type("/")
+    page.wait_for_selector('[data-testid="canned-none"]', timeout=LIVE_WAIT_MS)
+    assert page.locator('[data-testid="canned-manage-link"]').count() == 0  # only leads manage them
+    page.fill('[data-testid="composer-input"]', "")
     page.keyboard.press("Escape")
     page.keyboard.press("n")
     page.type('[data-testid="composer-input"]', "@Be")
