@@ -32,9 +32,7 @@ def mentionable_agents(*, conversation: Conversation, author=None, query: str = 
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
-            Q(inboxes=conversation.inbox_id)
-            | Q(is_superuser=True)
-            | Q(agent_profile__role__in=[Role.LEAD, Role.ADMIN])
+            Q(inboxes=conversation.inbox_id) | Q(is_superuser=True) | Q(agent_profile__role__in=[Role.LEAD, Role.ADMIN])
         )
         .distinct()
     )
@@ -65,9 +63,7 @@ def mentions_record(*, message: Message, author) -> list[Mention]:
         return []
     conversation = message.conversation
     named = [
-        user
-        for user in mentionable_agents(conversation=conversation, author=author)
-        if _names_in(message.text, user)
+        user for user in mentionable_agents(conversation=conversation, author=author) if _names_in(message.text, user)
     ]
     mentions = [
         Mention.objects.create(message=message, conversation=conversation, mentioned=user, author=author)

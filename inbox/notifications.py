@@ -74,9 +74,12 @@ def notification_for(*, user, kind: str, conversation_id, message_id=None) -> No
     agent's conversation, an inbox they are not a member of, their own doing)."""
     if kind not in NotificationKind.values or kind not in notification_preferences(user=user).kinds:
         return None
-    conversation = access.visible_conversations(user).select_related("contact", "inbox").filter(
-        pk=access.row_id(conversation_id) or 0
-    ).first()
+    conversation = (
+        access.visible_conversations(user)
+        .select_related("contact", "inbox")
+        .filter(pk=access.row_id(conversation_id) or 0)
+        .first()
+    )
     if conversation is None:
         return None
     customer = conversation.contact.name or conversation.contact.phone or conversation.contact.email

@@ -15,9 +15,7 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
     path("inbox/conversations/<int:pk>/template/", views.conversation_template, name="conversation-template"),
     path("inbox/conversations/<int:pk>/typing/", views.conversation_typing, name="conversation-typing"),
-    path(
-        "inbox/conversations/<int:pk>/mentionable/", views.mention_candidates, name="conversation-mentionable"
-    ),
+    path("inbox/conversations/<int:pk>/mentionable/", views.mention_candidates, name="conversation-mentionable"),
     path("inbox/notifications/", views.notification_check, name="notification-check"),
     path("inbox/messages/<int:pk>/retry/", views.message_retry, name="message-retry"),
     path("inbox/messages/<int:pk>/react/", views.message_react, name="message-react"),

@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import access, availability, channel_registry, files, mentions, notifications, replies, selectors, services, snooze
+from . import (
+    access,
+    availability,
+    channel_registry,
+    files,
+    mentions,
+    notifications,
+    replies,
+    selectors,
+    services,
+    snooze,
+)
 from .models import Attachment, ConversationStatus, Message, Priority, Team
 
 # The collision line, translated here because the script that writes it has no gettext.
@@ -336,7 +347,7 @@ def canned_search(request):
                     "category_label": c.get_category_display(),
                 }
                 for c in found
-            ]
+            ],
         }
     )
 

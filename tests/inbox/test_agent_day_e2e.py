@@ -1,8 +1,9 @@
 """An agent's day in Dutch, in a real Chromium at a desktop, a laptop and a phone size: she
 chooses desktop notifications and grants the browser's permission from a button (never asked
 on page load), is told of a new conversation, an assignment, a customer's reply and a mention,
-learns where canned responses come from, mentions a colleague from the @ picker, snoozes with a preset from the keyboard, and resolves
-her way through the list (each resolve opens the next conversation, the last an empty view)."""
+learns where canned responses come from, mentions a colleague from the @ picker, snoozes with
+a preset from the keyboard, and resolves her way through the list (each resolve opens the next
+conversation, the last an empty view)."""
 
 from datetime import timedelta
 
@@ -60,7 +61,8 @@ SIZES = [
 
 def _notified(page, prefix: str) -> None:
     page.wait_for_function(
-        "prefix => window.__notifications.some(n => (n.tag || '').startsWith(prefix))", arg=prefix,
+        "prefix => window.__notifications.some(n => (n.tag || '').startsWith(prefix))",
+        arg=prefix,
         timeout=LIVE_WAIT_MS,
     )
 
@@ -72,7 +74,8 @@ def _open(page, conversation_id: int) -> None:
 
 def _list_ids(page) -> list[int]:
     return [
-        int(i) for i in page.eval_on_selector_all(
+        int(i)
+        for i in page.eval_on_selector_all(
             '[data-testid="conversation-item"]', "items => items.map(i => i.dataset.conversationId)"
         )
     ]
@@ -89,7 +92,9 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
         user.save()
     AgentProfile.objects.filter(user=anna).update(language="nl")
     sanne, max_, piet = (
-        message_ingest(inbox=inbox, inbound=inbound(f"d{n}", sender_id=f"v{n}", name=name, text=text)).message.conversation
+        message_ingest(
+            inbox=inbox, inbound=inbound(f"d{n}", sender_id=f"v{n}", name=name, text=text)
+        ).message.conversation
         for n, name, text in ((1, "Sanne", "Hoi, een vraag"), (2, "Max", "Mijn pakket?"), (3, "Piet", "Retour"))
     )
     width, height = size
@@ -137,9 +142,7 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
     spied = page.evaluate("window.__notifications.find(n => n.tag.startsWith('mentioned-'))")
     assert "Ben" in spied["title"] and spied["body"] == "@Anna kun jij Max bellen?"
     page.click('[data-testid="mentions-link"]')
-    page.wait_for_selector(
-        f'[data-conversation-id="{max_.pk}"] [data-testid="mention-unread"]', timeout=LIVE_WAIT_MS
-    )
+    page.wait_for_selector(f'[data-conversation-id="{max_.pk}"] [data-testid="mention-unread"]', timeout=LIVE_WAIT_MS)
 
     # she opens it (the mention is read) and mentions Ben back from the picker, by keyboard
     _open(page, max_.pk)
