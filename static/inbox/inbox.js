@@ -699,6 +699,8 @@
     var replyButton = t.closest(".reply-to");
     if (replyButton) setReplyTo(replyButton.getAttribute("data-reply-to"), replyButton.getAttribute("data-reply-text"));
     if (t.id === "reply-cancel") setReplyTo("", "");
+    var openMenu = snoozeMenu();
+    if (openMenu && openMenu.open && !openMenu.contains(t)) openMenu.open = false; // a click elsewhere closes it
     if (t.closest(".snooze-custom")) snoozeCustom();
     if (t.closest(".snooze-preset")) { var menu = snoozeMenu(); if (menu) menu.open = false; }
     if (t.id === "notify-allow" && notificationsSupported()) {
