@@ -364,8 +364,19 @@ def _publish_message_created(
     version = conversation.version if version is None else version
     audience = {"inbox_id": conversation.inbox_id, "conversation_id": conversation.pk}
     if conversation_created:
-        realtime.conversation_publish(**audience, event="conversation_created", version=version)
-    realtime.conversation_publish(**audience, event="message_created", message_id=message.pk, version=version)
+        realtime.conversation_publish(
+            **audience, event="conversation_created", version=version, inbox=conversation.inbox_id
+        )
+    # Direction and assignee let an assignee's page notify them of a customer's reply without
+    # asking the server about every message in the inbox.
+    realtime.conversation_publish(
+        **audience,
+        event="message_created",
+        message_id=message.pk,
+        version=version,
+        direction=message.direction,
+        assignee_id=conversation.assignee_id,
+    )
 
 
 # --- Echoes: what the business account sent, reported back --------------------------------------

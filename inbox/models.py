@@ -63,6 +63,13 @@ class AgentProfile(TimestampedModel):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     capacity = models.PositiveIntegerField(default=10, help_text="Most open conversations at once")
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    # Desktop notifications are opt-in, per kind of event; the browser's own permission is
+    # asked only when the agent presses the button for it.
+    notify_new_conversation = models.BooleanField(default=False)
+    notify_assigned = models.BooleanField(default=False)
+    notify_mentioned = models.BooleanField(default=False)
+    notify_customer_reply = models.BooleanField(default=False)
+    notify_sound = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -465,3 +472,23 @@ class CannedResponse(TimestampedModel):
 
     def __str__(self) -> str:
         return f"/{self.shortcut}"
+
+
+class Mention(TimestampedModel):
+    """An agent named with @ in a colleague's private note. Read once the mentioned agent opens
+    the conversation."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="mentions")
+    mentioned = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions_made"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "mentioned"], name="mention_once_per_message")]
+        indexes = [models.Index(fields=["mentioned", "-created_at"], name="mention_by_agent")]
+
+    def __str__(self) -> str:
+        return f"@{self.mentioned_id} in message {self.message_id}"

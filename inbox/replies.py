@@ -20,6 +20,7 @@ from kernel.tasks import enqueue_on_commit
 from . import channel_registry
 from .events import event_record
 from .files import file_head, safe_filename, stored_type
+from .mentions import mentions_record
 from .models import (
     Attachment,
     AttachmentStatus,
@@ -164,6 +165,9 @@ def _replies_store(conversation, plan, *, author, sender_type, content, reply_to
                 attachment.message = message
                 attachment.save()
             messages.append(message)
+        if private:
+            for message in messages:
+                mentions_record(message=message, author=author)
         _conversation_after_reply(conversation, messages)
         realtime.conversation_publish(
             inbox_id=conversation.inbox_id,

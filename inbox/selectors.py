@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from . import access, channel_registry
+from . import access, channel_registry, mentions
 from .models import (
     Attachment,
     Availability,
@@ -29,7 +29,7 @@ from .models import (
 
 PAGE_SIZE = 30
 MAX_PAGE = 10**6  # past it the offset is larger than any inbox, and overflows SQLite's LIMIT
-VIEWS = ("all", "mine", "unassigned")
+VIEWS = ("all", "mine", "unassigned", "mentions")
 SORTS = ("recent", "waiting")
 
 
@@ -105,6 +105,10 @@ def conversation_list(*, user, filters: ListFilters) -> ConversationPage:
         queryset = queryset.filter(assignee=user)
     elif filters.view == "unassigned":
         queryset = queryset.filter(assignee__isnull=True)
+    elif filters.view == "mentions":
+        queryset = queryset.filter(pk__in=mentions.mentioned_conversation_ids(user)).annotate(
+            mention_unread=mentions.unread_mention_exists(user)
+        )
     if filters.status != "any":
         queryset = queryset.filter(status=filters.status)
     if filters.inbox:
@@ -212,7 +216,8 @@ class NavLink:
 def navigation(*, user, filters: ListFilters) -> dict:
     """The navigation pane: views, statuses, channels, inboxes, teams and tags, each a link
     that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp), and the
-    number of conversations with unread messages. Four queries."""
+    number of conversations with unread messages (and with unread mentions of the user).
+    Five queries."""
 
     inboxes = list(access.visible_inboxes(user).order_by("name"))
     visible = access.visible_conversations(user).filter(status=ConversationStatus.OPEN).order_by()
@@ -223,11 +228,20 @@ def navigation(*, user, filters: ListFilters) -> dict:
         unread=Count("id", filter=Q(unread_count__gt=0)),
     )
     views = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("All"))]
+    counts["mentions"] = mentions.unread_mention_count(user=user)
     channels = [(channel.kind, str(channel.label)) for channel in channel_registry.channels()]
     kinds_present = {inbox.kind for inbox in inboxes}
     return {
         "nav_views": [
-            NavLink(label, filters.link(view=value), filters.view == value, counts[value]) for value, label in views
+            *(NavLink(label, filters.link(view=value), filters.view == value, counts[value]) for value, label in views),
+            # Mentions of any status: a note can name you in a conversation resolved since.
+            NavLink(
+                _("Mentions"),
+                filters.link(view="mentions", status="any"),
+                filters.view == "mentions",
+                counts["mentions"],
+                kind="mentions",
+            ),
         ],
         "nav_statuses": [
             NavLink(str(label), filters.link(status=value), filters.status == value)

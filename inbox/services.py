@@ -17,6 +17,7 @@ from kernel.tasks import enqueue_on_commit
 
 from . import access, channel_registry, hooks
 from .events import event_record
+from .mentions import mentions_read
 from .models import (
     AgentProfile,
     Conversation,
@@ -62,8 +63,11 @@ def conversation_update(
             conversation_id = conversation.pk
             transaction.on_commit(lambda: hooks.status_changed(conversation_id, old_status, status))
             changed = True
+        published = {}
         if assignee is not _UNSET and (assignee.pk if assignee else None) != conversation.assignee_id:
             _set_assignee(conversation, assignee, actor=actor)
+            # Who it went to and who did it: the new assignee's page may notify them.
+            published = {"assignee_id": conversation.assignee_id, "assigned_by": getattr(actor, "pk", None)}
             changed = True
         if team is not _UNSET and (team.pk if team else None) != conversation.team_id:
             event_record(
@@ -92,16 +96,17 @@ def conversation_update(
         if changed:
             conversation.version += 1
             conversation.save()
-            _publish_updated(conversation)
+            _publish_updated(conversation, **published)
     return conversation
 
 
-def _publish_updated(conversation: Conversation) -> None:
+def _publish_updated(conversation: Conversation, **fields) -> None:
     realtime.conversation_publish(
         inbox_id=conversation.inbox_id,
         conversation_id=conversation.pk,
         event="conversation_updated",
         version=conversation.version,
+        **fields,
     )
 
 
@@ -123,6 +128,8 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
                 inbox_id=conversation.inbox_id, conversation_id=conversation.pk, event="conversation_read"
             )
     conversation.unread_count, conversation.agent_last_seen_at = 0, now
+    # The agent's own mentions in it are read too (the Mentions view marks the unread ones).
+    cleared = mentions_read(conversation=conversation, agent=agent) > 0 or cleared
     if not (opened or cleared):
         return False
     try:

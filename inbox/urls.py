@@ -15,6 +15,8 @@ urlpatterns = [
     path("inbox/conversations/<int:pk>/update/", views.conversation_update, name="conversation-update"),
     path("inbox/conversations/<int:pk>/template/", views.conversation_template, name="conversation-template"),
     path("inbox/conversations/<int:pk>/typing/", views.conversation_typing, name="conversation-typing"),
+    path("inbox/conversations/<int:pk>/mentionable/", views.mention_candidates, name="conversation-mentionable"),
+    path("inbox/notifications/", views.notification_check, name="notification-check"),
     path("inbox/messages/<int:pk>/retry/", views.message_retry, name="message-retry"),
     path("inbox/messages/<int:pk>/react/", views.message_react, name="message-react"),
     path("inbox/bulk/", views.conversations_bulk, name="conversations-bulk"),
@@ -32,4 +34,5 @@ api_urlpatterns = [
     path("conversations/<int:pk>/", api_views.ConversationDetail.as_view(), name="api-conversation-detail"),
     path("conversations/<int:pk>/messages/", api_views.MessageListCreate.as_view(), name="api-message-list"),
     path("search/", api_search.Search.as_view(), name="api-search"),
+    path("mentions/", api_views.MentionList.as_view(), name="api-mention-list"),
 ]

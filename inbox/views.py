@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import access, availability, channel_registry, files, replies, selectors, services
+from . import (
+    access,
+    availability,
+    channel_registry,
+    files,
+    mentions,
+    notifications,
+    replies,
+    selectors,
+    services,
+    snooze,
+)
 from .models import Attachment, ConversationStatus, Message, Priority, Team
 
 # The collision line, translated here because the script that writes it has no gettext.
@@ -48,6 +59,7 @@ def home(request):
     context.update(selectors.navigation(user=request.user, filters=context["filters"]))
     context["members"] = selectors.assignable_agents(user=request.user)
     context["presence_texts"] = PRESENCE_TEXTS
+    context["notification_preferences"] = notifications.notification_preferences(user=request.user).as_json()
     if conversation is not None:
         context.update(_conversation_context(request, conversation))
         message_id = request.GET.get("m", "")
@@ -78,6 +90,7 @@ def _conversation_context(request, conversation):
         "priorities": Priority.choices,
         "tag_names": ", ".join(tag.name for tag in conversation.tags.all()),
         "source": selectors.conversation_source(conversation),
+        "snooze_presets": snooze.snooze_presets(),
     }
 
 
@@ -226,8 +239,24 @@ def conversation_update(request, pk: int):
         conversation = services.conversation_update(conversation=conversation, actor=request.user, **changes)
     except services.ConversationChangeRefused as refused:
         return HttpResponse(refused.reason, status=400, content_type="text/plain")
+    if "open_next" in request.POST:
+        return _next_pane(request, request.POST["open_next"])
     conversation = access.access_conversation(request.user, conversation.pk)
     return render(request, "inbox/_conversation.html", _conversation_context(request, conversation))
+
+
+def _next_pane(request, next_id: str) -> HttpResponse:
+    """After a resolve, the conversation the page picked from its list (the one below the
+    resolved one), or the empty state when the view has none left (or it is gone meanwhile)."""
+    following = access.row_id(next_id)
+    if following is not None:
+        try:
+            conversation = access.access_conversation(request.user, following)
+        except Http404:
+            conversation = None
+        if conversation is not None:
+            return render(request, "inbox/_conversation.html", _conversation_context(request, conversation))
+    return render(request, "inbox/_pane_empty.html")
 
 
 @login_required
@@ -303,8 +332,12 @@ def canned_search(request):
     """Canned responses for the composer's `/` picker, as JSON (the picker renders them as text)."""
     inbox = access.access_inbox(request.user, request.GET.get("inbox", "")) if request.GET.get("inbox") else None
     found = selectors.canned_responses(user=request.user, inbox=inbox, query=request.GET.get("q", "")[:80])
+    none_exist = not found and not selectors.canned_responses(user=request.user, inbox=inbox, limit=1)
     return JsonResponse(
         {
+            # None at all for this inbox (not just no match): the picker explains how to add them.
+            "none_exist": none_exist,
+            "may_manage": access.sees_everything(request.user),
             "results": [
                 {
                     "shortcut": c.shortcut,
@@ -314,7 +347,7 @@ def canned_search(request):
                     "category_label": c.get_category_display(),
                 }
                 for c in found
-            ]
+            ],
         }
     )
 
@@ -334,6 +367,13 @@ def _token_user(request):
 
 def _changes_from(request) -> dict:
     changes = {}
+    if "snooze" in request.POST:
+        until = snooze.snooze_preset_time(request.POST["snooze"])
+        if until is None:
+            raise services.ConversationChangeRefused(
+                gettext_lazy("That snooze time has passed: pick another."), code="snooze_preset_unknown"
+            )
+        return {"status": ConversationStatus.SNOOZED, "snoozed_until": until}
     if "status" in request.POST:
         changes["status"] = request.POST["status"]
         changes["snoozed_until"] = _snooze_time(request.POST.get("snoozed_until", ""))
@@ -406,3 +446,41 @@ def attachment_download(request, pk: int):
         raise Http404
     access.access_conversation(request.user, attachment.message.conversation_id)
     return files.attachment_response(attachment)
+
+
+@login_required
+@require_GET
+def mention_candidates(request, pk: int):
+    """Colleagues the composer's @ picker offers: only those who may see the conversation."""
+    conversation = access.access_conversation(request.user, pk)
+    found = mentions.mentionable_agents(
+        conversation=conversation, author=request.user, query=request.GET.get("q", "")[:60]
+    )[: mentions.MAX_CANDIDATES]
+    return JsonResponse(
+        {"results": [{"id": u.pk, "name": mentions.display_name(u), "username": u.get_username()} for u in found]}
+    )
+
+
+@login_required
+@require_GET
+def notification_check(request):
+    """Asked by the page when a live event may concern the agent: whether to show a desktop
+    notification, and its words (the events themselves carry no text)."""
+    found = notifications.notification_for(
+        user=request.user,
+        kind=request.GET.get("kind", ""),
+        conversation_id=request.GET.get("conversation", ""),
+        message_id=request.GET.get("message") or None,
+    )
+    if found is None:
+        return JsonResponse({"notify": False})
+    return JsonResponse(
+        {
+            "notify": True,
+            "kind": found.kind,
+            "title": found.title,
+            "body": found.body,
+            "tag": found.tag,
+            "conversation_id": found.conversation_id,
+        }
+    )

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Contact
-from inbox.models import Attachment, Conversation, Message
+from inbox.models import Attachment, Conversation, Mention, Message
 
 AGENT_SCHEMA = {
     "type": "object",
@@ -91,6 +91,7 @@ class MessageSerializer(serializers.ModelSerializer):
     created_at = serializers.DateTimeField(source="sent_at", read_only=True)
     author = serializers.SerializerMethodField()
     reply_to = serializers.PrimaryKeyRelatedField(read_only=True)
+    mentions = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
@@ -110,12 +111,34 @@ class MessageSerializer(serializers.ModelSerializer):
             "external_id",
             "reply_to",
             "private",
+            "mentions",
             "created_at",
         ]
 
     @extend_schema_field(AGENT_SCHEMA)
     def get_author(self, message):
         return agent_ref(message.author)
+
+    @extend_schema_field({"type": "array", "items": AGENT_SCHEMA})
+    def get_mentions(self, message):
+        """The colleagues a private note mentions."""
+        return [agent_ref(mention.mentioned) for mention in message.mentions.all()]
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mention
+        fields = ["id", "conversation", "message", "author", "read", "read_at", "created_at"]
+
+    @extend_schema_field(AGENT_SCHEMA)
+    def get_author(self, mention):
+        return agent_ref(mention.author)
+
+    def get_read(self, mention) -> bool:
+        return mention.read_at is not None
 
 
 class TemplateReplySerializer(serializers.Serializer):

@@ -6,12 +6,13 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from inbox import access, replies, services
-from inbox.models import Message, Tag
+from inbox import access, mentions, replies, services
+from inbox.models import Mention, Message, Tag
 
 from .serializers import (
     ConversationSerializer,
     ConversationUpdateSerializer,
+    MentionSerializer,
     MessageSerializer,
     ReplyCreateSerializer,
 )
@@ -88,7 +89,7 @@ class MessageListCreate(generics.ListCreateAPIView):
         return (
             Message.objects.filter(conversation=conversation)
             .select_related("author")
-            .prefetch_related("attachments")
+            .prefetch_related("attachments", Prefetch("mentions", queryset=Mention.objects.select_related("mentioned")))
             .order_by("sent_at", "id")
         )
 
@@ -130,3 +131,19 @@ class MessageListCreate(generics.ListCreateAPIView):
             )
         message.refresh_from_db()
         return Response(MessageSerializer(message, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class MentionList(generics.ListAPIView):
+    """The token's agent's mentions in private notes, newest first (`?unread=1`: only unread)."""
+
+    serializer_class = MentionSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        found = mentions.mentions_of(user=self.request.user)
+        if self.request.query_params.get("unread") in ("1", "true"):
+            found = found.filter(read_at__isnull=True)
+        return found

@@ -179,6 +179,7 @@
       var event = JSON.parse(frame.data);
       if (!event.event || event.event === "hello" || event.event === "pong") return;
       if (event.event === "subscribed") { announce("viewing", true); return; }
+      notifyFor(event);
       if (event.event === "presence") { onPresence(event); return; }
       if (event.event === "availability_changed") {
         if (String(event.user_id) === String(myId) && window.webcareAvailabilityShow) window.webcareAvailabilityShow(event.availability);
@@ -338,6 +339,7 @@
         canned.items = data.results || [];
         canned.index = 0;
         cannedRender();
+        if (!canned.items.length && data.none_exist) cannedExplain(!!data.may_manage);
       }).catch(function () {});
     }, 120);
   }
@@ -363,6 +365,25 @@
       picker.appendChild(li);
     });
     picker.hidden = canned.items.length === 0;
+  }
+  // No canned responses at all: say where they come from instead of showing nothing.
+  function cannedExplain(mayManage) {
+    var picker = document.getElementById("canned-picker");
+    if (!picker) return;
+    picker.textContent = "";
+    var li = document.createElement("li");
+    li.className = "picker-help";
+    li.setAttribute("data-testid", "canned-none");
+    li.textContent = picker.getAttribute("data-none") + " ";
+    if (mayManage) {
+      var link = document.createElement("a");
+      link.href = picker.getAttribute("data-manage-url");
+      link.textContent = picker.getAttribute("data-manage");
+      link.setAttribute("data-testid", "canned-manage-link");
+      li.appendChild(link);
+    }
+    picker.appendChild(li);
+    picker.hidden = false;
   }
   function cannedInsert(i) {
     var item = canned.items[i];
@@ -439,6 +460,202 @@
     button.click();
   }
 
+  // ---- @mentions in private notes ----------------------------------------------------------
+  // In note mode, "@" and the start of a name offers the colleagues who may see this
+  // conversation (the server decides who); the chosen one is written as "@Name".
+  var mention = { items: [], index: 0, timer: null };
+  function noteMode() { var f = document.getElementById("composer-private"); return f && f.value === "1"; }
+  function mentionQuery() {
+    var input = composer();
+    if (!input || !noteMode()) return null;
+    var before = input.value.slice(0, input.selectionStart);
+    var match = /(?:^|[\s(\[])@([^\s@]{0,30})$/.exec(before);
+    return match ? match[1] : null;
+  }
+  function mentionHide() {
+    var picker = document.getElementById("mention-picker");
+    if (picker) picker.hidden = true;
+    mention.items = [];
+  }
+  function mentionUpdate() {
+    var query = mentionQuery();
+    var picker = document.getElementById("mention-picker");
+    if (!picker) return;
+    if (query === null) { mentionHide(); return; }
+    clearTimeout(mention.timer);
+    mention.timer = setTimeout(function () {
+      fetch(picker.getAttribute("data-url") + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); }).then(function (data) {
+          if (mentionQuery() !== query) return; // typed on meanwhile: a newer answer follows
+          mention.items = data.results || [];
+          mention.index = 0;
+          mentionRender();
+        }).catch(function () {});
+    }, 120);
+  }
+  function mentionRender() {
+    var picker = document.getElementById("mention-picker");
+    if (!picker) return;
+    picker.textContent = "";
+    mention.items.forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("data-testid", "mention-option");
+      li.setAttribute("aria-selected", String(i === mention.index));
+      li.textContent = item.name;
+      if (item.name !== item.username) {
+        var login = document.createElement("span");
+        login.className = "muted";
+        login.textContent = " @" + item.username;
+        li.appendChild(login);
+      }
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); mentionInsert(i); });
+      picker.appendChild(li);
+    });
+    if (!mention.items.length) {
+      var none = document.createElement("li");
+      none.className = "picker-help muted";
+      none.textContent = picker.getAttribute("data-none");
+      picker.appendChild(none);
+    }
+    picker.hidden = false;
+  }
+  function mentionInsert(i) {
+    var item = mention.items[i];
+    var input = composer();
+    if (!item || !input) return;
+    var cursor = input.selectionStart;
+    var before = input.value.slice(0, cursor).replace(/@[^\s@]*$/, "");
+    var inserted = "@" + item.name + " ";
+    input.value = before + inserted + input.value.slice(cursor);
+    input.selectionStart = input.selectionEnd = (before + inserted).length;
+    mentionHide();
+    input.focus();
+  }
+
+  // ---- desktop notifications ------------------------------------------------------------------
+  // Opt-in per agent (the profile page stores which kinds); the browser's permission is asked
+  // only from a button. A live event that may concern the agent asks the server whether to
+  // notify and with what words; several tabs show one notification (same tag).
+  var notifyPrefs = (function () {
+    var el = document.getElementById("notification-preferences");
+    try { return el ? JSON.parse(el.textContent) : { kinds: [], sound: false }; } catch (e) { return { kinds: [], sound: false }; }
+  })();
+  function notificationsSupported() { return typeof window.Notification === "function"; }
+  function notifyAskUpdate() {
+    var bar = document.getElementById("notify-ask");
+    if (!bar) return;
+    bar.hidden = !(notifyPrefs.kinds.length && notificationsSupported() && Notification.permission === "default");
+  }
+  function notifyKind(event) {
+    var mine = function (id) { return id !== undefined && id !== null && String(id) === String(myId); };
+    if (event.event === "conversation_created") return "new_conversation";
+    if (event.event === "mention_created") return "mentioned";
+    if (event.event === "conversation_updated" && mine(event.assignee_id) && !mine(event.assigned_by)) return "assigned";
+    if (event.event === "message_created" && event.direction === "in" && mine(event.assignee_id)) return "customer_reply";
+    return "";
+  }
+  function notifyFor(event) {
+    var kind = notifyKind(event);
+    if (!kind || notifyPrefs.kinds.indexOf(kind) < 0) return;
+    if (!notificationsSupported() || Notification.permission !== "granted") return;
+    // The agent is looking at it already.
+    if (document.visibilityState === "visible" && document.hasFocus() &&
+        String(event.conversation_id) === openConversationId()) return;
+    var query = new URLSearchParams({ kind: kind, conversation: event.conversation_id });
+    if (event.message_id && kind !== "new_conversation" && kind !== "assigned") query.set("message", event.message_id);
+    fetch("/inbox/notifications/?" + query.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (answer) {
+        if (!answer.notify) return;
+        var shown = new Notification(answer.title, { body: answer.body, tag: answer.tag });
+        shown.onclick = function () {
+          window.focus();
+          openConversation(answer.conversation_id);
+          shown.close();
+        };
+        if (notifyPrefs.sound) chime();
+      }).catch(function () {});
+  }
+  // A short two-note chime, made here: no sound file to load.
+  var audio = null;
+  function chime() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      [660, 880].forEach(function (frequency, i) {
+        var start = audio.currentTime + i * 0.15;
+        var tone = audio.createOscillator();
+        var gain = audio.createGain();
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.15, start);
+        gain.gain.exponentialRampToValueAtTime(0.001, start + 0.3);
+        tone.connect(gain); gain.connect(audio.destination);
+        tone.start(start); tone.stop(start + 0.3);
+      });
+    } catch (e) { /* no audio: the notification still shows */ }
+  }
+  function openConversation(id) {
+    var query = currentListQuery();
+    htmx.ajax("GET", "/inbox/conversations/" + id + "/", {
+      target: "#conversation-pane", push: "?" + (query ? query + "&" : "") + "c=" + id,
+    });
+  }
+
+  // ---- snooze presets, resolve and open the next ------------------------------------------------
+  function snoozeMenu() { return document.getElementById("snooze-menu"); }
+  function snoozeOpen() {
+    var menu = snoozeMenu();
+    if (!menu) return;
+    htmx.process(menu);
+    menu.open = true;
+    var first = menu.querySelector("[role=menuitem]");
+    if (first) first.focus();
+  }
+  function snoozeMove(step) {
+    var menu = snoozeMenu();
+    var entries = Array.prototype.slice.call(menu.querySelectorAll("[role=menuitem]"));
+    var at = entries.indexOf(document.activeElement);
+    entries[(at + step + entries.length) % entries.length].focus();
+  }
+  function snoozeCustom() {
+    var menu = snoozeMenu();
+    var status = document.querySelector('#conversation-actions select[name="status"]');
+    if (menu) menu.open = false;
+    if (!status) return;
+    status.value = "snoozed";
+    status.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  // The conversation to open once the open one is resolved: the one below it in the list as
+  // the agent sees it, else the one above; none: the empty state.
+  // Conversations resolved from this page are skipped even while the list still shows them
+  // (its live refresh may not have arrived yet).
+  var resolvedHere = {};
+  function nextConversationId() {
+    var current = openConversationId();
+    var ids = items().map(function (li) { return li.getAttribute("data-conversation-id"); });
+    var at = ids.indexOf(current);
+    var candidates = function (list) {
+      return list.filter(function (id) { return id !== current && !resolvedHere[id]; });
+    };
+    if (at < 0) return candidates(ids)[0] || "";
+    var below = candidates(ids.slice(at + 1));
+    var above = candidates(ids.slice(0, at)).reverse();
+    return below[0] || above[0] || "";
+  }
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.elt && e.detail.elt.hasAttribute && e.detail.elt.hasAttribute("data-open-next")) {
+      resolvedHere[openConversationId()] = true;
+      e.detail.parameters.open_next = nextConversationId();
+    }
+  });
+  function afterResolveNext() {
+    var id = openConversationId();
+    var query = currentListQuery();
+    var url = "?" + query + (id ? (query ? "&" : "") + "c=" + id : "");
+    history.pushState({}, "", url);
+    refreshList();
+  }
+
   // ---- events ---------------------------------------------------------------------------------
   document.addEventListener("input", function (e) {
     if (e.target && e.target.id === "composer-input") {
@@ -449,6 +666,7 @@
         announce("typing");
       }
       cannedUpdate();
+      mentionUpdate();
     }
   });
   document.addEventListener("change", function (e) {
@@ -481,11 +699,29 @@
     var replyButton = t.closest(".reply-to");
     if (replyButton) setReplyTo(replyButton.getAttribute("data-reply-to"), replyButton.getAttribute("data-reply-text"));
     if (t.id === "reply-cancel") setReplyTo("", "");
+    var openMenu = snoozeMenu();
+    if (openMenu && openMenu.open && !openMenu.contains(t)) openMenu.open = false; // a click elsewhere closes it
+    if (t.closest(".snooze-custom")) snoozeCustom();
+    if (t.closest(".snooze-preset")) { var menu = snoozeMenu(); if (menu) menu.open = false; }
+    if (t.id === "notify-allow" && notificationsSupported()) {
+      Notification.requestPermission().then(notifyAskUpdate);
+    }
   });
 
   document.addEventListener("keydown", function (e) {
     var input = composer();
     if (e.target === input) {
+      var people = document.getElementById("mention-picker");
+      if (people && !people.hidden) {
+        if (mention.items.length && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+          e.preventDefault();
+          mention.index = (mention.index + (e.key === "ArrowDown" ? 1 : mention.items.length - 1)) % mention.items.length;
+          mentionRender();
+          return;
+        }
+        if (mention.items.length && (e.key === "Enter" || e.key === "Tab")) { e.preventDefault(); mentionInsert(mention.index); return; }
+        if (e.key === "Escape") { e.preventDefault(); mentionHide(); return; }
+      }
       var picker = document.getElementById("canned-picker");
       if (picker && !picker.hidden && canned.items.length) {
         if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -513,6 +749,11 @@
       e.target.blur();
       return;
     }
+    var menu = snoozeMenu();
+    if (menu && menu.open && menu.contains(document.activeElement)) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); snoozeMove(e.key === "ArrowDown" ? 1 : -1); return; }
+      if (e.key === "Escape") { e.preventDefault(); menu.open = false; menu.querySelector("summary").focus(); return; }
+    }
     if (typingInField(e) || e.ctrlKey || e.metaKey || e.altKey) return;
     var key = e.key;
     if (key === "j" || key === "k") { e.preventDefault(); moveSelection(key === "j" ? 1 : -1); }
@@ -522,6 +763,7 @@
     else if (key === "n") { e.preventDefault(); setMode("note"); }
     else if (key === "e") { e.preventDefault(); press("resolve"); }
     else if (key === "a") { e.preventDefault(); press("assign-me"); }
+    else if (key === "s" && snoozeMenu()) { e.preventDefault(); snoozeOpen(); }
     else if (key === "/") { var search = document.getElementById("search-input"); if (search) { e.preventDefault(); search.focus(); } }
     else if (key === "?") { var help = document.getElementById("shortcuts"); if (help) { e.preventDefault(); help.showModal(); } }
   });
@@ -589,6 +831,8 @@
       if (!failed) markSeen(false);
     }
     if (target.id === "conversation-pane") {
+      var source = e.detail.requestConfig && e.detail.requestConfig.elt;
+      if (source && source.hasAttribute && source.hasAttribute("data-open-next")) afterResolveNext();
       var switched = root.getAttribute("data-open-conversation") !== openConversationId();
       if (switched) pane.latest = 0;
       root.setAttribute("data-open-conversation", openConversationId());
@@ -628,6 +872,7 @@
     colourServiceLevel();
     templateRender();
     updateTitle();
+    notifyAskUpdate();
     setInterval(colourServiceLevel, 30000);
     // Presence is a heartbeat: others forget us 45 s after the last one.
     presenceTimer = setInterval(function () {

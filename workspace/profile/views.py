@@ -1,4 +1,4 @@
-"""Your profile and API tokens. Every signed-in user manages only their own."""
+"""Your profile, desktop notifications and API tokens. Every signed-in user manages only their own."""
 
 from django import forms
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from inbox import api_tokens, people
+from inbox import api_tokens, notifications, people
 from inbox.models import AgentProfile, ApiToken
 
 
@@ -20,6 +20,16 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", gettext_lazy("Browser language")), *settings.LANGUAGES]
+
+
+class NotificationsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Notify me about"),
+        choices=notifications.NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    sound = forms.BooleanField(label=gettext_lazy("Play a sound with each notification"), required=False)
 
 
 class TokenForm(forms.Form):
@@ -33,7 +43,9 @@ class TokenForm(forms.Form):
 def _page(request, *, profile_form=None, token_form=None, new_key: str = "", status: int = 200):
     profile = AgentProfile.objects.filter(user=request.user).first()
     initial = {"name": request.user.get_full_name(), "language": profile.language if profile else ""}
+    chosen = notifications.notification_preferences(user=request.user)
     context = {
+        "notifications_form": NotificationsForm(initial={"kinds": sorted(chosen.kinds), "sound": chosen.sound}),
         "profile_form": profile_form or ProfileForm(initial=initial),
         "token_form": token_form or TokenForm(),
         "tokens": api_tokens.api_tokens_of(request.user),
@@ -53,6 +65,19 @@ def profile(request):
         messages.success(request, _("Saved."))
         return redirect("profile")
     return _page(request)
+
+
+@login_required
+@require_POST
+def notifications_choose(request):
+    """Which desktop notifications the agent wants; the browser's permission is separate."""
+    form = NotificationsForm(request.POST)
+    if form.is_valid():
+        notifications.notification_preferences_set(
+            user=request.user, kinds=form.cleaned_data["kinds"], sound=form.cleaned_data["sound"]
+        )
+        messages.success(request, _("Saved."))
+    return redirect("profile")
 
 
 @login_required
