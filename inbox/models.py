@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, ContactIdentity
+from crm.naming import contact_display_name
 from kernel.channel_kinds import kind_choices
 from kernel.crypto import EncryptedJSONField
 from kernel.models import TimestampedModel
@@ -202,6 +203,13 @@ class Conversation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Conversation {self.pk} ({self.status})"
+
+    @property
+    def customer_name(self) -> str:
+        """The customer as agents see them here: the contact's display name, or the page they
+        wrote from when we know nothing else (`crm.naming`)."""
+        source = self.source if isinstance(self.source, dict) else {}
+        return contact_display_name(self.contact, page=str(source.get("page") or ""))
 
 
 class Direction(models.TextChoices):
