@@ -64,6 +64,8 @@ class AgentProfile(TimestampedModel):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     capacity = models.PositiveIntegerField(default=10, help_text="Most open conversations at once")
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    # Dates and times are shown to the agent in this zone (empty: the site's TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -246,7 +248,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
     READ = "read", _("Read")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", "Failed"
 
 
 # Statuses only move forward along this order; `failed` is terminal (see ingest).
@@ -308,7 +310,7 @@ class Message(TimestampedModel):
 class AttachmentStatus(models.TextChoices):
     PENDING = "pending", _("Downloading")
     STORED = "stored", _("Stored")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", "Failed"
 
 
 class Attachment(TimestampedModel):
@@ -329,18 +331,18 @@ class Attachment(TimestampedModel):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    MESSAGE_IN = "message_in", "Customer message"
-    MESSAGE_OUT = "message_out", "Reply"
-    ASSIGNED = "assigned", "Assigned"
-    TEAM_CHANGED = "team_changed", "Team changed"
-    STATUS_CHANGED = "status_changed", "Status changed"
-    REOPENED = "reopened", "Reopened"
-    TAG_ADDED = "tag_added", "Tag added"
-    TAG_REMOVED = "tag_removed", "Tag removed"
-    PRIORITY_CHANGED = "priority_changed", "Priority changed"
-    FIRST_RESPONSE = "first_response", "First response"
-    SLA_BREACHED = "sla_breached", "Service level breached"
+    CREATED = "created", _("Created")
+    MESSAGE_IN = "message_in", _("Customer message")
+    MESSAGE_OUT = "message_out", _("Reply")
+    ASSIGNED = "assigned", _("Assigned")
+    TEAM_CHANGED = "team_changed", _("Team changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REOPENED = "reopened", _("Reopened")
+    TAG_ADDED = "tag_added", _("Tag added")
+    TAG_REMOVED = "tag_removed", _("Tag removed")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    FIRST_RESPONSE = "first_response", _("First response")
+    SLA_BREACHED = "sla_breached", _("Service level breached")
 
 
 class ConversationEvent(models.Model):
@@ -447,11 +449,11 @@ class ParkedStatusUpdate(TimestampedModel):
 class CannedCategory(models.TextChoices):
     """The categories of the response policy (webcare guidelines)."""
 
-    QUESTION = "question", "Question"
-    COMPLAINT = "complaint", "Complaint"
-    COMPLIMENT = "compliment", "Compliment"
-    CRISIS = "crisis", "Crisis"
-    FACTUAL = "factual", "Factual inaccuracy"
+    QUESTION = "question", _("Question")
+    COMPLAINT = "complaint", _("Complaint")
+    COMPLIMENT = "compliment", _("Compliment")
+    CRISIS = "crisis", _("Crisis")
+    FACTUAL = "factual", _("Factual inaccuracy")
 
 
 class CannedResponse(TimestampedModel):

@@ -233,6 +233,8 @@ LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
+# One date format per language (webcare/formats): day first in English too.
+FORMAT_MODULE_PATH = ["webcare.formats"]
 USE_TZ = True
 
 WEBCARE_DEFAULT_REGION = env_str("WEBCARE_DEFAULT_REGION", "NL").upper()
