@@ -338,9 +338,8 @@ def _changes_from(request) -> dict:
         changes["status"] = request.POST["status"]
         changes["snoozed_until"] = _snooze_time(request.POST.get("snoozed_until", ""))
         if changes["status"] == ConversationStatus.SNOOZED and changes["snoozed_until"] is None:
-            raise services.ConversationChangeRefused(
-                gettext_lazy("Pick until when to snooze."), code="snooze_time_required"
-            )
+            # Never nothing: the header shows the time chosen, which the agent may change.
+            changes["snoozed_until"] = services.snooze_default_until()
     if "assignee" in request.POST:
         value = request.POST["assignee"]
         changes["assignee"] = request.user if value == "me" else services.assignee_by_id(value or None)
@@ -379,8 +378,8 @@ def availability_choose(request):
 
 
 def _snooze_time(value: str) -> datetime | None:
-    """`<input type=datetime-local>` sends local time without a zone: the agent's, which is the
-    server's TIME_ZONE for now."""
+    """`<input type=datetime-local>` sends local time without a zone: the agent's (the active
+    time zone)."""
     moment = parse_datetime(value or "")
     if moment is None:
         return None
