@@ -187,7 +187,7 @@ class InboxAutomationForm(forms.ModelForm):
             "busy_text_en": _("Busy acknowledgement in English"),
             "bot_threshold": _("Bot confidence needed to answer"),
             "assignment_mode": _("Automatic assignment"),
-            "sla_warning_percent": _("Service-level warning at (% of the first-response target)"),
+            "sla_warning_percent": _("Service-level warning at this percentage of the first-response target"),
         }
 
 

@@ -129,7 +129,7 @@ def test_the_inbox_automation_page_reads_well_and_offers_a_short_zone_list(lead_
     # every field has a label a person wrote, not the field's name
     labels = re.findall(r"<label[^>]*>([^<]*)</label>", page)
     assert "Sla warning percent" not in labels and not [label for label in labels if "text nl" in label.lower()]
-    assert "Service-level warning at (% of the first-response target)" in page
+    assert "Service-level warning at this percentage of the first-response target" in page
     # the time zones are a short list of current zones
     zones = re.search(r'<select name="hours-time_zone"[^>]*>(.*?)</select>', page, re.S).group(1)
     values = re.findall(r'value="([^"]+)"', zones)
