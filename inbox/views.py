@@ -57,6 +57,14 @@ def home(request):
 
 @login_required
 @require_GET
+def inbox_nav(request):
+    """The navigation pane with its counts, fetched again whenever the list changes."""
+    filters = selectors.ListFilters.from_query(request.GET)
+    return render(request, "inbox/_nav.html", selectors.navigation(user=request.user, filters=filters))
+
+
+@login_required
+@require_GET
 def conversation_list(request):
     return render(request, "inbox/_list.html", _list_context(request))
 

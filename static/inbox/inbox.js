@@ -585,6 +585,10 @@
     if (target.id === "conversation-list") {
       updateTitle();
       bulkUpdate();
+      // Whatever changed the list (a live event, a bulk action, paging) may change the counts:
+      // the navigation follows from the same database state.
+      var nav = document.getElementById("inbox-nav");
+      if (nav) htmx.trigger(nav, "webcare:refresh-nav");
     }
     colourServiceLevel();
   });
