@@ -18,12 +18,12 @@ and stored as the JSON the rule engine reads (`automation.rules`).
 
 import re
 from datetime import date
-from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inbox import business_hours
+from kernel.time_zones import time_zone_choices
 
 from .models import InboxAutomation, Rule
 
@@ -176,6 +176,19 @@ class InboxAutomationForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("away_text_nl", "away_text_de", "away_text_en", "busy_text_nl", "busy_text_de", "busy_text_en")
         }
+        # Labels a lead reads (the field names would show as "Sla warning percent").
+        labels = {
+            "away_text_nl": _("Out-of-hours reply in Dutch"),
+            "away_text_de": _("Out-of-hours reply in German"),
+            "away_text_en": _("Out-of-hours reply in English"),
+            "busy_threshold": _("Busy from this many waiting conversations"),
+            "busy_text_nl": _("Busy acknowledgement in Dutch"),
+            "busy_text_de": _("Busy acknowledgement in German"),
+            "busy_text_en": _("Busy acknowledgement in English"),
+            "bot_threshold": _("Bot confidence needed to answer"),
+            "assignment_mode": _("Automatic assignment"),
+            "sla_warning_percent": _("Service-level warning at this percentage of the first-response target"),
+        }
 
 
 DAY_LABELS = {
@@ -220,7 +233,7 @@ class BusinessHoursForm(forms.Form):
 
     def __init__(self, *args, inbox, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["time_zone"].choices = time_zone_choices(current=inbox.time_zone)
         schedule = inbox.business_hours or {}
         for day, label in DAY_LABELS.items():
             self.fields[day] = forms.CharField(label=label, required=False)

@@ -117,6 +117,11 @@ def contact_panel(request, pk: int):
     current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query).get("c", [""])[0]
     context["conversations"] = list(selectors.contact_conversations(user=request.user, contact=contact)[:20])
     context["current_conversation"] = access.row_id(current)
+    # Named as the conversation beside it names the customer (it may know the page they wrote from).
+    beside = next((c for c in context["conversations"] if c.pk == context["current_conversation"]), None)
+    if beside is not None:
+        beside.contact = contact
+    context["customer_name"] = beside.customer_name if beside is not None else contact.display_name
     return render(request, "crm/_panel.html", context)
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from kernel.channel_kinds import kind_choices
 from kernel.models import TimestampedModel
 
+from . import naming
+
 
 class Contact(TimestampedModel):
     """One customer, however many channels they write on."""
@@ -36,7 +38,12 @@ class Contact(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.phone or self.email or f"Contact {self.pk}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """What agents call this customer (`crm.naming`: one rule everywhere)."""
+        return naming.contact_display_name(self)
 
 
 class ContactIdentity(TimestampedModel):
@@ -57,6 +64,11 @@ class ContactIdentity(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
+
+    @property
+    def shown_as(self) -> str:
+        """The name or phone the platform gave, never the internal id (may be empty)."""
+        return naming.identity_label(self)
 
 
 class ContactMerge(TimestampedModel):

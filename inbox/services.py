@@ -4,6 +4,7 @@ Each change is recorded as a ConversationEvent and announced after commit.
 """
 
 import logging
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -167,6 +168,14 @@ def team_by_id(team_id) -> Team | None:
         return Team.objects.get(pk=int(team_id))
     except (ValueError, Team.DoesNotExist):
         raise ConversationChangeRefused(_("Unknown team."), code="team_unknown") from None
+
+
+def snooze_default_until(*, now=None) -> datetime:
+    """Until when "Snoozed" with no time given lasts: tomorrow at 09:00 on the agent's clock
+    (the active time zone)."""
+    local = timezone.localtime(now or timezone.now())
+    tomorrow = local.date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(9, 0), tzinfo=local.tzinfo)
 
 
 def snoozed_conversations_wake(*, now=None) -> int:

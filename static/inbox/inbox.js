@@ -683,8 +683,8 @@
       if (t.name === "status") {
         var snooze = actions.querySelector(".snooze");
         if (snooze) snooze.hidden = t.value !== "snoozed";
-        // "snoozed" waits for its time (saved with the form's own button)
-        if (t.value === "snoozed") { snooze.querySelector("input").focus(); return; }
+        // "snoozed" is saved at once: without a time the server picks tomorrow 09:00, shown in
+        // the time field, where the agent may change it (a change saves again)
       }
       // A header swapped in moments ago is wired by htmx only when the swap settles: wire it now.
       htmx.process(actions);
@@ -847,6 +847,10 @@
     if (target.id === "conversation-list") {
       updateTitle();
       bulkUpdate();
+      // Whatever changed the list (a live event, a bulk action, paging) may change the counts:
+      // the navigation follows from the same database state.
+      var nav = document.getElementById("inbox-nav");
+      if (nav) htmx.trigger(nav, "webcare:refresh-nav");
     }
     colourServiceLevel();
   });

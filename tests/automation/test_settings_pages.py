@@ -116,3 +116,22 @@ def test_agents_do_not_get_the_automation_pages(client):
         assert client.get(url).status_code == 404
     assert client.post("/automation/rules/", {"name": "x", "actions_lines": "add_tag x"}).status_code == 404
     assert not Rule.objects.exists()
+
+
+def test_the_inbox_automation_page_reads_well_and_offers_a_short_zone_list(lead_client):
+    import re
+
+    inbox = make_inbox("whatsapp", name="Shop")  # no business hours: always open
+    page = lead_client.get(f"/automation/inboxes/{inbox.pk}/").content.decode()
+    # "Open now." is good news, not an error
+    banner = re.search(r'<p class="([^"]*)"[^>]*data-testid="open-now"', page).group(1)
+    assert "ok" in banner.split() and "error" not in banner
+    # every field has a label a person wrote, not the field's name
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", page)
+    assert "Sla warning percent" not in labels and not [label for label in labels if "text nl" in label.lower()]
+    assert "Service-level warning at this percentage of the first-response target" in page
+    # the time zones are a short list of current zones
+    zones = re.search(r'<select name="hours-time_zone"[^>]*>(.*?)</select>', page, re.S).group(1)
+    values = re.findall(r'value="([^"]+)"', zones)
+    assert 20 <= len(values) <= 60 and "Europe/Amsterdam" in values
+    assert not [zone for zone in values if zone.startswith(("US/", "Etc/")) or zone in ("Navajo", "GB", "Zulu")]
