@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0012_agent_availability_tracking'),
+        ('inbox', '0014_agent_notifications_and_mentions'),
     ]
 
     operations = [
