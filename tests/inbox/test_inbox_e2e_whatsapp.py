@@ -253,13 +253,7 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.10.3.min.js"
 
 
-def test_a_live_list_refresh_keeps_the_conversations_ticked_for_a_bulk_action(
-    app_url,
-    browser,
-    graph,
-    wa_inbox,
-    team,  # noqa: F811
-):
+def test_a_live_list_refresh_keeps_ticked_conversations(app_url, browser, graph, wa_inbox, team):  # noqa: F811
     for n, (wa_id, name) in enumerate([("31611111111", "Eva"), ("31622222222", "Finn")]):
         post_webhook(app_url, wa_inbox, whatsapp_text(f"wamid.e2e.t{n}", f"Vraag {n}", wa_id=wa_id, name=name))
     context, page = log_in(browser, app_url, "anna")
