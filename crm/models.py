@@ -197,8 +197,24 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ImportMode(models.TextChoices):
+    """What an import does with a row whose phone or email a contact already has."""
+
+    SKIP = "skip", _("Skip it")
+    FILL = "fill", _("Update empty fields")
+    OVERWRITE = "overwrite", _("Overwrite with the file's values")
+
+
+class ImportOutcome(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    SKIPPED = "skipped", _("Skipped")
+    ERROR = "error", _("Error")
+
+
 class ContactImport(TimestampedModel):
-    """A CSV import run by a Celery task; rows import whole or are listed in `errors`."""
+    """A CSV import run by a Celery task; rows import whole or are listed in `errors`, and every
+    row's outcome is kept in `results`, in row order."""
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     filename = models.CharField(max_length=255, blank=True)
@@ -208,6 +224,12 @@ class ContactImport(TimestampedModel):
     processed = models.PositiveIntegerField(default=0)
     imported = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{row, error}] of rows not imported")
+    mode = models.CharField(max_length=10, choices=ImportMode.choices, default=ImportMode.SKIP)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    results = models.JSONField(
+        default=list, blank=True, help_text="[{row, outcome, reason, contact}] per row, in row order"
+    )
 
     @property
     def percent(self) -> int:
