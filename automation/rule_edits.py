@@ -39,7 +39,8 @@ def rule_check(*, conditions: list, actions: list) -> None:
             if not exists:
                 raise RuleRefused(
                     _(
-                        "The agent this rule assigns to ({value}) does not exist or can no longer sign in. Pick one from the list."
+                        "The agent this rule assigns to ({value}) does not exist or can no longer sign in."
+                        " Pick one from the list."
                     ),
                     code="rule_agent_unknown",
                     value=value,
