@@ -6,6 +6,7 @@ from .api import views as api_views
 urlpatterns = [
     path("contacts/", views.contact_list, name="contact-list"),
     path("contacts/bulk-tag/", views.contacts_bulk_tag, name="contacts-bulk-tag"),
+    path("contacts/lookup/", views.contact_lookup, name="contact-lookup"),
     path("contacts/suggestions/", views.suggestion_list, name="contact-suggestions"),
     path(
         "contacts/suggestions/<int:pk>/<str:decision>/",
