@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm import merging, services
-from crm.tags import ContactTagRefused
 from crm.models import AttributeDefinition, Contact, ContactMerge, ContactTag
+from crm.tags import ContactTagRefused
 from inbox import access
 from inbox.tag_picker import tag_picker
 from kernel.channel_kinds import kind_choices
@@ -217,8 +217,7 @@ def contact_lookup(request):
     if exclude is not None:
         found = found.exclude(pk=exclude)
     results = [
-        {"id": c.pk, "label": _lookup_label(c), "detail": _detail(c)}
-        for c in found.prefetch_related("identities")[:10]
+        {"id": c.pk, "label": _lookup_label(c), "detail": _detail(c)} for c in found.prefetch_related("identities")[:10]
     ]
     return JsonResponse({"results": results})
 
@@ -231,7 +230,9 @@ def _detail(contact: Contact) -> str:
     """What tells two contacts of the same name apart: phone, email, channels."""
     channels = ", ".join(sorted({str(identity.get_channel_display()) for identity in contact.identities.all()}))
     label = _lookup_label(contact)
-    return " · ".join(part for part in (contact.phone or contact.phone_raw, contact.email, channels) if part and part != label)
+    return " · ".join(
+        part for part in (contact.phone or contact.phone_raw, contact.email, channels) if part and part != label
+    )
 
 
 @login_required

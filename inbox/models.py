@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, ContactIdentity
 from kernel.channel_kinds import kind_choices
-from kernel.crypto import EncryptedJSONField
 from kernel.colors import color_name
+from kernel.crypto import EncryptedJSONField
 from kernel.models import TimestampedModel
 
 

@@ -17,7 +17,6 @@ from kernel.tasks import enqueue_on_commit
 
 from . import access, channel_registry, hooks
 from .events import event_record
-from .tags import may_create_tags, tag_name_clean
 from .models import (
     AgentProfile,
     Conversation,
@@ -31,6 +30,7 @@ from .models import (
     Tag,
     Team,
 )
+from .tags import may_create_tags, tag_name_clean
 
 logger = logging.getLogger(__name__)
 

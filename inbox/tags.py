@@ -37,9 +37,7 @@ def _checked(name: str, color: str, *, tag: Tag | None = None) -> tuple[str, str
         raise TagRefused(_("Pick one of the colours."), code="tag_color_invalid")
     clash = Tag.objects.filter(name=name).exclude(pk=tag.pk if tag else None)
     if clash.exists():
-        raise TagRefused(
-            _("There is already a tag “{name}”: merge them instead."), code="tag_name_taken", name=name
-        )
+        raise TagRefused(_("There is already a tag “{name}”: merge them instead."), code="tag_name_taken", name=name)
     return name, color.lower()
 
 

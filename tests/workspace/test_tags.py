@@ -50,7 +50,9 @@ def test_renaming_onto_an_existing_name_is_refused_and_merge_moves_every_convers
     services.conversation_update(conversation=one, actor=lead, tags=["refund"])
     services.conversation_update(conversation=two, actor=lead, tags=["refunds", "refund"])
     old, into = Tag.objects.get(name="refunds"), Tag.objects.get(name="refund")
-    response = client.post(f"/settings/tags/conversation/{old.pk}/", {"name": "refund", "color": old.color}, follow=True)
+    response = client.post(
+        f"/settings/tags/conversation/{old.pk}/", {"name": "refund", "color": old.color}, follow=True
+    )
     assert "merge them instead" in response.content.decode()
     client.post(f"/settings/tags/conversation/{old.pk}/merge/", {"into": into.pk})
     assert list(Tag.objects.values_list("name", flat=True)) == ["refund"]
