@@ -48,5 +48,6 @@ class MessengerConfig(AppConfig):
                 setup_form=messenger_setup.MessengerSetupForm,
                 connection_test=messenger_setup.connection_test,
                 setup_copy_values=setup.copy_values,
+                start_address=rules.start_address,
             )
         )

@@ -51,5 +51,6 @@ class WhatsappConfig(AppConfig):
                 setup_form=whatsapp_setup.WhatsappSetupForm,
                 connection_test=whatsapp_setup.connection_test,
                 setup_copy_values=setup.copy_values,
+                start_address=rules.start_address,
             )
         )

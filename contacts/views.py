@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crm import merging, services
 from crm.models import AttributeDefinition, Contact, ContactMerge, ContactTag
 from crm.tags import ContactTagRefused
-from inbox import access
+from inbox import access, outreach, replies
 from inbox.tag_picker import tag_picker
 from kernel.channel_kinds import kind_choices
 
@@ -120,7 +120,34 @@ def contact_detail(request, pk: int):
     context["timeline"] = selectors.contact_timeline(user=request.user, contact=contact)
     context["merges"] = [(m, merging.merge_undoable(m)) for m in selectors.contact_merges(contact=contact)]
     context["channels"] = kind_choices()
+    context["start_options"] = outreach.start_options(user=request.user, contact=contact)
     return render(request, "crm/contact.html", context)
+
+
+@login_required
+@require_POST
+def contact_start(request, pk: int):
+    """Write to the customer first, from their page, on one of the agent's inboxes; then open
+    the conversation in the inbox."""
+    contact = access.access_contact_or_survivor(request.user, pk)
+    inbox = access.access_inbox(request.user, request.POST.get("inbox", ""))
+    template = None
+    if request.POST.get("template"):
+        name, _sep, language = request.POST["template"].partition("|")
+        template = (name, language)
+    try:
+        conversation = outreach.conversation_start(
+            agent=request.user,
+            contact=contact,
+            inbox=inbox,
+            text=request.POST.get("text", "")[:4096],
+            template=template,
+            parameters=[value[:1024] for value in request.POST.getlist("parameter")][:20],
+        )
+    except (outreach.ConversationStartRefused, replies.ReplyRefused) as refused:
+        messages.error(request, refused.reason)
+        return redirect(reverse("contact-detail", args=[contact.pk]) + "#start")
+    return redirect(f"/?c={conversation.pk}")
 
 
 @login_required

@@ -382,6 +382,20 @@ def _tag(name: str, *, may_create: bool = True) -> ContactTag:
     return tag or ContactTag.objects.get_or_create(name=name)[0]
 
 
+def identity_attach(*, contact: Contact, channel: str, external_id: str) -> ContactIdentity:
+    """The contact's identity on a channel, added when the business writes to them first (a
+    WhatsApp number). Raises ValidationError when the identity is another contact's."""
+    identity, _created = ContactIdentity.objects.get_or_create(
+        channel=channel, external_id=external_id, defaults={"contact": contact}
+    )
+    if identity.contact_id != contact.pk:
+        raise ValidationError(
+            _("This address belongs to another contact (%(name)s): merge the two contacts first.")
+            % {"name": identity.contact}
+        )
+    return identity
+
+
 def contact_note_add(*, contact: Contact, author, text: str) -> ContactNote:
     """An agent's note about the customer."""
     text = (text or "").strip()
