@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fake Graph API fixtures are imported by name
 """Starting a conversation from a contact's page on Messenger: only inside the window (24
 hours, or 7 days with the HUMAN_AGENT tag when the inbox has it), never to someone who did not
 write to the Page; the Send API request carries the right messaging type."""

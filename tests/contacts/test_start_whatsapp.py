@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fake Graph API fixtures are imported by name
 """Starting a conversation from a contact's page on WhatsApp: an approved template any time
 (sent to the fake Graph API as a template to the customer's number), free text only inside
 the 24-hour window; live chat explains why it cannot start one."""
