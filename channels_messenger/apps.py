@@ -49,5 +49,6 @@ class MessengerConfig(AppConfig):
                 connection_test=messenger_setup.connection_test,
                 setup_copy_values=setup.copy_values,
                 demo=demo.DEMO,
+                start_address=rules.start_address,
             )
         )

@@ -52,5 +52,6 @@ class WhatsappConfig(AppConfig):
                 connection_test=whatsapp_setup.connection_test,
                 setup_copy_values=setup.copy_values,
                 demo=demo.DEMO,
+                start_address=rules.start_address,
             )
         )

@@ -232,6 +232,18 @@ class Channel:
     preview_html: "Callable[[Inbox], str] | None" = None
     # The channel in the demo (`load_demo`); None: the demo has no inbox of it.
     demo: ChannelDemo | None = None
+    # Starting a conversation from a contact's page: (inbox, contact) -> the platform address
+    # to write to (a wa_id, a PSID), or StartRefused with the reason (no number, never wrote to
+    # this Page). None: the channel cannot start one, and `start_refused_reason` says why.
+    # What may be sent is then the channel's `window` and `templates`, as in any conversation.
+    start_address: "Callable[[Inbox, object], str] | None" = None
+    start_refused_reason: "str | Promise" = ""
+
+
+class StartRefused(Refused):
+    """A conversation cannot be started with this contact on this channel; `reason` says why."""
+
+    code = "start_refused"
 
 
 _registry: dict[str, Channel] = {}

@@ -32,6 +32,7 @@ from .models import (
     Tag,
     Team,
 )
+from .tags import may_create_tags, tag_name_clean
 
 logger = logging.getLogger(__name__)
 
@@ -272,10 +273,17 @@ def _set_assignee(conversation: Conversation, assignee, *, actor) -> None:
 
 
 def _set_tags(conversation: Conversation, names, *, actor) -> bool:
-    wanted = {name.strip().lower() for name in names if name and name.strip()}
+    wanted = {tag_name_clean(name) for name in names if name and name.strip()}
     current = set(conversation.tags.values_list("name", flat=True))
+    unknown = sorted(wanted - current - set(Tag.objects.filter(name__in=wanted).values_list("name", flat=True)))
+    if unknown and not may_create_tags(actor):
+        raise ConversationChangeRefused(
+            _("“{name}” is not one of the tags. Pick one from the list (team leads add new tags)."),
+            code="tag_unknown",
+            name=unknown[0],
+        )
     for name in sorted(wanted - current):
-        tag, _ = Tag.objects.get_or_create(name=name)
+        tag, _created = Tag.objects.get_or_create(name=name)
         conversation.tags.add(tag)
         event_record(conversation=conversation, kind=EventKind.TAG_ADDED, actor=actor, data={"tag": name})
     for name in sorted(current - wanted):

@@ -28,7 +28,9 @@ from . import (
     services,
     snooze,
 )
-from .models import Attachment, ConversationStatus, Message, Priority, Team
+from .models import Attachment, ConversationStatus, Message, Priority, Tag, Team
+from .tag_picker import tag_picker
+from .tags import may_create_tags
 
 # The collision line, translated here because the script that writes it has no gettext.
 PRESENCE_TEXTS = {
@@ -96,7 +98,14 @@ def _conversation_context(request, conversation):
         "teams": Team.objects.order_by("name"),
         "statuses": ConversationStatus.choices,
         "priorities": Priority.choices,
-        "tag_names": ", ".join(tag.name for tag in conversation.tags.all()),
+        "tag_picker": tag_picker(
+            name="tags",
+            chosen=conversation.tags.order_by("name"),
+            available=Tag.objects.order_by("name"),
+            may_create=may_create_tags(request.user),
+            label=gettext_lazy("Tags"),
+            testid="tags",
+        ),
         "source": selectors.conversation_source(conversation),
         "snooze_presets": snooze.snooze_presets(),
     }

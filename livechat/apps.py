@@ -47,5 +47,10 @@ class LivechatConfig(AppConfig):
                 setup_copy_values=livechat_setup.copy_values,
                 preview_html=livechat_setup.preview_html,
                 demo=demo.DEMO,
+                start_refused_reason=_(
+                    "Live chat cannot start a conversation: a website visitor can only be reached while the chat"
+                    " is open on your site, and leaves no address to write to later. Write to them on another"
+                    " channel, or answer when they start a chat again."
+                ),
             )
         )
