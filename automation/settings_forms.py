@@ -27,8 +27,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from inbox import business_hours
-from kernel.time_zones import time_zone_choices
 from inbox.models import Inbox, Team
+from kernel.time_zones import time_zone_choices
 
 from .models import InboxAutomation, Rule
 from .rule_edits import RuleRefused, rule_check, rule_save

@@ -135,6 +135,8 @@ def test_the_inbox_automation_page_reads_well_and_offers_a_short_zone_list(lead_
     values = re.findall(r'value="([^"]+)"', zones)
     assert 20 <= len(values) <= 60 and "Europe/Amsterdam" in values
     assert not [zone for zone in values if zone.startswith(("US/", "Etc/")) or zone in ("Navajo", "GB", "Zulu")]
+
+
 def _rule_post(client, **fields):
     data = {"name": "VIP", "trigger": "message_received", "position": "5", "enabled": "on", "actions_lines": ""}
     return client.post("/automation/rules/", {**data, **fields})
