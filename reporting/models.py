@@ -136,10 +136,12 @@ class ResponseFact(models.Model):
     is_first = models.BooleanField()
     wall_seconds = models.FloatField()
     business_seconds = models.FloatField()
-    # The clock the inbox measures with (wall or business) and its target when rolled up.
+    # The clock the inbox measures with (wall or business) and its target when rolled up: the
+    # first-response target for a first response, the next-response target for a later one
+    # (None when the inbox has none: such a response is neither within nor over a target).
     seconds = models.FloatField()
-    target_seconds = models.PositiveIntegerField()
-    within_target = models.BooleanField()
+    target_seconds = models.PositiveIntegerField(null=True)
+    within_target = models.BooleanField(null=True)
 
     class Meta:
         indexes = [

@@ -62,12 +62,13 @@ def _agent_percentiles(responses: QuerySet) -> dict:
             count=Count("pk"),
             median=PercentileCont("seconds", percentile=0.5),
             within=Count("pk", filter=Q(within_target=True)),
+            with_target=Count("pk", filter=Q(within_target__isnull=False)),
         )
         return {
             r["agent_id"]: {
                 "count": r["count"],
                 "median_seconds": round_(r["median"]),
-                "within_target_share": share(r["within"], r["count"]),
+                "within_target_share": share(r["within"], r["with_target"]),
             }
             for r in rows
         }
@@ -76,7 +77,8 @@ def _agent_percentiles(responses: QuerySet) -> dict:
         mine = responses.filter(agent_id=agent_id)
         figures = percentiles(mine, "seconds")
         within = mine.filter(within_target=True).count()
-        result[agent_id] = {**figures, "within_target_share": share(within, figures["count"])}
+        with_target = mine.filter(within_target__isnull=False).count()
+        result[agent_id] = {**figures, "within_target_share": share(within, with_target)}
     return result
 
 

@@ -190,7 +190,8 @@
       }
       if (event.event === "sla_warning" || event.event === "sla_breached") {
         var box = document.getElementById("toast");
-        var text = box && box.getAttribute(event.event === "sla_warning" ? "data-sla-warning" : "data-sla-breached");
+        var later = event.target === "next_response" ? "data-sla-next-" : "data-sla-";
+        var text = box && box.getAttribute(later + (event.event === "sla_warning" ? "warning" : "breached"));
         if (text) toast(text + " #" + event.conversation_id);
         refreshList();
         return;
