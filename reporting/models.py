@@ -177,18 +177,6 @@ class RollupRun(models.Model):
         constraints = [models.UniqueConstraint(fields=["inbox", "day"], name="rollup_run_unique")]
 
 
-class AvailabilitySample(models.Model):
-    """An agent's availability as seen by the rollup; stands for `seconds` of time."""
-
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField()
-    availability = models.CharField(max_length=8)
-    seconds = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["at", "agent"], name="availability_sample_time")]
-
-
 class SurveyKind(models.TextChoices):
     CSAT = "csat", _("CSAT (1 to 5)")
     NPS = "nps", _("NPS (0 to 10)")
