@@ -90,6 +90,18 @@ class AvailabilityPeriod(models.Model):
         return f"{self.user_id} {self.availability} from {self.started_at}"
 
 
+class FirstRunSetup(TimestampedModel):
+    """The first-run setup of an installation (one row). Holds no token: the setup token is an
+    HMAC of `salt` with the SECRET_KEY (or WEBCARE_SETUP_TOKEN), so a copy of the database
+    alone does not give it away; `completed_at` closes the setup for good."""
+
+    salt = models.CharField(max_length=64)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"First-run setup ({'done' if self.completed_at else 'open'})"
+
+
 class ApiToken(TimestampedModel):
     """A named REST API key of one user. Only a hash of the key is stored: the key itself is
     shown once, when it is made, and cannot be read back from the database."""
