@@ -47,6 +47,9 @@ def home(request):
     context = _list_context(request, with_unread_total=False)  # the navigation counts it
     context.update(selectors.navigation(user=request.user, filters=context["filters"]))
     context["members"] = selectors.assignable_agents(user=request.user)
+    context["colleagues"] = selectors.colleagues_by_availability(
+        [member for member in context["members"] if member.pk != request.user.pk]
+    )
     context["presence_texts"] = PRESENCE_TEXTS
     if conversation is not None:
         context.update(_conversation_context(request, conversation))
@@ -64,7 +67,12 @@ def conversation_list(request):
 def _conversation_context(request, conversation):
     channel = channel_registry.get(conversation.inbox.kind)
     window = channel.window(conversation)
-    members = get_user_model().objects.filter(is_active=True, inboxes=conversation.inbox).order_by("username")
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, inboxes=conversation.inbox)
+        .select_related("agent_profile")
+        .order_by("username")
+    )
     return {
         "conversation": conversation,
         **timeline_context(conversation),
