@@ -4,16 +4,18 @@ Rules are written one condition or action per line, in words a lead can read bac
 
     conditions                          actions
     text contains refund                add_tag refund
-    text matches ^(order|bestelling)    assign_team 3
+    text matches ^(order|bestelling)    assign_team Returns
     channel whatsapp                    set_priority urgent
     language de                         send_canned returns
     sentiment negative                  send_survey csat
     tag vip                             add_note Check the order history first
-    contact_attribute tier gold         assign_agent 12
+    contact_attribute tier gold         assign_agent anna
     business_hours outside
-    inbox 4
+    inbox Website chat
 
-and stored as the JSON the rule engine reads (`automation.rules`).
+Teams, agents and inboxes are named (team name, username or e-mail address, inbox name), never
+numbered; they are stored as the ids the rule engine reads (`automation.rules`) and shown by
+name again, so a rename shows up in the rule and a deleted one reads as "(deleted)".
 """
 
 import re
@@ -21,9 +23,12 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inbox import business_hours
+from inbox.models import Inbox, Team
 
 from .models import InboxAutomation, Rule
 
@@ -34,6 +39,39 @@ INTERVALS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 def _error(message, params: dict) -> forms.ValidationError:
     return forms.ValidationError(message, params=params)
+
+
+def _named(kind: str, name: str, number: int) -> int:
+    """The id of the team, active agent or inbox a lead named on line `number`."""
+    name = name.strip()
+    if kind == "team":
+        found = Team.objects.filter(name__iexact=name)
+        message = _("Line %(n)s: there is no team “%(name)s”.")
+    elif kind == "agent":
+        found = get_user_model().objects.filter(Q(username__iexact=name) | Q(email__iexact=name), is_active=True)
+        message = _("Line %(n)s: there is no active agent with username or e-mail “%(name)s”.")
+    else:
+        found = Inbox.objects.filter(name__iexact=name)
+        message = _("Line %(n)s: there is no inbox “%(name)s”.")
+    ids = list(found.values_list("pk", flat=True)[:2])
+    if len(ids) != 1:
+        if ids:
+            message = _("Line %(n)s: more than one matches “%(name)s”; rename one of them.")
+        raise _error(message, {"n": number, "name": name})
+    return ids[0]
+
+
+def _name_of(kind: str, value) -> str:
+    if kind == "team":
+        name = Team.objects.filter(pk=value).values_list("name", flat=True).first()
+    elif kind == "agent":
+        name = get_user_model().objects.filter(pk=value).values_list("username", flat=True).first()
+    else:
+        name = Inbox.objects.filter(pk=value).values_list("name", flat=True).first()
+    return name or str(_("(deleted)"))
+
+
+NAMED_ACTIONS = {"assign_team": "team", "assign_agent": "agent"}
 
 
 def conditions_parse(text: str) -> list[dict]:
@@ -72,6 +110,8 @@ def conditions_parse(text: str) -> list[dict]:
                 )
             if name == "business_hours" and value not in ("inside", "outside"):
                 raise _error(_("Line %(n)s: business_hours is inside or outside."), {"n": number})
+            if name == "inbox":
+                value = _named("inbox", value, number)
             conditions.append({"field": name, "value": value})
     return conditions
 
@@ -90,7 +130,10 @@ def actions_parse(text: str) -> list[dict]:
             raise forms.ValidationError(
                 _("Line %(n)s: “%(name)s” needs a value."), params={"n": number, "name": parts[0]}
             )
-        actions.append({"type": parts[0], "value": parts[1].strip()})
+        value = parts[1].strip()
+        if parts[0] in NAMED_ACTIONS:
+            value = _named(NAMED_ACTIONS[parts[0]], value, number)
+        actions.append({"type": parts[0], "value": value})
     return actions
 
 
@@ -101,13 +144,19 @@ def conditions_text(conditions: list) -> str:
             lines.append(f"text {c.get('op', 'contains')} {c.get('value', '')}")
         elif c.get("field") == "contact_attribute":
             lines.append(f"contact_attribute {c.get('key', '')} {c.get('value', '')}")
+        elif c.get("field") == "inbox":
+            lines.append(f"inbox {_name_of('inbox', c.get('value'))}")
         else:
             lines.append(f"{c.get('field')} {c.get('value', '')}")
     return "\n".join(lines)
 
 
 def actions_text(actions: list) -> str:
-    return "\n".join(f"{a.get('type')} {a.get('value', '')}" for a in actions or [])
+    def value(action: dict) -> str:
+        kind = NAMED_ACTIONS.get(action.get("type"))
+        return _name_of(kind, action.get("value")) if kind else str(action.get("value", ""))
+
+    return "\n".join(f"{a.get('type')} {value(a)}" for a in actions or [])
 
 
 class RuleForm(forms.ModelForm):

@@ -5,6 +5,7 @@ import pytest
 from automation.models import InboxAutomation, Rule
 from automation.settings_forms import actions_parse, conditions_parse
 from inbox import business_hours
+from inbox.models import Team
 from tests.factories import make_inbox, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -63,6 +64,33 @@ def test_a_rule_that_cannot_run_is_refused_with_the_line(lead_client, conditions
     )
     assert response.status_code == 200 and message in response.content.decode()
     assert not Rule.objects.exists()
+
+
+def test_teams_agents_and_inboxes_are_named_in_a_rule_never_numbered(lead_client):
+    # given
+    team = Team.objects.create(name="Retouren")
+    anna = make_user("anna")
+    web = make_inbox("livechat", name="Website chat")
+    form = {
+        "name": "Returns",
+        "trigger": "message_received",
+        "position": "1",
+        "conditions_lines": "inbox website chat",
+        "actions_lines": "assign_team Retouren\nassign_agent ANNA",
+    }
+    # when
+    assert lead_client.post("/automation/rules/", form).status_code == 302
+    # then: the engine gets the ids; the lead reads the names back
+    rule = Rule.objects.get(name="Returns")
+    assert rule.conditions == [{"field": "inbox", "value": web.pk}]
+    assert rule.actions == [{"type": "assign_team", "value": team.pk}, {"type": "assign_agent", "value": anna.pk}]
+    page = lead_client.get(f"/automation/rules/{rule.pk}/").content.decode()
+    assert "inbox Website chat" in page and "assign_team Retouren" in page and "assign_agent anna" in page
+    # and a name nobody has is refused with the line, as is a number
+    for actions, message in (("assign_team Nobody", "no team"), (f"assign_agent {anna.pk}", "no active agent")):
+        response = lead_client.post("/automation/rules/", {**form, "name": "x", "actions_lines": actions})
+        assert response.status_code == 200 and message in response.content.decode()
+    assert Rule.objects.count() == 1
 
 
 def test_conditions_and_actions_round_trip():
