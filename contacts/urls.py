@@ -22,6 +22,7 @@ urlpatterns = [
     path("contacts/<int:pk>/tags/", views.contact_tags, name="contact-tags"),
     path("contacts/<int:pk>/notes/", views.contact_note, name="contact-note"),
     path("contacts/<int:pk>/merge/", views.contact_merge, name="contact-merge"),
+    path("contacts/<int:pk>/merge/candidates/", views.merge_candidates, name="contact-merge-candidates"),
     path("contacts/<int:pk>/gdpr-export/", transfer_views.contact_gdpr_export, name="contact-gdpr-export"),
     path("contacts/<int:pk>/erase/", transfer_views.contact_erase, name="contact-erase"),
 ]

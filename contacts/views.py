@@ -180,6 +180,25 @@ def _as_get(request):
     return request
 
 
+MERGE_CANDIDATES_SHOWN = 10
+
+
+@login_required
+@require_GET
+def merge_candidates(request, pk: int):
+    """The merge form's picker: contacts the user may see that match the typed name, phone
+    number or e-mail address, as choices (never an id typed by hand)."""
+    contact = access.access_contact(request.user, pk)
+    query = request.GET.get("q", "").strip()[:200]
+    found = []
+    if query:
+        filters = selectors.ContactFilters.from_query({"q": query})
+        found = list(
+            selectors.contact_search(user=request.user, filters=filters).exclude(pk=contact.pk)[:MERGE_CANDIDATES_SHOWN]
+        )
+    return render(request, "crm/_merge_candidates.html", {"candidates": found, "query": query})
+
+
 @login_required
 @require_POST
 def contact_merge(request, pk: int):

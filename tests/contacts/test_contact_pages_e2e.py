@@ -77,7 +77,10 @@ def test_edit_in_place_and_merge_with_undo(app_url, browser, customers):  # noqa
 
         # merge the other contact into this one: its number stays, and the merge can be undone
         page.goto(f"{app_url}/contacts/{sanne.contact_id}/")
-        page.fill('[data-testid="merge-other"]', str(other.contact_id))
+        page.fill('[data-testid="merge-search"]', "+49 151 23456789")
+        page.locator('[data-testid="merge-candidate"]').first.wait_for()
+        assert page.locator('[data-testid="merge-candidate"]').count() == 1  # not Sanne herself
+        page.locator('[data-testid="merge-candidate"] input').check()
         page.click('[data-testid="merge-submit"]')
         page.wait_for_selector('[data-testid="merge-undo"]')
         phones = page.locator('[data-testid="contact-phones"]').inner_text()

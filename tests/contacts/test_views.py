@@ -153,6 +153,22 @@ def test_merge_and_undo_from_the_contact_page(client, world):
     assert list(other.phones.values_list("e164", flat=True)) == ["+4915123456789"]
 
 
+def test_the_merge_picker_finds_visible_contacts_by_name_or_number_never_by_typed_id(client, world):
+    website = world["conversation"].inbox
+    other = message_ingest(
+        inbox=website, inbound=inbound("lc-9", sender_id="v-9", name="J. Perez", phone="0049 151 23456789")
+    ).message.conversation.contact
+    page = client.get(f"/contacts/{world['sanne'].pk}/").content.decode()
+    assert 'data-testid="merge-search"' in page and 'inputmode="numeric"' not in page
+    url = f"/contacts/{world['sanne'].pk}/merge/candidates/"
+    found = client.get(url, {"q": "+49 151 23456789"}).content.decode()
+    assert f'value="{other.pk}"' in found and "J. Perez" in found
+    # not the contact itself, and nobody from an inbox the agent does not answer
+    assert f'value="{world["sanne"].pk}"' not in client.get(url, {"q": "Pérez"}).content.decode()
+    assert "Secret Sam" not in client.get(url, {"q": "Secret"}).content.decode()
+    assert client.get(f"/contacts/{world['hidden'].pk}/merge/candidates/", {"q": "J"}).status_code == 404
+
+
 def test_merging_a_contact_the_agent_cannot_see_is_404(client, world):
     response = client.post(f"/contacts/{world['sanne'].pk}/merge/", {"other": world["hidden"].pk})
     assert response.status_code == 404
