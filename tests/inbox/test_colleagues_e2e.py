@@ -45,7 +45,7 @@ def test_a_colleague_signing_in_and_going_away_shows_live_in_the_sidebar_and_pic
     expect(bram_row).to_have_attribute("data-availability", "offline")
     expect(option).to_have_attribute("data-availability", "offline")
     expect(option).to_have_text("● Bram de Boer (Offline)")
-    page.wait_for_function("window.webcareInboxSocket() && window.webcareInboxSocket().readyState === 1")
+    page.wait_for_function("() => window.webcareInboxSocket && window.webcareInboxSocket()?.readyState === 1")
     page.evaluate("window.__notReloaded = true")
 
     # when: Bram signs in (Online)
