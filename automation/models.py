@@ -79,6 +79,9 @@ class ConversationAutomation(TimestampedModel):
     busy_acknowledged = models.BooleanField(default=False)
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # The next-response wait (its first customer message) the warning / breach alert went for.
+    next_warned_for = models.DateTimeField(null=True, blank=True)
+    next_breached_for = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Automation of conversation {self.conversation_id}"

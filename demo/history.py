@@ -5,7 +5,7 @@ reporting roll-up, so every figure of the dashboard is true of what the inbox sh
 What a history is made of follows what the live code writes: the same messages (customer, agent,
 bot), events (created, assigned, first response, status changes, reopens, tags; not the
 per-message events, which nothing reads back and which would double the rows), survey requests,
-questions, answers and responses, availability samples and quality reviews. Conversations follow
+questions, answers and responses, availability periods and quality reviews. Conversations follow
 a working week (Mondays are busiest, weekends quiet, most questions in office hours); outside
 business hours the bot answers first, sometimes well enough that no person is needed. Which
 channels take part, their customers' ids and what they ask come from each channel's
@@ -23,8 +23,8 @@ from django.utils import timezone
 from crm.models import Contact, ContactIdentity
 from inbox import business_hours
 from inbox.channel_registry import ChannelDemo, DemoPerson
-from inbox.models import Conversation, ConversationEvent, Inbox, Message, Tag
-from reporting.models import AvailabilitySample, SurveyMessage, SurveyRequest, SurveyResponse
+from inbox.models import AvailabilityPeriod, Conversation, ConversationEvent, Inbox, Message, Tag
+from reporting.models import SurveyMessage, SurveyRequest, SurveyResponse
 
 from . import texts
 
@@ -302,7 +302,7 @@ def history_create(*, channels: list[tuple[Inbox, ChannelDemo]], agents: dict, l
         planned += writer.conversations(inbox, demo, survey_kinds.get(inbox.pk, ""))
     with _own_timestamps(Contact, ContactIdentity, Conversation, Message, SurveyRequest, SurveyResponse):
         counts = _store(planned, {inbox.pk: demo for inbox, demo in channels})
-    counts["availability_samples"] = _availability(list(agents.values()) + [lead], now=now, rng=rng)
+    counts["availability_periods"] = _availability(list(agents.values()) + [lead], now=now, rng=rng)
     return counts
 
 
@@ -426,10 +426,11 @@ def _surveys_store(planned, rows) -> int:
 
 
 def _availability(agents: list, *, now: datetime, rng: random.Random) -> int:
-    """Hourly samples in office hours: agents mostly Online, now and then Away."""
+    """Status periods in office hours: agents mostly Online, now and then Away, Offline at night
+    (closed periods only: the agent's current status is the live one)."""
     zone = timezone.get_current_timezone()
     today = now.astimezone(zone).date()
-    samples = []
+    periods = []
     for back in range(DAYS, 0, -1):
         day = today - timedelta(days=back)
         if day.weekday() >= 5:
@@ -440,7 +441,11 @@ def _availability(agents: list, *, now: datetime, rng: random.Random) -> int:
                 if lead and rng.random() < 0.6:
                     continue  # a lead is in the inbox part of the day
                 state = "away" if rng.random() < 0.12 else "online"
-                at = datetime.combine(day, time(hour, 30), zone)
-                samples.append(AvailabilitySample(agent=agent, at=at, availability=state, seconds=3600))
-    AvailabilitySample.objects.bulk_create(samples, batch_size=2000)
-    return len(samples)
+                start = datetime.combine(day, time(hour, 0), zone)
+                periods.append(
+                    AvailabilityPeriod(
+                        user=agent, availability=state, started_at=start, ended_at=start + timedelta(hours=1)
+                    )
+                )
+    AvailabilityPeriod.objects.bulk_create(periods, batch_size=2000)
+    return len(periods)

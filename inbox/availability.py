@@ -13,8 +13,9 @@
 
 Every change is announced after commit to the agent's tabs, to the inboxes they answer and to
 those inboxes' open widgets (`kernel.realtime.agent_availability_publish`); an agent becoming
-Online runs `inbox.hooks.on_agent_online` (auto-assignment of waiting conversations). The
-reports sample `AgentProfile.availability` (`reporting.services.availability_sample`).
+Online runs `inbox.hooks.on_agent_online` (auto-assignment of waiting conversations). Each
+change also closes the agent's current `AvailabilityPeriod` and opens the next one, in the same
+transaction: the reports' online and away time are measured from these exact periods.
 """
 
 from datetime import datetime, timedelta
@@ -31,7 +32,7 @@ from kernel import realtime
 from kernel.refusals import Refused
 
 from . import hooks
-from .models import AgentProfile, Availability, AvailabilityReason, Inbox
+from .models import AgentProfile, Availability, AvailabilityPeriod, AvailabilityReason, Inbox
 
 # An agent may pick any of these; a lead may only set someone Away.
 CHOOSABLE = (Availability.ONLINE, Availability.AWAY, Availability.OFFLINE)
@@ -74,6 +75,7 @@ def agent_availability_set(
         profile.availability_reason = reason
         profile.availability_changed_at = now
         profile.save(update_fields=["availability", "availability_reason", "availability_changed_at", "updated_at"])
+        availability_period_begin(user_id=user_id, availability=availability, reason=reason, at=now)
         realtime.agent_availability_publish(
             user_id=user_id,
             inbox_ids=agent_inbox_ids(user_id),
@@ -83,6 +85,13 @@ def agent_availability_set(
         if availability == Availability.ONLINE:
             transaction.on_commit(lambda: hooks.agent_online(user_id))
     return before
+
+
+def availability_period_begin(*, user_id: int, availability: str, reason: str, at: datetime) -> None:
+    """End the agent's open period at `at` and begin the next one. The caller holds the agent
+    profile's row lock, so two changes never both leave a period open."""
+    AvailabilityPeriod.objects.filter(user_id=user_id, ended_at__isnull=True).update(ended_at=at)
+    AvailabilityPeriod.objects.create(user_id=user_id, availability=availability, reason=reason, started_at=at)
 
 
 def _idle(profile: AgentProfile, cutoff: datetime) -> bool:

@@ -79,6 +79,40 @@ class AgentProfile(TimestampedModel):
         return f"{self.user} ({self.role})"
 
 
+class AvailabilityPeriod(models.Model):
+    """One stretch of an agent's availability, from the change that began it to the change that
+    ended it (`ended_at` None: still so). Written with every change of `AgentProfile.availability`
+    (`inbox.availability`), so the reports measure online and away time exactly."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_periods")
+    availability = models.CharField(max_length=8, choices=Availability.choices)
+    reason = models.CharField(max_length=10, choices=AvailabilityReason.choices, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["started_at", "user"], name="availability_period_start")]
+        constraints = [
+            # At most one open period per agent: the current status.
+            models.UniqueConstraint(fields=["user"], condition=Q(ended_at__isnull=True), name="one_open_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.availability} from {self.started_at}"
+
+
+class FirstRunSetup(TimestampedModel):
+    """The first-run setup of an installation (one row). Holds no token: the setup token is an
+    HMAC of `salt` with the SECRET_KEY (or WEBCARE_SETUP_TOKEN), so a copy of the database
+    alone does not give it away; `completed_at` closes the setup for good."""
+
+    salt = models.CharField(max_length=64)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"First-run setup ({'done' if self.completed_at else 'open'})"
+
+
 class ApiToken(TimestampedModel):
     """A named REST API key of one user. Only a hash of the key is stored: the key itself is
     shown once, when it is made, and cannot be read back from the database."""

@@ -299,9 +299,29 @@ def navigation(*, user, filters: ListFilters) -> dict:
 
 
 def assignable_agents(*, user) -> list:
-    """Agents who share an inbox with the user: the bulk bar's assignee choices."""
+    """Agents who share an inbox with the user, with their status: the bulk bar's assignee
+    choices and the sidebar's list of who is online."""
     inbox_ids = list(access.visible_inboxes(user).values_list("id", flat=True))
-    return list(get_user_model().objects.filter(is_active=True, inboxes__in=inbox_ids).distinct().order_by("username"))
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, inboxes__in=inbox_ids)
+        .select_related("agent_profile")
+        .distinct()
+        .order_by("username")
+    )
+
+
+AVAILABILITY_ORDER = {Availability.ONLINE: 0, Availability.AWAY: 1, Availability.OFFLINE: 2}
+
+
+def colleagues_by_availability(members: list) -> list:
+    """The sidebar's order: online first, then away, then offline, by name within each."""
+
+    def status(user) -> str:
+        profile = getattr(user, "agent_profile", None)
+        return profile.availability if profile is not None else Availability.OFFLINE
+
+    return sorted(members, key=lambda u: (AVAILABILITY_ORDER.get(status(u), 3), (u.get_full_name() or u.username)))
 
 
 def canned_responses(*, user, inbox: Inbox | None, query: str = "", limit: int = 20) -> list[CannedResponse]:

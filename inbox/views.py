@@ -60,6 +60,7 @@ def home(request):
     context = _list_context(request, with_unread_total=False)  # the navigation counts it
     context.update(selectors.navigation(user=request.user, filters=context["filters"]))
     context["members"] = selectors.assignable_agents(user=request.user)
+    context["colleagues"] = _colleagues(request.user, context["members"])
     context["presence_texts"] = PRESENCE_TEXTS
     context["notification_preferences"] = notifications.notification_preferences(user=request.user).as_json()
     if conversation is not None:
@@ -74,7 +75,13 @@ def home(request):
 def inbox_nav(request):
     """The navigation pane with its counts, fetched again whenever the list changes."""
     filters = selectors.ListFilters.from_query(request.GET)
-    return render(request, "inbox/_nav.html", selectors.navigation(user=request.user, filters=filters))
+    context = selectors.navigation(user=request.user, filters=filters)
+    context["colleagues"] = _colleagues(request.user, selectors.assignable_agents(user=request.user))
+    return render(request, "inbox/_nav.html", context)
+
+
+def _colleagues(user, members: list) -> list:
+    return selectors.colleagues_by_availability([member for member in members if member.pk != user.pk])
 
 
 @login_required
@@ -86,7 +93,12 @@ def conversation_list(request):
 def _conversation_context(request, conversation):
     channel = channel_registry.get(conversation.inbox.kind)
     window = channel.window(conversation)
-    members = get_user_model().objects.filter(is_active=True, inboxes=conversation.inbox).order_by("username")
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, inboxes=conversation.inbox)
+        .select_related("agent_profile")
+        .order_by("username")
+    )
     return {
         "conversation": conversation,
         **timeline_context(conversation),

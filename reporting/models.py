@@ -136,10 +136,12 @@ class ResponseFact(models.Model):
     is_first = models.BooleanField()
     wall_seconds = models.FloatField()
     business_seconds = models.FloatField()
-    # The clock the inbox measures with (wall or business) and its target when rolled up.
+    # The clock the inbox measures with (wall or business) and its target when rolled up: the
+    # first-response target for a first response, the next-response target for a later one
+    # (None when the inbox has none: such a response is neither within nor over a target).
     seconds = models.FloatField()
-    target_seconds = models.PositiveIntegerField()
-    within_target = models.BooleanField()
+    target_seconds = models.PositiveIntegerField(null=True)
+    within_target = models.BooleanField(null=True)
 
     class Meta:
         indexes = [
@@ -173,18 +175,6 @@ class RollupRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["inbox", "day"], name="rollup_run_unique")]
-
-
-class AvailabilitySample(models.Model):
-    """An agent's availability as seen by the rollup; stands for `seconds` of time."""
-
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField()
-    availability = models.CharField(max_length=8)
-    seconds = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["at", "agent"], name="availability_sample_time")]
 
 
 class SurveyKind(models.TextChoices):

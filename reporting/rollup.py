@@ -92,6 +92,9 @@ def _responses(cursor, t: dict, p: dict, *, open_always: bool, business_clock: b
             " AND i.ends_at > f.waited_from AND i.starts_at < f.replied_at), 0)"
         )
     counted = "business_seconds" if business_clock else "wall_seconds"
+    # A first response is held to the first-response target, every later one to the
+    # next-response target (none set: NULL, no verdict).
+    target = "(CASE WHEN f.n = 1 THEN %(target)s ELSE CAST(%(next_target)s AS INTEGER) END)"
     cursor.execute(
         f"""
         WITH replied AS (
@@ -134,8 +137,8 @@ def _responses(cursor, t: dict, p: dict, *, open_always: bool, business_clock: b
             within_target)
         SELECT f.reply_id, f.conversation_id, %(inbox)s, %(channel)s, r.author_id, %(day)s,
             f.waited_from, f.replied_at, CASE WHEN f.n = 1 THEN TRUE ELSE FALSE END,
-            f.wall_seconds, f.business_seconds, f.{counted}, %(target)s,
-            CASE WHEN f.{counted} <= %(target)s THEN TRUE ELSE FALSE END
+            f.wall_seconds, f.business_seconds, f.{counted}, {target},
+            CASE WHEN {target} IS NULL THEN NULL WHEN f.{counted} <= {target} THEN TRUE ELSE FALSE END
         FROM f JOIN {t["message"]} r ON r.id = f.reply_id
         """,
         p,
@@ -244,6 +247,7 @@ def inbox_day_rollup(*, inbox: Inbox, day: date, now: datetime | None = None) ->
         "start": sql.dt(start),
         "end": sql.dt(end),
         "target": inbox.first_response_target_seconds,
+        "next_target": inbox.next_response_target_seconds,
     }
     with transaction.atomic(), connection.cursor() as cursor:
         # One roll-up per inbox at a time (the beat, a slow run and a backfill may overlap): two

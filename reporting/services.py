@@ -1,4 +1,4 @@
-"""Writes of the reporting app: roll-ups, backfills, availability samples, survey answers and
+"""Writes of the reporting app: roll-ups, backfills, survey answers and
 an inbox's survey setting.
 
 Roll-ups only ever write reporting's own tables (see `rollup.py`); what other apps record is
@@ -10,53 +10,29 @@ import time
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from inbox.models import AgentProfile, Conversation, Inbox, Message
+from inbox.models import Conversation, Inbox, Message
 from kernel.refusals import Refused
 
 from .calendar import day_bounds, inbox_zone, local_date
-from .models import AvailabilitySample, RollupRun, SurveyKind, SurveyResponse, SurveySetting
+from .models import RollupRun, SurveyKind, SurveyResponse, SurveySetting
 from .rollup import inbox_day_rollup
 
 logger = logging.getLogger(__name__)
-
-# The beat interval of `reports_rollup` (settings.CELERY_BEAT_SCHEDULE); an availability
-# sample stands for at most this long.
-ROLLUP_INTERVAL_SECONDS = 300
 
 
 class SurveyAnswerRefused(Refused):
     code = "survey_answer_refused"
 
 
-def availability_sample(*, now: datetime | None = None) -> int:
-    """Record every agent's current availability; each sample stands for the time since the
-    previous one, at most one roll-up interval (a stopped beat leaves a gap, not a guess)."""
-    now = now or timezone.now()
-    last = AvailabilitySample.objects.aggregate(last=Max("at"))["last"]
-    seconds = ROLLUP_INTERVAL_SECONDS if last is None else min(ROLLUP_INTERVAL_SECONDS, (now - last).total_seconds())
-    if seconds <= 0:
-        return 0
-    samples = [
-        AvailabilitySample(agent_id=user_id, at=now, availability=availability, seconds=round(seconds))
-        for user_id, availability in AgentProfile.objects.filter(user__is_active=True).values_list(
-            "user_id", "availability"
-        )
-    ]
-    AvailabilitySample.objects.bulk_create(samples)
-    return len(samples)
-
-
 def reports_rollup(*, now: datetime | None = None) -> dict:
     """The periodic roll-up: every inbox's today (in its own time zone), and its yesterday once
     more when it was last rolled up before the inbox's midnight (so late data is in)."""
     now = now or timezone.now()
-    sampled = availability_sample(now=now)
     rolled = []
     for inbox in Inbox.objects.filter(is_active=True).order_by("pk"):
         zone = inbox_zone(inbox)
@@ -69,7 +45,7 @@ def reports_rollup(*, now: datetime | None = None) -> dict:
             rolled.append([inbox.pk, yesterday.isoformat()])
         inbox_day_rollup(inbox=inbox, day=today, now=now)
         rolled.append([inbox.pk, today.isoformat()])
-    return {"rolled": rolled, "agents_sampled": sampled}
+    return {"rolled": rolled}
 
 
 def reports_backfill(*, start: date | None = None, end: date | None = None, inbox_ids=None, progress=None) -> dict:

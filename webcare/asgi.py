@@ -9,7 +9,9 @@ In front of both: `TrustedProxies` (forwarded headers count only from our own pr
 for HTTP, `BodyLimit` (a body over its route's limit is refused before Django reads it).
 """
 
+import logging
 import os
+import threading
 
 from django.core.asgi import get_asgi_application
 
@@ -19,6 +21,8 @@ django_asgi_app = get_asgi_application()  # must run before importing consumers 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
 
 from kernel import realtime  # noqa: E402
 from kernel.proxies import TrustedProxies  # noqa: E402
@@ -51,3 +55,20 @@ protocols = ProtocolTypeRouter(
     }
 )
 application = TrustedProxies(protocols)
+
+
+def _first_run_announce() -> None:
+    """Print the setup token while the installation has no admin (docs/configuration.md).
+    In a thread: the server's event loop may already run, where the ORM must not be called."""
+    from inbox import first_run
+
+    try:
+        first_run.setup_token_announce()
+    except Exception:  # a database not migrated yet: the /setup/ page prints it on a visit
+        logging.getLogger(__name__).info("first-run setup check skipped", exc_info=True)
+    finally:
+        connections.close_all()
+
+
+if settings.WEBCARE_SETUP_ANNOUNCE:
+    threading.Thread(target=_first_run_announce, name="first-run-announce", daemon=True).start()

@@ -195,6 +195,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
 
+    def get_context_data(self, **kwargs):
+        # A fresh installation has nobody to sign in as: point to the first-run setup.
+        from inbox import first_run
+
+        return {**super().get_context_data(**kwargs), "setup_open": first_run.setup_open()}
+
 
 # --- Password reset ---------------------------------------------------------------------------
 

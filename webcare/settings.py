@@ -254,6 +254,13 @@ WEBCARE_OUTBOX_LEASE_SECONDS = env_int("WEBCARE_OUTBOX_LEASE_SECONDS", 120)
 # becomes Away.
 WEBCARE_AWAY_AFTER_MINUTES = env_int("WEBCARE_AWAY_AFTER_MINUTES", 5)
 
+# First run: while no admin exists, /setup/ creates the first one for whoever gives the setup
+# token. Unset: the server derives one and prints it in its log at start; set: this one
+# (at least 20 characters), never printed.
+WEBCARE_SETUP_TOKEN = env_str("WEBCARE_SETUP_TOKEN", "")
+# Print the setup token in the server's log when the ASGI app starts (off in the tests).
+WEBCARE_SETUP_ANNOUNCE = env_bool("WEBCARE_SETUP_ANNOUNCE", True)
+
 # CRM: an "undo merge" is offered this many days after the merge.
 WEBCARE_MERGE_UNDO_DAYS = env_int("WEBCARE_MERGE_UNDO_DAYS", 30)
 # Conversations closed longer than this many days are anonymised by a periodic task (0: never).

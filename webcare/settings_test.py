@@ -9,6 +9,7 @@ os.environ.setdefault("META_GRAPH_URL", "http://127.0.0.1:9/graph-disabled-in-te
 
 from .settings import *  # noqa: E402,F403
 
+WEBCARE_SETUP_ANNOUNCE = False  # no thread printing the setup token at each app import
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 

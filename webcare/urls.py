@@ -28,6 +28,7 @@ urlpatterns = [
     path("webhooks/meta/", include("meta_platform.urls")),
     path("settings/", include("workspace.urls")),
     path("profile/", include("workspace.profile.urls")),
+    path("setup/", include("workspace.setup.urls")),
     path("", include("contacts.urls")),
     path("", include("reporting.urls")),
     path("", include("automation.urls")),

@@ -38,7 +38,7 @@ def summary_compute(*, report_filter: ReportFilter, now=None) -> dict:
         "next_response": next_response(f),
         "resolution": resolution(f),
         "service_level": service_level(f),
-        "agents": agents(f),
+        "agents": agents(f, now=now),
         "business_hours": business_hours(f),
         "csat": csat(f),
         "nps": nps(f),

@@ -5,16 +5,23 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from inbox.models import AgentProfile, Availability, Conversation, ConversationEvent, ConversationStatus
+from inbox.models import (
+    AgentProfile,
+    Availability,
+    AvailabilityPeriod,
+    Conversation,
+    ConversationEvent,
+    ConversationStatus,
+)
 
 from ..calendar import day_bounds, inbox_zone
-from ..models import AgentConversationDay, AvailabilitySample, ResponseFact, SurveyKind
+from ..models import AgentConversationDay, ResponseFact, SurveyKind
 from ..sql import json_text, resolves, seconds_between, tables
 from .common import PercentileCont, ReportFilter, conversation_q, inboxes, moment_q, percentiles, rolled, round_, share
 from .figures import surveys
 
 
-def agents(f: ReportFilter) -> list[dict]:
+def agents(f: ReportFilter, *, now=None) -> list[dict]:
     """One row per agent who replied in the period (or has availability, handling, CSAT)."""
     activity = {
         row["agent_id"]: row
@@ -25,7 +32,7 @@ def agents(f: ReportFilter) -> list[dict]:
     responses = rolled(ResponseFact, f, agent_field="agent_id").filter(agent_id__isnull=False)
     response_rows = _agent_percentiles(responses)
     handling = _handling(f)
-    availability = _availability(f)
+    availability = _availability(f, now=now or timezone.now())
     csat_rows = {
         row["agent_id"]: row
         for row in surveys(f, SurveyKind.CSAT).values("agent_id").annotate(average=Avg("score"), n=Count("pk"))
@@ -62,12 +69,13 @@ def _agent_percentiles(responses: QuerySet) -> dict:
             count=Count("pk"),
             median=PercentileCont("seconds", percentile=0.5),
             within=Count("pk", filter=Q(within_target=True)),
+            with_target=Count("pk", filter=Q(within_target__isnull=False)),
         )
         return {
             r["agent_id"]: {
                 "count": r["count"],
                 "median_seconds": round_(r["median"]),
-                "within_target_share": share(r["within"], r["count"]),
+                "within_target_share": share(r["within"], r["with_target"]),
             }
             for r in rows
         }
@@ -76,7 +84,8 @@ def _agent_percentiles(responses: QuerySet) -> dict:
         mine = responses.filter(agent_id=agent_id)
         figures = percentiles(mine, "seconds")
         within = mine.filter(within_target=True).count()
-        result[agent_id] = {**figures, "within_target_share": share(within, figures["count"])}
+        with_target = mine.filter(within_target__isnull=False).count()
+        result[agent_id] = {**figures, "within_target_share": share(within, with_target)}
     return result
 
 
@@ -122,23 +131,31 @@ def _handling(f: ReportFilter) -> dict:
     }
 
 
-def _availability(f: ReportFilter) -> dict:
-    """Seconds per agent and availability from the roll-up's samples, in the period's bounds
-    (the earliest and latest local midnight of the inboxes shown)."""
+def _availability(f: ReportFilter, *, now) -> dict:
+    """Seconds per agent and availability from the exact status periods, clipped to the
+    period's bounds (the earliest and latest local midnight of the inboxes shown) and to now
+    (a status still current counts until now)."""
     shown = list(inboxes(f))
     if not shown:
         return {}
-    starts = [day_bounds(inbox_zone(i), f.start)[0] for i in shown]
-    ends = [day_bounds(inbox_zone(i), f.end)[1] for i in shown]
-    qs = AvailabilitySample.objects.filter(at__gte=min(starts), at__lt=max(ends))
+    lo = min(day_bounds(inbox_zone(i), f.start)[0] for i in shown)
+    hi = min(max(day_bounds(inbox_zone(i), f.end)[1] for i in shown), now)
+    if hi <= lo:
+        return {}
+    periods = AvailabilityPeriod.objects.filter(started_at__lt=hi).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=lo))
     if f.inbox_ids is not None or f.inbox or f.channel:
-        qs = qs.filter(agent__inboxes__in=shown).distinct()
+        members = get_user_model().objects.filter(inboxes__in=shown).values("pk")
+        periods = periods.filter(user__in=members)
     if f.agent:
-        qs = qs.filter(agent_id=f.agent)
+        periods = periods.filter(user_id=f.agent)
     result: dict = {}
-    for row in qs.values("agent_id", "availability").annotate(seconds=Sum("seconds")).order_by():
-        result.setdefault(row["agent_id"], {})[row["availability"]] = row["seconds"]
-    return result
+    rows = periods.values_list("user_id", "availability", "started_at", "ended_at")
+    for user_id, availability, started, ended in rows:
+        seconds = (min(ended or hi, hi) - max(started, lo)).total_seconds()
+        if seconds > 0:
+            mine = result.setdefault(user_id, {})
+            mine[availability] = mine.get(availability, 0) + seconds
+    return {user_id: {state: round(s) for state, s in states.items()} for user_id, states in result.items()}
 
 
 def live(f: ReportFilter, *, now=None) -> dict:

@@ -123,7 +123,23 @@ def first_response(f: ReportFilter) -> dict:
 
 
 def next_response(f: ReportFilter) -> dict:
-    return percentiles(rolled(ResponseFact, f, agent_field="agent_id").filter(is_first=False), "seconds")
+    """Later responses, and their share within the inbox's next-response target: counted only
+    over responses that had a target (`with_target`), so inboxes without one do not count as
+    either within or over."""
+    nexts = rolled(ResponseFact, f, agent_field="agent_id").filter(is_first=False)
+    figures = percentiles(
+        nexts,
+        "seconds",
+        within=Count("pk", filter=Q(within_target=True)),
+        with_target=Count("pk", filter=Q(within_target__isnull=False)),
+    )
+    within, with_target = figures.pop("within"), figures.pop("with_target")
+    figures.update(
+        with_target=with_target,
+        within_target_share=share(within, with_target),
+        breaches_total=with_target - within,
+    )
+    return figures
 
 
 def resolution(f: ReportFilter) -> dict:
@@ -131,15 +147,27 @@ def resolution(f: ReportFilter) -> dict:
 
 
 def service_level(f: ReportFilter) -> dict:
-    """Within-target share of first responses per channel."""
+    """Within-target share of first responses per channel (`responses`, `within_target_share`)
+    and of next responses held to a next-response target (`next_responses`,
+    `next_within_target_share`)."""
     rows = (
         rolled(ResponseFact, f, agent_field="agent_id")
-        .filter(is_first=True)
         .values("channel")
-        .annotate(n=Count("pk"), within=Count("pk", filter=Q(within_target=True)))
+        .annotate(
+            n=Count("pk", filter=Q(is_first=True)),
+            within=Count("pk", filter=Q(is_first=True, within_target=True)),
+            later=Count("pk", filter=Q(is_first=False, within_target__isnull=False)),
+            later_within=Count("pk", filter=Q(is_first=False, within_target=True)),
+        )
     )
     return {
-        row["channel"]: {"responses": row["n"], "within_target_share": share(row["within"], row["n"])} for row in rows
+        row["channel"]: {
+            "responses": row["n"],
+            "within_target_share": share(row["within"], row["n"]),
+            "next_responses": row["later"],
+            "next_within_target_share": share(row["later_within"], row["later"]),
+        }
+        for row in rows
     }
 
 

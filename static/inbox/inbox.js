@@ -151,6 +151,35 @@
     renderPresence();
   }
 
+  // ---- colleagues' status: the sidebar list and the assign pickers ---------------------------
+  // Live from the socket's availability_changed events (the inboxes' groups carry every
+  // colleague who answers them); a pane or page load renders the same from the server.
+  var AVAILABILITY_ORDER = { online: 0, away: 1, offline: 2 };
+  function showColleagueAvailability(userId, value) {
+    if (!(value in AVAILABILITY_ORDER)) return;
+    var label = root.getAttribute("data-availability-" + value) || value;
+    document.querySelectorAll('[data-presence-user="' + userId + '"]').forEach(function (el) {
+      el.setAttribute("data-availability", value);
+      if (el.tagName === "OPTION") {
+        el.textContent = "\u25CF " + el.getAttribute("data-name") + " (" + label + ")";
+        return;
+      }
+      var dot = el.querySelector(".availability-dot");
+      if (dot) dot.setAttribute("data-value", value);
+      var status = el.querySelector(".colleague-status");
+      if (status) status.textContent = label;
+    });
+    var list = document.querySelector('[data-testid="colleagues"]');
+    if (!list) return;
+    var items = Array.prototype.slice.call(list.children);
+    items.sort(function (a, b) {
+      var byStatus = AVAILABILITY_ORDER[a.getAttribute("data-availability")] - AVAILABILITY_ORDER[b.getAttribute("data-availability")];
+      if (byStatus) return byStatus;
+      return a.querySelector(".colleague-name").textContent.localeCompare(b.querySelector(".colleague-name").textContent);
+    });
+    items.forEach(function (item) { list.appendChild(item); });
+  }
+
   // ---- the websocket ---------------------------------------------------------------------
   function subscribeOpenConversation() {
     var id = openConversationId();
@@ -183,6 +212,7 @@
       if (event.event === "presence") { onPresence(event); return; }
       if (event.event === "availability_changed") {
         if (String(event.user_id) === String(myId) && window.webcareAvailabilityShow) window.webcareAvailabilityShow(event.availability);
+        showColleagueAvailability(String(event.user_id), event.availability);
         return;
       }
       if (event.event === "visitor_typing") {
@@ -191,7 +221,8 @@
       }
       if (event.event === "sla_warning" || event.event === "sla_breached") {
         var box = document.getElementById("toast");
-        var text = box && box.getAttribute(event.event === "sla_warning" ? "data-sla-warning" : "data-sla-breached");
+        var later = event.target === "next_response" ? "data-sla-next-" : "data-sla-";
+        var text = box && box.getAttribute(later + (event.event === "sla_warning" ? "warning" : "breached"));
         if (text) toast(text + " #" + event.conversation_id);
         refreshList();
         return;

@@ -235,6 +235,9 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
 
         # bulk: select the two others, tag them and assign them to me
         page.goto(app_url + "/")
+        # The socket's catch-up refresh of the list on connect would drop boxes checked before it.
+        page.wait_for_function("() => window.webcareInboxSocket && window.webcareInboxSocket()?.readyState === 1")
+        page.wait_for_load_state("networkidle")
         boxes = page.locator(".bulk-pick")
         boxes.nth(0).check()
         boxes.nth(1).check()

@@ -8,8 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from inbox.availability import agent_availability_set
 from reporting.kpis import ReportFilter, summary_compute
-from reporting.models import AvailabilitySample, ConversationDay, RollupRun
+from reporting.models import ConversationDay, RollupRun
 from reporting.services import reports_rollup
 from tests.factories import make_inbox, make_user
 
@@ -60,19 +61,38 @@ def test_yesterday_is_rolled_up_once_more_after_the_inboxs_midnight(timeline):
     assert RollupRun.objects.get(day=date(2026, 4, 1)).rolled_at == ams(2026, 4, 2, 0, 5)
 
 
-def test_availability_samples_add_up_per_agent():
-    agent = make_user("anna")
-    agent.agent_profile.availability = "online"
-    agent.agent_profile.save()
-    reports_rollup(now=utc(2026, 4, 1, 10, 0))
-    reports_rollup(now=utc(2026, 4, 1, 10, 5))
-    agent.agent_profile.availability = "away"
-    agent.agent_profile.save()
-    reports_rollup(now=utc(2026, 4, 1, 10, 7))
-    seconds = {s.availability: 0 for s in AvailabilitySample.objects.all()}
-    for sample in AvailabilitySample.objects.all():
-        seconds[sample.availability] += sample.seconds
-    assert seconds == {"online": 600, "away": 120}
+def test_online_and_away_time_come_from_exact_status_periods_clipped_to_the_period():
+    # given: Anna (Amsterdam inbox) goes Online at 23:00 the evening before the reported day,
+    # Away at 09:00:10 for 20 minutes and 7 seconds, Online again until 01:00 the next night
+    inbox = make_inbox("whatsapp", time_zone="Europe/Amsterdam")
+    anna = make_user("anna", inboxes=[inbox])
+    changes = [
+        (ams(2026, 3, 31, 23, 0), "online"),
+        (ams(2026, 4, 1, 9, 0, 10), "away"),
+        (ams(2026, 4, 1, 9, 20, 17), "online"),
+        (ams(2026, 4, 2, 1, 0), "offline"),
+    ]
+    for at, availability in changes:
+        agent_availability_set(user_id=anna.pk, availability=availability, reason="chosen", now=at)
+    # when: the report of 1 April
+    summary = summary_compute(
+        report_filter=ReportFilter(start=date(2026, 4, 1), end=date(2026, 4, 1)), now=ams(2026, 4, 3, 12, 0)
+    )
+    # then: midnight to 09:00:10 and 09:20:17 to midnight online, the 20 min 7 s away, exactly
+    row = {r["name"]: r for r in summary["agents"]}["anna"]
+    assert row["online_seconds"] == 24 * 3600 - (20 * 60 + 7)
+    assert row["away_seconds"] == 20 * 60 + 7
+    assert row["offline_seconds"] == 0
+
+
+def test_a_status_still_current_counts_until_now():
+    inbox = make_inbox("whatsapp", time_zone="Europe/Amsterdam")
+    anna = make_user("anna", inboxes=[inbox])
+    agent_availability_set(user_id=anna.pk, availability="online", reason="chosen", now=ams(2026, 4, 1, 8, 0))
+    summary = summary_compute(
+        report_filter=ReportFilter(start=date(2026, 4, 1), end=date(2026, 4, 1)), now=ams(2026, 4, 1, 10, 30, 5)
+    )
+    assert {r["name"]: r for r in summary["agents"]}["anna"]["online_seconds"] == 2 * 3600 + 30 * 60 + 5
 
 
 def test_cases_are_counted_by_status_at_the_end_of_a_past_period(timeline):

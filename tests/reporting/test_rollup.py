@@ -157,3 +157,48 @@ def test_without_the_business_clock_service_level_counts_wall_time_and_hours_spl
         "customer_messages": {"inside": 1, "outside": 1},
         "conversations": {"inside": 1, "outside": 1},
     }
+
+
+def test_next_responses_are_held_to_the_next_response_target(office_inbox, timeline, agents):
+    # given: first-response target 30 minutes, next-response target 5 minutes; the first
+    # answer takes 10 minutes (within 30), the next ones 4 minutes (within 5) and 20 minutes
+    # (over 5, though within the first-response target)
+    office_inbox.next_response_target_seconds = 300
+    office_inbox.save()
+    anna, ben = agents
+    chat = timeline(office_inbox).created(ams(2026, 3, 31, 10, 0))
+    chat.customer(ams(2026, 3, 31, 10, 0))
+    chat.agent(ams(2026, 3, 31, 10, 10), anna)
+    chat.customer(ams(2026, 3, 31, 10, 30))
+    chat.agent(ams(2026, 3, 31, 10, 34), anna)
+    chat.customer(ams(2026, 3, 31, 11, 0))
+    chat.agent(ams(2026, 3, 31, 11, 20), ben)
+    # when
+    rollup(office_inbox, date(2026, 3, 31))
+    # then
+    later = ResponseFact.objects.filter(is_first=False).order_by("replied_at")
+    assert [(f.target_seconds, f.within_target) for f in later] == [(300, True), (300, False)]
+    summary = summary_compute(report_filter=ReportFilter(start=date(2026, 3, 31), end=date(2026, 3, 31)))
+    assert summary["first_response"]["within_target_share"] == 1.0
+    assert summary["next_response"]["within_target_share"] == 0.5
+    assert summary["next_response"]["breaches_total"] == 1
+    level = summary["service_level"]["whatsapp"]
+    assert (level["within_target_share"], level["next_within_target_share"], level["next_responses"]) == (1.0, 0.5, 2)
+    by_agent = {row["name"]: row for row in summary["agents"]}
+    assert by_agent["ben"]["within_target_share"] == 0.0
+
+
+def test_without_a_next_response_target_next_responses_are_neither_within_nor_over(office_inbox, timeline, agents):
+    anna, _ = agents
+    chat = timeline(office_inbox).created(ams(2026, 3, 31, 10, 0))
+    chat.customer(ams(2026, 3, 31, 10, 0))
+    chat.agent(ams(2026, 3, 31, 10, 10), anna)
+    chat.customer(ams(2026, 3, 31, 11, 0))
+    chat.agent(ams(2026, 3, 31, 12, 0), anna)  # an hour: over the 30-minute first-response target
+    rollup(office_inbox, date(2026, 3, 31))
+    later = ResponseFact.objects.get(is_first=False)
+    assert (later.target_seconds, later.within_target) == (None, None)
+    summary = summary_compute(report_filter=ReportFilter(start=date(2026, 3, 31), end=date(2026, 3, 31)))
+    assert summary["next_response"]["within_target_share"] is None
+    assert summary["next_response"]["count"] == 1
+    assert {row["name"]: row for row in summary["agents"]}["anna"]["within_target_share"] == 1.0

@@ -34,7 +34,19 @@ PUBLIC = {
     "livechat/<str:key>/upload/": "visitor uploads, checked by the visitor's session token",
     "livechat/files/": "visitor file links, signed and expiring",
     "livechat/demo/": "the demo host page, only with DEBUG or WEBCARE_DEMO_PAGE (demo inboxes)",
+    "setup/": "first run: only while no admin exists, and only with the setup token (tests/workspace)",
 }
+
+# The lead and admin pages: an agent gets 404 on every one of them, whatever the method.
+SETTINGS_PREFIXES = ("settings/", "automation/")
+# Of those, the ones only an admin may use (channel credentials, Meta apps, deactivating an
+# inbox): a lead gets 404 there too. Any route whose path names a Meta channel's setup is
+# admin-only as well (`settings/inboxes/new/<kind>/` with a Meta kind, checked below).
+ADMIN_ONLY = (
+    "settings/inboxes/meta-apps/new/",
+    "settings/inboxes/meta-apps/<int:pk>/secret/",
+    "settings/inboxes/<int:pk>/active/",
+)
 
 
 def _routes():
@@ -132,6 +144,33 @@ POST_BODY = {
     "action": "resolve",
     "name": "hacked",
 }
+
+
+def _settings_routes() -> list[str]:
+    return [route for route in _routes() if route.startswith(SETTINGS_PREFIXES)]
+
+
+def test_an_agent_gets_404_on_every_settings_route(client, foreign, outsider):
+    client.force_login(outsider)
+    routes = _settings_routes()
+    assert len(routes) > 25  # every settings page, found from the URL configuration
+    for route in routes:
+        url = _url(route).replace(str(FOREIGN_ID), str(foreign["inbox"].pk))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, POST_BODY if method == "post" else None)
+            assert response.status_code in (404, 405), f"{method.upper()} {url} answered {response.status_code}"
+
+
+def test_a_lead_gets_404_on_the_admin_only_settings(client, foreign):
+    client.force_login(make_user("lea", role="lead"))
+    for route in ADMIN_ONLY:
+        assert route in _settings_routes(), f"{route} is no longer a route: update ADMIN_ONLY"
+        url = _url(route).replace(str(FOREIGN_ID), str(foreign["inbox"].pk))
+        response = client.post(url, {"secret": "hacked", "active": "0", "app_id": "1", "name": "x"})
+        assert response.status_code == 404, f"POST {url} answered {response.status_code} to a lead"
+    for kind in ("whatsapp", "messenger"):
+        assert client.get(f"/settings/inboxes/new/{kind}/").status_code == 404
+    assert Inbox.objects.get(pk=FOREIGN_ID).is_active
 
 
 def test_every_route_refuses_anonymous_visitors(client, foreign):

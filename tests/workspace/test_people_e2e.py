@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from inbox.models import Team
 from tests.browser import LIVE_WAIT_MS
@@ -86,6 +87,11 @@ def test_a_lead_invites_an_agent_who_sets_a_password_and_lands_in_the_inbox(app_
     assert bram_page.url.rstrip("/") == app_url
     bram = get_user_model().objects.get(username="bram@example.nl")
     assert bram.has_usable_password() and list(bram.inboxes.all()) == [website]
+    # and Online: the top bar says so, and so does the lead's team page
+    expect(bram_page.get_by_test_id("availability")).to_have_value("online", timeout=LIVE_WAIT_MS)
+    page.goto(f"{app_url}/settings/availability/")
+    row = page.locator(f'[data-testid="team-availability-row"][data-user-id="{bram.pk}"]')
+    expect(row).to_have_attribute("data-availability", "online", timeout=LIVE_WAIT_MS)
     assert bram.agent_profile.capacity == 6 and list(bram.teams.values_list("name", flat=True)) == ["Retouren"]
 
     # and the link does not work a second time
