@@ -73,4 +73,3 @@ def valid_time_zone(name: str) -> bool:
     except (ValueError, KeyError, OSError):
         return False
     return bool(name)
-

@@ -57,7 +57,7 @@ def test_an_anonymous_visitor_is_named_the_same_everywhere_and_never_by_visitor_
         assert "Visitor from shop.example/fiets" in pages[where], where
     assert "Select conversation with Visitor from shop.example/fiets" in pages["list"]
     assert "Select conversation with pieter@example.nl" in pages["list"]
-    assert "Select conversation with \"" not in pages["list"]
+    assert 'Select conversation with "' not in pages["list"]
     for where in ("email panel", "email conversation"):
         assert "pieter@example.nl</" in pages[where], where
         assert "Unknown customer" not in _visible_text(pages[where]), where

@@ -22,7 +22,9 @@ SENT = datetime(2026, 12, 3, 7, 43, tzinfo=ZoneInfo("Europe/Amsterdam"))
 def agent_with_message(client):
     inbox = make_inbox("livechat", name="Website")
     agent = make_user("anna", inboxes=[inbox])
-    message = message_ingest(inbox=inbox, inbound=inbound("m1", sender_id="v1", name="Sanne", text="Hallo daar", at=SENT))
+    message = message_ingest(
+        inbox=inbox, inbound=inbound("m1", sender_id="v1", name="Sanne", text="Hallo daar", at=SENT)
+    )
     client.force_login(agent)
     return agent, message.message
 

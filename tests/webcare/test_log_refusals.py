@@ -48,5 +48,3 @@ def test_a_server_error_keeps_its_traceback(client, app_logging, monkeypatch):
     assert client.get("/reports/quality/").status_code == 500
     logged = app_logging.getvalue()
     assert logged.count("Traceback") == 1 and "RuntimeError: boom" in logged
-
-
