@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from inbox.ingest import message_ingest
-from tests.factories import inbound, make_inbox, make_user
+from tests.factories import inbound, make_inbox, make_message, make_user
 from tests.livechat.test_widget_e2e import CHROMIUM, app_url, browser  # noqa: F401 - shared fixtures
 
 pytestmark = [
@@ -23,6 +23,14 @@ def signed_in(app_url, browser):  # noqa: F811
     for n in range(6):
         result = message_ingest(inbox=inbox, inbound=inbound(f"m{n}", name="Sanne de Vries", text=f"Vraag {n}"))
         conversation = result.message.conversation
+    make_message(
+        conversation,
+        direction="out",
+        sender_type="bot",
+        kind="interactive",
+        text="Hoe tevreden bent u?",
+        content={"choices": [{"id": "survey:csat:5", "title": "5 😀"}, {"id": "survey:csat:1", "title": "1 😞"}]},
+    )
     contexts = []
 
     def open_at(width, height):
@@ -67,6 +75,11 @@ def test_desktop_and_laptop_leave_room_for_the_messages(signed_in, width, height
     assert shown >= least
     assert _topbar_fits(page) and _fits_across(page)
     expect(page.locator('[data-testid="composer-send"]')).to_be_in_viewport()
+    # the survey question reads as the bot's, with the choices it offered, not as a choice
+    question = page.locator('[data-testid="message"]', has_text="Hoe tevreden bent u?")
+    expect(question.locator('[data-testid="bot-label"]')).to_be_visible()
+    expect(question).not_to_contain_text("Chose")
+    expect(question.locator(".offered-choices li")).to_have_count(2)
 
 
 def test_a_phone_shows_one_pane_at_a_time_with_a_way_back(signed_in):
