@@ -737,6 +737,16 @@
     if (t.id === "notify-allow" && notificationsSupported()) {
       Notification.requestPermission().then(notifyAskUpdate);
     }
+    // Narrow screens show one pane at a time (static/css: [data-pane]); these buttons switch.
+    var switcher = t.closest("[data-show-pane]");
+    if (switcher) root.setAttribute("data-pane", switcher.getAttribute("data-show-pane"));
+    if (t.closest(".conversation-item a")) root.setAttribute("data-pane", "conversation");
+    var actionsToggle = t.closest(".toggle-actions");
+    if (actionsToggle) {
+      var header = actionsToggle.closest(".conversation-header");
+      var shown = header.classList.toggle("actions-open");
+      actionsToggle.setAttribute("aria-expanded", shown ? "true" : "false");
+    }
   });
 
   document.addEventListener("keydown", function (e) {
@@ -865,6 +875,7 @@
       var source = e.detail.requestConfig && e.detail.requestConfig.elt;
       if (source && source.hasAttribute && source.hasAttribute("data-open-next")) afterResolveNext();
       var switched = root.getAttribute("data-open-conversation") !== openConversationId();
+      if (view() && switched) root.setAttribute("data-pane", "conversation");
       if (switched) pane.latest = 0;
       root.setAttribute("data-open-conversation", openConversationId());
       markSeen(switched);

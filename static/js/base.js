@@ -35,3 +35,13 @@ document.addEventListener("change", function (e) {
       .catch(function (e) { var failed = e.message; show(shown); select.title = failed; });
   });
 })();
+
+/* The top bar's menu on narrow screens: one button shows and hides the page links. */
+document.addEventListener("click", function (e) {
+  var toggle = e.target && e.target.closest && e.target.closest(".menu-toggle");
+  if (!toggle) return;
+  var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+  var open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  if (nav) nav.classList.toggle("open", open);
+});
