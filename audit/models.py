@@ -31,6 +31,10 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Data exported"
     META_APP_CREATED = "meta_app.created", "Meta app created"
     META_APP_SECRET_CHANGED = "meta_app.secret_changed", "Meta app secret changed"
+    TAG_CREATED = "tag.created", "Tag created"
+    TAG_UPDATED = "tag.updated", "Tag changed"
+    TAG_DELETED = "tag.deleted", "Tag deleted"
+    TAG_MERGED = "tag.merged", "Tags merged"
 
 
 class AuditEntry(models.Model):

@@ -18,7 +18,7 @@ from inbox import hooks
 from inbox.models import ConversationStatus, Inbox, Message, SenderType
 
 from . import assignment, auto_replies, bot, rules
-from .language import language_detect, language_known
+from .language import LANGUAGES, language_detect, language_known
 from .models import BotStatus, RuleTrigger
 from .state import batch_memo, batch_message_ids, batch_scope, conversation_state_lock, inbox_automation
 
@@ -66,9 +66,11 @@ def message_received(message_id: int) -> None:
     conversation = message.conversation
     with transaction.atomic():
         state, created = conversation_state_lock(conversation)
-        if language_known(message.text or "") or not state.language:
-            locale = (conversation.contact.locale or "")[:2].lower()
-            language = language_detect(message.text or "", fallback=state.language or locale)
+        # The contact's own language (the live-chat widget's, or set by an agent) wins: the
+        # bot, auto-replies and surveys all speak it. Only without one is it read from the text.
+        locale = (conversation.contact.locale or "")[:2].lower()
+        if locale in LANGUAGES or language_known(message.text or "") or not state.language:
+            language = locale if locale in LANGUAGES else language_detect(message.text or "", fallback=state.language)
             if language != state.language:
                 state.language = language
                 state.save(update_fields=["language", "updated_at"])

@@ -4,31 +4,38 @@ Rules are written one condition or action per line, in words a lead can read bac
 
     conditions                          actions
     text contains refund                add_tag refund
-    text matches ^(order|bestelling)    assign_team 3
-    channel whatsapp                    set_priority urgent
-    language de                         send_canned returns
-    sentiment negative                  send_survey csat
-    tag vip                             add_note Check the order history first
-    contact_attribute tier gold         assign_agent 12
+    text matches ^(order|bestelling)    set_priority urgent
+    channel whatsapp                    send_canned returns
+    language de                         send_survey csat
+    sentiment negative                  add_note Check the order history first
+    tag vip
+    contact_attribute tier gold
     business_hours outside
-    inbox 4
+    inbox Webshop WhatsApp
 
-and stored as the JSON the rule engine reads (`automation.rules`).
+and stored as the JSON the rule engine reads (`automation.rules`). Agents and teams are picked
+from lists, never typed: the form turns them into `assign_agent` / `assign_team` actions, and
+`automation.rule_edits` refuses a rule naming one that does not exist. An inbox is written by
+its name and stored by id.
 """
 
 import re
 from datetime import date
-from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from inbox import business_hours
+from inbox.models import Inbox, Team
+from kernel.time_zones import time_zone_choices
 
 from .models import InboxAutomation, Rule
+from .rule_edits import RuleRefused, rule_check, rule_save
 
 CONDITION_FIELDS = ("text", "channel", "inbox", "language", "sentiment", "tag", "contact_attribute", "business_hours")
-ACTION_TYPES = ("add_tag", "assign_team", "assign_agent", "set_priority", "send_canned", "send_survey", "add_note")
+ACTION_TYPES = ("add_tag", "set_priority", "send_canned", "send_survey", "add_note")
+PICKED_ACTIONS = ("assign_team", "assign_agent")  # chosen from lists below the text
 INTERVALS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -72,6 +79,11 @@ def conditions_parse(text: str) -> list[dict]:
                 )
             if name == "business_hours" and value not in ("inside", "outside"):
                 raise _error(_("Line %(n)s: business_hours is inside or outside."), {"n": number})
+            if name == "inbox":
+                inbox = Inbox.objects.filter(name__iexact=value).first()
+                if inbox is None:
+                    raise _error(_("Line %(n)s: there is no inbox named “%(name)s”."), {"n": number, "name": value})
+                value = inbox.pk
             conditions.append({"field": name, "value": value})
     return conditions
 
@@ -82,6 +94,8 @@ def actions_parse(text: str) -> list[dict]:
         parts = line.strip().split(maxsplit=1)
         if not parts:
             continue
+        if parts[0] in PICKED_ACTIONS:
+            raise _error(_("Line %(n)s: pick the agent or team from the lists below."), {"n": number})
         if parts[0] not in ACTION_TYPES:
             raise forms.ValidationError(
                 _("Line %(n)s: unknown action “%(name)s”."), params={"n": number, "name": parts[0]}
@@ -95,19 +109,53 @@ def actions_parse(text: str) -> list[dict]:
 
 
 def conditions_text(conditions: list) -> str:
+    inbox_names = dict(Inbox.objects.values_list("pk", "name"))
     lines = []
     for c in conditions or []:
         if c.get("field") == "text":
             lines.append(f"text {c.get('op', 'contains')} {c.get('value', '')}")
         elif c.get("field") == "contact_attribute":
             lines.append(f"contact_attribute {c.get('key', '')} {c.get('value', '')}")
+        elif c.get("field") == "inbox":
+            lines.append(f"inbox {inbox_names.get(_as_id(c.get('value')), c.get('value', ''))}")
         else:
             lines.append(f"{c.get('field')} {c.get('value', '')}")
     return "\n".join(lines)
 
 
-def actions_text(actions: list) -> str:
-    return "\n".join(f"{a.get('type')} {a.get('value', '')}" for a in actions or [])
+def _as_id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def actions_text(actions: list, *, editable: bool = False) -> str:
+    """The actions in words; agents and teams by name (`editable`: only the lines the text box
+    holds, the picked ones left to their lists)."""
+    actions = actions or []
+    if editable:
+        return "\n".join(
+            f"{a.get('type')} {a.get('value', '')}" for a in actions if a.get("type") not in PICKED_ACTIONS
+        )
+    agents = {u.pk: _person(u) for u in get_user_model().objects.filter(pk__in=_ids(actions, "assign_agent"))}
+    teams = dict(Team.objects.filter(pk__in=_ids(actions, "assign_team")).values_list("pk", "name"))
+    names = {"assign_agent": agents, "assign_team": teams}
+    lines = []
+    for a in actions:
+        value = a.get("value", "")
+        if a.get("type") in names:
+            value = names[a["type"]].get(_as_id(value), value)
+        lines.append(f"{a.get('type')} {value}")
+    return "\n".join(lines)
+
+
+def _ids(actions: list, kind: str) -> list[int]:
+    return [pk for pk in (_as_id(a.get("value")) for a in actions if a.get("type") == kind) if pk]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 class RuleForm(forms.ModelForm):
@@ -117,6 +165,10 @@ class RuleForm(forms.ModelForm):
     actions_lines = forms.CharField(
         label=_("Then (in order; one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Plain choices checked by `rule_edits`, not model choices: a stale form naming an agent
+    # who has gone gets the rule's own clear refusal, not a generic "not a valid choice".
+    assign_team = forms.CharField(label=_("Then assign to team"), required=False, widget=forms.Select)
+    assign_agent = forms.CharField(label=_("Then assign to agent"), required=False, widget=forms.Select)
 
     class Meta:
         model = Rule
@@ -132,25 +184,51 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        agents = get_user_model().objects.filter(is_active=True, agent_profile__isnull=False)
+        self.fields["assign_agent"].widget.choices = [
+            ("", _("Nobody (no change)")),
+            *((str(u.pk), _person(u)) for u in agents.order_by("first_name", "last_name", "username")),
+        ]
+        self.fields["assign_team"].widget.choices = [
+            ("", _("No team (no change)")),
+            *((str(t.pk), t.name) for t in Team.objects.order_by("name")),
+        ]
         if self.instance.pk:
+            actions = self.instance.actions or []
             self.fields["conditions_lines"].initial = conditions_text(self.instance.conditions)
-            self.fields["actions_lines"].initial = actions_text(self.instance.actions)
+            self.fields["actions_lines"].initial = actions_text(actions, editable=True)
+            for kind in PICKED_ACTIONS:
+                picked = [a.get("value") for a in actions if a.get("type") == kind]
+                self.fields[kind].initial = str(picked[0]) if picked else ""
 
     def clean_conditions_lines(self):
         return conditions_parse(self.cleaned_data.get("conditions_lines") or "")
 
     def clean_actions_lines(self):
-        actions = actions_parse(self.cleaned_data.get("actions_lines") or "")
-        if not actions:
-            raise forms.ValidationError(_("A rule needs at least one action."))
-        return actions
+        return actions_parse(self.cleaned_data.get("actions_lines") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        actions = list(cleaned.get("actions_lines") or [])
+        for kind in PICKED_ACTIONS:
+            value = (cleaned.get(kind) or "").strip()
+            if value:
+                actions.append({"type": kind, "value": _as_id(value) or value})
+        cleaned["actions"] = actions
+        try:
+            rule_check(conditions=cleaned.get("conditions_lines") or [], actions=actions)
+        except RuleRefused as refused:
+            raise forms.ValidationError(refused.reason) from None
+        return cleaned
 
     def save(self, commit=True):
         rule = super().save(commit=False)
         rule.conditions = self.cleaned_data["conditions_lines"]
-        rule.actions = self.cleaned_data["actions_lines"]
+        rule.actions = self.cleaned_data["actions"]
         if commit:
-            rule.save()
+            rule_save(rule=rule)
         return rule
 
 
@@ -175,6 +253,19 @@ class InboxAutomationForm(forms.ModelForm):
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("away_text_nl", "away_text_de", "away_text_en", "busy_text_nl", "busy_text_de", "busy_text_en")
+        }
+        # Labels a lead reads (the field names would show as "Sla warning percent").
+        labels = {
+            "away_text_nl": _("Out-of-hours reply in Dutch"),
+            "away_text_de": _("Out-of-hours reply in German"),
+            "away_text_en": _("Out-of-hours reply in English"),
+            "busy_threshold": _("Busy from this many waiting conversations"),
+            "busy_text_nl": _("Busy acknowledgement in Dutch"),
+            "busy_text_de": _("Busy acknowledgement in German"),
+            "busy_text_en": _("Busy acknowledgement in English"),
+            "bot_threshold": _("Bot confidence needed to answer"),
+            "assignment_mode": _("Automatic assignment"),
+            "sla_warning_percent": _("Service-level warning at this percentage of the first-response target"),
         }
 
 
@@ -220,7 +311,7 @@ class BusinessHoursForm(forms.Form):
 
     def __init__(self, *args, inbox, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["time_zone"].choices = time_zone_choices(current=inbox.time_zone)
         schedule = inbox.business_hours or {}
         for day, label in DAY_LABELS.items():
             self.fields[day] = forms.CharField(label=label, required=False)

@@ -14,6 +14,7 @@ from inbox.models import Inbox
 from .bot import bot_preview
 from .faq import DEFAULT_BOT_THRESHOLD
 from .models import InboxAutomation, KnowledgeEntry, Rule
+from .rule_edits import RuleRefused
 from .settings_forms import BusinessHoursForm, InboxAutomationForm, RuleForm, actions_text, conditions_text
 
 
@@ -121,8 +122,12 @@ def rules_manage(request, pk: int | None = None):
     instance = get_object_or_404(Rule, pk=pk) if pk else None
     form = RuleForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("rules-manage")
+        try:
+            form.save()
+        except RuleRefused as refused:  # what it names went away since the form was checked
+            form.add_error(None, refused.reason)
+        else:
+            return redirect("rules-manage")
     rules = [
         (rule, conditions_text(rule.conditions), actions_text(rule.actions))
         for rule in Rule.objects.select_related("inbox")

@@ -9,7 +9,7 @@ class MessengerConfig(AppConfig):
         from inbox import channel_registry
         from meta_platform import setup
 
-        from . import parser, processor, rules, sender
+        from . import demo, parser, processor, rules, sender
         from . import setup as messenger_setup
 
         def conversation_opened(conversation) -> None:
@@ -48,5 +48,7 @@ class MessengerConfig(AppConfig):
                 setup_form=messenger_setup.MessengerSetupForm,
                 connection_test=messenger_setup.connection_test,
                 setup_copy_values=setup.copy_values,
+                demo=demo.DEMO,
+                start_address=rules.start_address,
             )
         )

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from inbox.channel_registry import PermanentSendError, WindowState
-from inbox.models import SenderType
+from inbox.channel_registry import PermanentSendError, StartRefused, WindowState
+from inbox.models import Conversation, SenderType
 
 from . import errors
 
@@ -71,3 +71,22 @@ def messaging_for(conversation, *, sender_type: str, now: datetime | None = None
     if sender_type != SenderType.AGENT:
         raise PermanentSendError(errors.HUMAN_AGENT_ONLY_REASON, code="window")
     return HUMAN_AGENT
+
+
+def start_address(inbox, contact) -> str:
+    """A Page can only write to the people who wrote to it (their id is per Page): the customer's
+    id from a conversation in this inbox. Whether the window still allows a message is `window`."""
+    identity = (
+        Conversation.objects.filter(inbox=inbox, contact=contact)
+        .order_by("-last_message_at")
+        .values_list("identity__external_id", flat=True)
+        .first()
+    )
+    if not identity:
+        raise StartRefused(
+            gettext_lazy(
+                "This customer has never written to this Facebook Page: on Messenger a business can only answer"
+                " people who wrote first."
+            )
+        )
+    return identity

@@ -9,7 +9,7 @@ class WhatsappConfig(AppConfig):
         from inbox import channel_registry
         from meta_platform import setup
 
-        from . import parser, processor, rules, sender, templates
+        from . import demo, parser, processor, rules, sender, templates
         from . import setup as whatsapp_setup
 
         def cli_arguments(parser) -> None:
@@ -51,5 +51,7 @@ class WhatsappConfig(AppConfig):
                 setup_form=whatsapp_setup.WhatsappSetupForm,
                 connection_test=whatsapp_setup.connection_test,
                 setup_copy_values=setup.copy_values,
+                demo=demo.DEMO,
+                start_address=rules.start_address,
             )
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -152,7 +152,18 @@ def contact_timeline(*, user, contact: Contact, limit: int = 200) -> list[dict]:
     items = [
         {"kind": "message", "at": m.sent_at, "message": m, "conversation": by_id[m.conversation_id]} for m in messages
     ]
-    items += [{"kind": "conversation", "at": c.created_at, "conversation": c} for c in conversations]
+    # A conversation started when its first message was sent, which can be before the row was
+    # written (a platform delivers late, history is imported): never below its own first message.
+    first_sent = dict(
+        Message.objects.filter(conversation_id__in=list(by_id))
+        .values("conversation_id")
+        .annotate(first=Min("sent_at"))
+        .values_list("conversation_id", "first")
+    )
+    items += [
+        {"kind": "conversation", "at": min(filter(None, (c.created_at, first_sent.get(c.pk)))), "conversation": c}
+        for c in conversations
+    ]
     items.sort(key=lambda item: (item["at"], item["kind"] == "message"), reverse=True)
     return items
 

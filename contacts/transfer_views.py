@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AuditAction
 from audit.services import audit_record
 from crm import imports
-from crm.models import ContactImport
+from crm.models import ContactImport, ImportMode
 from inbox import access
 from kernel.spreadsheet import csv_lines
 
@@ -40,10 +40,13 @@ def contact_import(request):
             except UnicodeDecodeError:
                 error = _("The file is not UTF-8 text.")
             else:
-                job = imports.contact_import_start(user=request.user, filename=upload.name, content=content)
+                job = imports.contact_import_start(
+                    user=request.user, filename=upload.name, content=content, mode=request.POST.get("mode", "")
+                )
                 return redirect("contact-import-progress", job.pk)
     recent = ContactImport.objects.defer("content").order_by("-id")[:10]
-    return render(request, "crm/import.html", {"error": error, "recent": recent})
+    context = {"error": error, "recent": recent, "modes": ImportMode.choices}
+    return render(request, "crm/import.html", context)
 
 
 @login_required

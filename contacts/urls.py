@@ -6,6 +6,7 @@ from .api import views as api_views
 urlpatterns = [
     path("contacts/", views.contact_list, name="contact-list"),
     path("contacts/bulk-tag/", views.contacts_bulk_tag, name="contacts-bulk-tag"),
+    path("contacts/lookup/", views.contact_lookup, name="contact-lookup"),
     path("contacts/suggestions/", views.suggestion_list, name="contact-suggestions"),
     path(
         "contacts/suggestions/<int:pk>/<str:decision>/",
@@ -22,6 +23,7 @@ urlpatterns = [
     path("contacts/<int:pk>/tags/", views.contact_tags, name="contact-tags"),
     path("contacts/<int:pk>/notes/", views.contact_note, name="contact-note"),
     path("contacts/<int:pk>/merge/", views.contact_merge, name="contact-merge"),
+    path("contacts/<int:pk>/start/", views.contact_start, name="contact-start"),
     path("contacts/<int:pk>/gdpr-export/", transfer_views.contact_gdpr_export, name="contact-gdpr-export"),
     path("contacts/<int:pk>/erase/", transfer_views.contact_erase, name="contact-erase"),
 ]

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm import merging, services
 from crm.models import AttributeDefinition, Contact, ContactMerge, ContactTag
-from inbox import access
+from crm.tags import ContactTagRefused
+from inbox import access, outreach, replies
+from inbox.tag_picker import tag_picker
 from kernel.channel_kinds import kind_choices
 
 from . import selectors
@@ -44,8 +46,14 @@ def contact_list(request):
 def contacts_bulk_tag(request):
     ids = [pk for pk in map(access.row_id, request.POST.getlist("contact")) if pk is not None]
     visible = list(access.visible_contacts(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-    tagged = services.contacts_tag(contact_ids=visible, name=request.POST.get("tag", ""))
-    messages.success(request, _("Tagged %(count)d contacts.") % {"count": tagged})
+    try:
+        tagged = services.contacts_tag(
+            contact_ids=visible, name=request.POST.get("tag", ""), may_create=access.sees_everything(request.user)
+        )
+    except ContactTagRefused as refused:
+        messages.error(request, refused.reason)
+    else:
+        messages.success(request, _("Tagged %(count)d contacts.") % {"count": tagged})
     return redirect(reverse("contact-list") + "?" + request.POST.get("query", ""))
 
 
@@ -58,7 +66,14 @@ def _contact_context(request, contact: Contact) -> dict:
         "phones": list(contact.phones.order_by("id")),
         "emails": list(contact.emails.order_by("id")),
         "identities": list(contact.identities.order_by("channel", "id")),
-        "tag_names": ", ".join(contact.tags.order_by("name").values_list("name", flat=True)),
+        "tag_picker": tag_picker(
+            name="tags",
+            chosen=contact.tags.order_by("name"),
+            available=ContactTag.objects.order_by("name"),
+            may_create=access.sees_everything(request.user),
+            label=_("Tags"),
+            testid="contact-tags",
+        ),
         "notes": list(contact.agent_notes.select_related("author").order_by("-created_at")),
         "suggestions": selectors.pending_suggestions(user=request.user, contact=contact),
         "may_manage": access.sees_everything(request.user),
@@ -105,18 +120,50 @@ def contact_detail(request, pk: int):
     context["timeline"] = selectors.contact_timeline(user=request.user, contact=contact)
     context["merges"] = [(m, merging.merge_undoable(m)) for m in selectors.contact_merges(contact=contact)]
     context["channels"] = kind_choices()
+    context["start_options"] = outreach.start_options(user=request.user, contact=contact)
     return render(request, "crm/contact.html", context)
 
 
 @login_required
+@require_POST
+def contact_start(request, pk: int):
+    """Write to the customer first, from their page, on one of the agent's inboxes; then open
+    the conversation in the inbox."""
+    contact = access.access_contact_or_survivor(request.user, pk)
+    inbox = access.access_inbox(request.user, request.POST.get("inbox", ""))
+    template = None
+    if request.POST.get("template"):
+        name, _sep, language = request.POST["template"].partition("|")
+        template = (name, language)
+    try:
+        conversation = outreach.conversation_start(
+            agent=request.user,
+            contact=contact,
+            inbox=inbox,
+            text=request.POST.get("text", "")[:4096],
+            template=template,
+            parameters=[value[:1024] for value in request.POST.getlist("parameter")][:20],
+        )
+    except (outreach.ConversationStartRefused, replies.ReplyRefused) as refused:
+        messages.error(request, refused.reason)
+        return redirect(reverse("contact-detail", args=[contact.pk]) + "#start")
+    return redirect(f"/?c={conversation.pk}")
+
+
+@login_required
 @require_GET
-def contact_panel(request, pk: int):
+def contact_panel(request, pk: int, *, tags_error: str = ""):
     """The contact column of the inbox's conversation pane (loaded with hx-get)."""
     contact = access.access_contact_or_survivor(request.user, pk)
-    context = _contact_context(request, contact)
+    context = {**_contact_context(request, contact), "tags_error": tags_error}
     current = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query).get("c", [""])[0]
     context["conversations"] = list(selectors.contact_conversations(user=request.user, contact=contact)[:20])
     context["current_conversation"] = access.row_id(current)
+    # Named as the conversation beside it names the customer (it may know the page they wrote from).
+    beside = next((c for c in context["conversations"] if c.pk == context["current_conversation"]), None)
+    if beside is not None:
+        beside.contact = contact
+    context["customer_name"] = beside.customer_name if beside is not None else contact.display_name
     return render(request, "crm/_panel.html", context)
 
 
@@ -153,7 +200,16 @@ def _field_maker(name: str):
 @require_POST
 def contact_tags(request, pk: int):
     contact = access.access_contact_or_survivor(request.user, pk)
-    services.contact_tags_set(contact=contact, names=request.POST.get("tags", "").split(","))
+    try:
+        services.contact_tags_set(
+            contact=contact,
+            names=request.POST.get("tags", "").split(","),
+            may_create=access.sees_everything(request.user),
+        )
+    except ContactTagRefused as refused:
+        if request.POST.get("panel"):
+            return contact_panel(_as_get(request), contact.pk, tags_error=refused.reason)
+        messages.error(request, refused.reason)
     return _back(request, contact)
 
 
@@ -178,6 +234,37 @@ def _back(request, contact):
 def _as_get(request):
     request.method = "GET"
     return request
+
+
+@login_required
+@require_GET
+def contact_lookup(request):
+    """Contacts the user may see matching a name, phone number or email, for pickers (merge):
+    JSON {"results": [{id, label, detail}]}, at most 10."""
+    query = request.GET.get("q", "").strip()[:200]
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    found = selectors.contact_search(user=request.user, filters=selectors.ContactFilters(q=query))
+    exclude = access.row_id(request.GET.get("exclude", ""))
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    results = [
+        {"id": c.pk, "label": _lookup_label(c), "detail": _detail(c)} for c in found.prefetch_related("identities")[:10]
+    ]
+    return JsonResponse({"results": results})
+
+
+def _lookup_label(contact: Contact) -> str:
+    return contact.name or contact.email or contact.phone or contact.phone_raw or _("Unknown customer")
+
+
+def _detail(contact: Contact) -> str:
+    """What tells two contacts of the same name apart: phone, email, channels."""
+    channels = ", ".join(sorted({str(identity.get_channel_display()) for identity in contact.identities.all()}))
+    label = _lookup_label(contact)
+    return " · ".join(
+        part for part in (contact.phone or contact.phone_raw, contact.email, channels) if part and part != label
+    )
 
 
 @login_required

@@ -6,7 +6,10 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kernel.channel_kinds import kind_choices
+from kernel.colors import DEFAULT_COLOR, color_name
 from kernel.models import TimestampedModel
+
+from . import naming
 
 
 class Contact(TimestampedModel):
@@ -36,7 +39,12 @@ class Contact(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.phone or self.email or f"Contact {self.pk}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """What agents call this customer (`crm.naming`: one rule everywhere)."""
+        return naming.contact_display_name(self)
 
 
 class ContactIdentity(TimestampedModel):
@@ -57,6 +65,11 @@ class ContactIdentity(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
+
+    @property
+    def shown_as(self) -> str:
+        """The name or phone the platform gave, never the internal id (may be empty)."""
+        return naming.identity_label(self)
 
 
 class ContactMerge(TimestampedModel):
@@ -125,12 +138,19 @@ class ContactEmail(TimestampedModel):
 
 
 class ContactTag(TimestampedModel):
-    """A label on contacts (VIP, supplier, ...). The inbox's conversation tags are separate."""
+    """A label on contacts (VIP, supplier, ...). The inbox's conversation tags are separate.
+    Agents apply the ones that exist; leads and admins add new ones and keep the list
+    (`crm.tags`)."""
 
     name = models.CharField(max_length=64, unique=True)
+    color = models.CharField(max_length=7, default=DEFAULT_COLOR)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def color_name(self) -> str:
+        return color_name(self.color)
 
 
 class ContactNote(TimestampedModel):
@@ -197,8 +217,24 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ImportMode(models.TextChoices):
+    """What an import does with a row whose phone or email a contact already has."""
+
+    SKIP = "skip", _("Skip it")
+    FILL = "fill", _("Update empty fields")
+    OVERWRITE = "overwrite", _("Overwrite with the file's values")
+
+
+class ImportOutcome(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    SKIPPED = "skipped", _("Skipped")
+    ERROR = "error", _("Error")
+
+
 class ContactImport(TimestampedModel):
-    """A CSV import run by a Celery task; rows import whole or are listed in `errors`."""
+    """A CSV import run by a Celery task; rows import whole or are listed in `errors`, and every
+    row's outcome is kept in `results`, in row order."""
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     filename = models.CharField(max_length=255, blank=True)
@@ -208,6 +244,12 @@ class ContactImport(TimestampedModel):
     processed = models.PositiveIntegerField(default=0)
     imported = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{row, error}] of rows not imported")
+    mode = models.CharField(max_length=10, choices=ImportMode.choices, default=ImportMode.SKIP)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    results = models.JSONField(
+        default=list, blank=True, help_text="[{row, outcome, reason, contact}] per row, in row order"
+    )
 
     @property
     def percent(self) -> int:

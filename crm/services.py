@@ -29,6 +29,7 @@ from .models import (
     ContactTag,
 )
 from .phones import normalize_phone, phone_candidates
+from .tags import ContactTagRefused, contact_tag_name_clean
 
 
 @dataclass(frozen=True)
@@ -348,19 +349,20 @@ def attribute_value(definition: AttributeDefinition, value: str):
     return value[:1000]
 
 
-def contact_tags_set(*, contact: Contact, names: list[str]) -> None:
-    """Replace a contact's tags (created on first use)."""
-    tags = [_tag(name) for name in dict.fromkeys(n.strip()[:64] for n in names) if name]
+def contact_tags_set(*, contact: Contact, names: list[str], may_create: bool = True) -> None:
+    """Replace a contact's tags. A name not on the list yet is added to it when `may_create`
+    (leads, admins, imports); otherwise it is refused (ContactTagRefused) and nothing changes."""
+    tags = [_tag(name, may_create=may_create) for name in dict.fromkeys(map(contact_tag_name_clean, names)) if name]
     contact.tags.set(tags)
     events.contact_updated(contact)
 
 
-def contacts_tag(*, contact_ids: list[int], name: str) -> int:
+def contacts_tag(*, contact_ids: list[int], name: str, may_create: bool = True) -> int:
     """Bulk tag: add one tag to many contacts. Returns how many were tagged."""
-    name = name.strip()[:64]
+    name = contact_tag_name_clean(name)
     if not name or not contact_ids:
         return 0
-    tag = _tag(name)
+    tag = _tag(name, may_create=may_create)
     through = Contact.tags.through
     tagged = through.objects.filter(contacttag=tag, contact_id__in=contact_ids)
     existing = set(tagged.values_list("contact_id", flat=True))
@@ -369,9 +371,29 @@ def contacts_tag(*, contact_ids: list[int], name: str) -> int:
     return len(rows)
 
 
-def _tag(name: str) -> ContactTag:
+def _tag(name: str, *, may_create: bool = True) -> ContactTag:
     tag = ContactTag.objects.filter(name__iexact=name).first()
+    if tag is None and not may_create:
+        raise ContactTagRefused(
+            _("“{name}” is not one of the tags. Pick one from the list (team leads add new tags)."),
+            code="tag_unknown",
+            name=name,
+        )
     return tag or ContactTag.objects.get_or_create(name=name)[0]
+
+
+def identity_attach(*, contact: Contact, channel: str, external_id: str) -> ContactIdentity:
+    """The contact's identity on a channel, added when the business writes to them first (a
+    WhatsApp number). Raises ValidationError when the identity is another contact's."""
+    identity, _created = ContactIdentity.objects.get_or_create(
+        channel=channel, external_id=external_id, defaults={"contact": contact}
+    )
+    if identity.contact_id != contact.pk:
+        raise ValidationError(
+            _("This address belongs to another contact (%(name)s): merge the two contacts first.")
+            % {"name": identity.contact}
+        )
+    return identity
 
 
 def contact_note_add(*, contact: Contact, author, text: str) -> ContactNote:

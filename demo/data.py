@@ -1,17 +1,29 @@
-"""Demo data: `load_demo` (a small, truthful demo through the real ingest path, once) and
-`seed_demo` (bulk rows for benchmarks: a million messages in minutes, via bulk inserts)."""
+"""Demo data: `load_demo` (the `make run` demo, once: inboxes of every channel that declares a
+demo, agents, history, live customers) and `seed_demo` (bulk rows for benchmarks: a million
+messages in minutes, via bulk inserts)."""
 
 import random
 import secrets
 import time
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from automation.models import InboxAutomation
 from crm.models import Contact, ContactIdentity
+from inbox import channel_registry
+from inbox.ingest import message_ingest
 from inbox.models import Conversation, ConversationEvent, Inbox, Message
+from inbox.normalized import InboundMessage, SenderProfile
 from inbox.provisioning import agent_create, inbox_create
+from reporting.models import ServiceLevelSetting
+from reporting.quality import quality_review_score, quality_reviews_draw
+from reporting.services import reports_backfill, survey_setting_set
+
+from .history import DAYS, history_create
 
 FIRST_NAMES = [
     "Sanne",
@@ -75,7 +87,6 @@ AGENT_TEXTS = [
     "Gern geschehen!",
     "Is er nog iets anders waarmee ik kan helpen?",
 ]
-KINDS = ["whatsapp", "messenger", "livechat"]
 STATUSES = ["open"] * 3 + ["pending", "snoozed"] + ["resolved"] * 3 + ["closed"] * 2
 
 
@@ -93,8 +104,13 @@ def seed_demo(
     started = time.perf_counter()
     run = secrets.token_hex(4)
     rng = random.Random(run)
+    kinds = [channel.kind for channel in channel_registry.channels()]
     seed_inboxes = [
-        inbox_create(kind=KINDS[i % 3], name=f"Seed {run} {KINDS[i % 3]} {i + 1}", external_id=f"seed-{run}-{i}")
+        inbox_create(
+            kind=kinds[i % len(kinds)],
+            name=f"Seed {run} {kinds[i % len(kinds)]} {i + 1}",
+            external_id=f"seed-{run}-{i}",
+        )
         for i in range(inboxes)
     ]
     done = 0
@@ -190,82 +206,141 @@ def _seed_batch(rng, run, inboxes, *, start, size, per_conversation):
 
 
 DEMO_PASSWORD = "webcare-demo"  # noqa: S105 - printed for the local demo on purpose
-DEMO_AGENTS = [  # username, role, full name, inbox kinds
-    ("anna", "agent", "Anna de Vries", ["whatsapp", "livechat"]),
-    ("ben", "agent", "Ben Müller", ["messenger", "livechat"]),
-    ("lea", "lead", "Lea Jansen", []),
-    ("admin", "admin", "Ada Admin", []),
+# Which inboxes each login works is declared by the channels (`ChannelDemo.members`); leads and
+# admins see every inbox.
+DEMO_AGENTS = [  # username, role, full name
+    ("anna", "agent", "Anna de Vries"),
+    ("ben", "agent", "Ben Müller"),
+    ("noor", "agent", "Noor El Amrani"),
+    ("lea", "lead", "Lea Jansen"),
+    ("admin", "admin", "Ada Admin"),
 ]
-DEMO_CUSTOMERS = [  # kind, external id, name, phone, texts
-    ("whatsapp", "31612345678", "Sanne Bakker", "31612345678", ["Hoi! Waar blijft mijn bestelling 10234?"]),
-    ("whatsapp", "4915123456789", "Jonas Weber", "4915123456789", ["Guten Tag, kann ich meine Lieferadresse ändern?"]),
-    ("messenger", "demo-psid-1", "Emma Visser", "", ["Hallo, hebben jullie deze jas ook in maat M?"]),
-    ("messenger", "demo-psid-2", "Oliver Smith", "", ["Hi, I was charged twice for order 5531."]),
-    ("livechat", "demo-visitor-1", "Lena Schmidt", "+49 151 98765432", ["Hallo, wann öffnet der Laden morgen?"]),
-    ("livechat", "demo-visitor-2", "", "", ["Do you ship to Belgium?", "And how long does it take?"]),
-    ("livechat", "demo-visitor-3", "Daan Jansen", "06-12345678", ["Ik heb ook via WhatsApp geschreven, zelfde vraag."]),
-]
+DEMO_BUSINESS_HOURS = {
+    **{day: [["09:00", "17:30"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+    "sat": [["10:00", "16:00"]],
+    "sun": [],
+}
+# The demo inboxes take turns asking for CSAT and NPS, so both show on the dashboard.
+DEMO_SURVEYS = ("csat", "nps")
+QUALITY_WEEKS = 4  # weekly quality-review periods drawn (the current one left partly to score)
+
+
+def demo_channels() -> list[channel_registry.Channel]:
+    """The registered channels that declare a demo, in registration order."""
+    return [channel for channel in channel_registry.channels() if channel.demo is not None]
 
 
 def demo_exists() -> bool:
-    return Inbox.objects.filter(config__demo=True).exists()
+    return Inbox.objects.filter(demo=True).exists()
 
 
-def load_demo() -> dict:
-    """Create the demo once: an inbox of each kind, agents, a lead, an admin and customers
-    whose messages go through the real ingest path. Safe to call on every start."""
+def load_demo(*, now=None, history: bool = True) -> dict:
+    """Create the demo once: an inbox of each channel that declares one (on its simulated
+    platform), agents, a lead and an admin, about ninety days of history rolled up by the real
+    reporting code, quality reviews, and customers writing in now through the real ingest path.
+    Safe to call on every start. Returns the logins, row counts and the seconds it took."""
     if demo_exists():
         return {"created": False, "logins": _logins()}
-    from inbox.ingest import message_ingest
-    from inbox.normalized import InboundMessage, SenderProfile
-
+    started = time.perf_counter()
+    now = now or timezone.now()
     with transaction.atomic():
-        inboxes = {
-            "whatsapp": inbox_create(
-                kind="whatsapp",
-                name="WhatsApp Klantenservice",
-                external_id="demo-phone-number-id",
-                credentials={"access_token": "demo", "app_secret": "demo", "verify_token": "demo"},
-                config={"demo": True},
-            ),
-            "messenger": inbox_create(
-                kind="messenger",
-                name="Facebook Page",
-                external_id="demo-page-id",
-                credentials={"access_token": "demo", "app_secret": "demo", "verify_token": "demo"},
-                config={"demo": True},
-            ),
-            "livechat": inbox_create(
-                kind="livechat", name="Website chat", config={"demo": True, "allowed_origins": []}
-            ),
-        }
-        for username, role, name, kinds in DEMO_AGENTS:
-            agent_create(
-                username=username,
-                password=DEMO_PASSWORD,
-                role=role,
-                name=name,
-                inbox_ids=[inboxes[k].pk for k in kinds],
+        agents = _demo_agents_create()
+        channels = [(_demo_inbox_create(channel, agents), channel.demo) for channel in demo_channels()]
+        surveys = {}
+        for n, (inbox, _demo) in enumerate(channels):
+            surveys[inbox.pk] = DEMO_SURVEYS[n % len(DEMO_SURVEYS)]
+            survey_setting_set(inbox=inbox, survey=surveys[inbox.pk], actor=None)
+        counts = {}
+        if history:
+            workers = {u: agents[u] for u, role, _ in DEMO_AGENTS if role == "agent"}
+            counts = history_create(
+                channels=channels, agents=workers, lead=agents["lea"], survey_kinds=surveys, now=now
             )
-        now = timezone.now()
-        for n, (kind, external_id, name, phone, texts) in enumerate(DEMO_CUSTOMERS):
-            for m, text in enumerate(texts):
+    _live_customers_write(channels, now=now)
+    if history:
+        today = timezone.localdate(now)
+        reports_backfill(start=today - timedelta(days=DAYS + 1), end=today, inbox_ids=[i.pk for i, _ in channels])
+        counts["quality_reviews"] = _quality_reviews(reviewer=agents["lea"], today=today)
+    return {
+        "created": True,
+        "logins": _logins(),
+        "inboxes": [{"id": inbox.pk, "name": inbox.name, "kind": inbox.kind} for inbox, _ in channels],
+        "rows": counts,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _demo_agents_create() -> dict:
+    """The demo's logins. They share one password, so it is hashed once (a hash takes about a
+    second of CPU on purpose)."""
+    agents = {
+        username: agent_create(username=username, password=None, role=role, name=name)
+        for username, role, name in DEMO_AGENTS
+    }
+    get_user_model().objects.filter(pk__in=[user.pk for user in agents.values()]).update(
+        password=make_password(DEMO_PASSWORD)
+    )
+    return agents
+
+
+def _demo_inbox_create(channel: channel_registry.Channel, agents: dict) -> Inbox:
+    demo = channel.demo
+    inbox = inbox_create(
+        kind=channel.kind,
+        name=str(demo.inbox_name),
+        external_id=demo.external_id,
+        config=dict(demo.config or {}),
+        members=[agents[username] for username in demo.members if username in agents],
+        demo=True,
+    )
+    Inbox.objects.filter(pk=inbox.pk).update(business_hours=DEMO_BUSINESS_HOURS)
+    inbox.business_hours = DEMO_BUSINESS_HOURS
+    InboxAutomation.objects.update_or_create(inbox=inbox, defaults={"away_enabled": True})
+    # Response clocks count business hours, as a team with opening hours measures itself (a
+    # question sent at night is not an hour-long wait by the morning). Only the admin sets this.
+    ServiceLevelSetting.objects.update_or_create(inbox=inbox, defaults={"business_hours_clock": True})
+    return inbox
+
+
+def _live_customers_write(channels, *, now) -> None:
+    """The customers writing in right now, through the real ingest path (and its automation)."""
+    for inbox, demo in channels:
+        for n, customer in enumerate(demo.customers):
+            for m, text in enumerate(customer.messages):
                 message_ingest(
-                    inbox=inboxes[kind],
+                    inbox=inbox,
                     inbound=InboundMessage(
-                        external_id=f"demo-{n}-{m}",
+                        external_id=f"demo-live-{n}-{m}",
                         text=text,
                         sender=SenderProfile(
-                            external_id=external_id,
-                            display_name=name,
-                            phone=phone,
-                            details_verified=kind == "whatsapp",  # the wa_id; visitors type theirs
+                            external_id=customer.external_id,
+                            display_name=customer.name,
+                            phone=customer.phone,
+                            email=customer.email,
+                            locale=customer.language,
+                            details_verified=customer.verified,
                         ),
-                        timestamp=now - timedelta(minutes=5 * (len(DEMO_CUSTOMERS) - n) - m),
+                        timestamp=now - timedelta(minutes=customer.minutes_ago) + timedelta(seconds=20 * m),
                     ),
                 )
-    return {"created": True, "logins": _logins()}
+
+
+def _quality_reviews(*, reviewer, today) -> int:
+    """Weekly quality reviews: earlier weeks scored by the lead, this week's partly left to do."""
+    rng = random.Random("webcare-demo-quality")
+    drawn = 0
+    for week in range(QUALITY_WEEKS):
+        end = today - timedelta(days=7 * week)
+        reviews = quality_reviews_draw(start=end - timedelta(days=6), end=end)
+        drawn += len(reviews)
+        for n, review in enumerate(reviews):
+            if week == 0 and n % 3:
+                continue
+            scores = {skill: rng.choices([5, 4, 3, 2], [35, 40, 18, 7])[0] for skill in review.SKILLS}
+            comment = rng.choice(["", "Warm tone, clear next step.", "Could have offered the tracking link earlier."])
+            quality_review_score(review=review, reviewer=reviewer, scores=scores, comment=comment)
+    return drawn
 
 
 def _logins() -> list[dict]:
-    return [{"username": u, "password": DEMO_PASSWORD, "role": r} for u, r, _, _ in DEMO_AGENTS]
+    return [{"username": u, "password": DEMO_PASSWORD, "role": r} for u, r, _ in DEMO_AGENTS]

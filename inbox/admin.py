@@ -16,6 +16,7 @@ from .models import (
     Team,
     WebhookEvent,
 )
+from .provisioning import DEMO_CREDENTIALS_REFUSED
 
 # The secrets an admin may replace (Meta inboxes); live chat has none.
 SECRET_FIELDS = ("access_token", "app_secret", "verify_token")
@@ -55,6 +56,12 @@ class InboxAdminForm(forms.ModelForm):
         for name in SECRET_FIELDS:
             stored = bool((self.instance.credentials or {}).get(name)) if self.instance.pk else False
             self.fields[name].help_text = "Set; leave empty to keep it." if stored else "Not set."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.demo and any(cleaned.get(name) for name in SECRET_FIELDS):
+            raise forms.ValidationError(DEMO_CREDENTIALS_REFUSED)
+        return cleaned
 
     def save(self, commit=True):
         inbox = super().save(commit=False)

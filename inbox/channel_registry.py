@@ -9,7 +9,7 @@ do (reactions, templates, files, typing). The core asks the registry and never n
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -118,6 +118,66 @@ def webhook_setup_summary(inbox: "Inbox") -> dict:
 
 
 @dataclass(frozen=True)
+class DemoIdentity:
+    """A demo customer as one channel knows them: its id for the person, and the details the
+    platform gives along (a WhatsApp id is a phone number; a Messenger id gives none)."""
+
+    external_id: str
+    phone: str = ""
+    email: str = ""
+    verified: bool = False  # the platform vouches for phone / email (not typed by the customer)
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    """A made-up customer of the demo's history, before a channel turns them into an identity."""
+
+    number: int  # unique within the demo: the channel's ids are derived from it
+    name: str
+    phone: str  # E.164
+    email: str
+    language: str  # nl, de, en
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    """A customer who is writing in right now when the demo loads (a live, waiting conversation)."""
+
+    external_id: str
+    name: str
+    language: str  # nl, de, en: what the simulated customer answers in
+    messages: tuple[str, ...]
+    phone: str = ""
+    email: str = ""
+    verified: bool = False
+    minutes_ago: int = 5  # when the first message came in
+
+
+@dataclass(frozen=True)
+class ChannelDemo:
+    """What the demo (`manage.py load_demo`) makes of a channel: its inbox, who works it, the
+    customers writing in now and what customers of its history ask. Declared by the channel app,
+    so the demo itself names no channel.
+
+    `send`: the Sender of the demo inbox, a simulated platform (`inbox.simulated_platform`) for a
+    channel whose real platform is out of reach; None when the channel's own Sender works
+    without any network (live chat). With a simulated platform the inbox's other calls to the
+    platform (read receipts, typing, "Test connection") are off."""
+
+    inbox_name: "str | Promise"
+    members: tuple[str, ...]  # demo logins (see demo.data.DEMO_AGENTS) who work this inbox
+    identity: "Callable[[DemoPerson], DemoIdentity]"
+    # What customers of the history ask on this channel, per language (nl, de, en).
+    questions: dict
+    customers: tuple[DemoCustomer, ...] = ()
+    external_id: str = ""
+    config: dict | None = None
+    send: "Callable[[Message], SendResult] | None" = None
+    # This channel's share of the history's conversations (relative to the other channels).
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
 class Channel:
     kind: str
     send: "Callable[[Message], SendResult]"
@@ -170,6 +230,20 @@ class Channel:
     setup_copy_values: "Callable[[Inbox], list[CopyValue]] | None" = None
     # HTML that shows the inbox working on a page of ours (the chat widget); None: no preview.
     preview_html: "Callable[[Inbox], str] | None" = None
+    # The channel in the demo (`load_demo`); None: the demo has no inbox of it.
+    demo: ChannelDemo | None = None
+    # Starting a conversation from a contact's page: (inbox, contact) -> the platform address
+    # to write to (a wa_id, a PSID), or StartRefused with the reason (no number, never wrote to
+    # this Page). None: the channel cannot start one, and `start_refused_reason` says why.
+    # What may be sent is then the channel's `window` and `templates`, as in any conversation.
+    start_address: "Callable[[Inbox, object], str] | None" = None
+    start_refused_reason: "str | Promise" = ""
+
+
+class StartRefused(Refused):
+    """A conversation cannot be started with this contact on this channel; `reason` says why."""
+
+    code = "start_refused"
 
 
 _registry: dict[str, Channel] = {}
@@ -201,6 +275,15 @@ def for_webhook_object(object_type: str) -> Channel | None:
 
 def known(kind: str) -> bool:
     return kind in _registry
+
+
+def for_inbox(inbox: "Inbox") -> Channel:
+    """The channel as it behaves for `inbox`: a demo inbox whose channel declares a simulated
+    platform sends through it and makes no other call to the real platform."""
+    channel = get(inbox.kind)
+    if not inbox.demo or channel.demo is None or channel.demo.send is None:
+        return channel
+    return replace(channel, send=channel.demo.send, conversation_opened=None, agent_typing=None, connection_test=None)
 
 
 def get(kind: str) -> Channel:

@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, ContactIdentity
+from crm.naming import contact_display_name
 from kernel.channel_kinds import kind_choices
+from kernel.colors import color_name
 from kernel.crypto import EncryptedJSONField
 from kernel.models import TimestampedModel
 
@@ -70,6 +72,8 @@ class AgentProfile(TimestampedModel):
     notify_mentioned = models.BooleanField(default=False)
     notify_customer_reply = models.BooleanField(default=False)
     notify_sound = models.BooleanField(default=False)
+    # Dates and times are shown to the agent in this zone (empty: the site's TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -117,6 +121,9 @@ class Inbox(TimestampedModel):
     # When the platform last completed the webhook handshake for this inbox (its own URL or an
     # app URL its events come through): the setup page shows it as proof the URL is right.
     webhook_verified_at = models.DateTimeField(null=True, blank=True)
+    # A demo inbox, made only by `load_demo`: it talks to a simulated platform and holds no
+    # credentials (`inbox.provisioning` refuses them). No form, API or setting can set it.
+    demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name_plural = "inboxes"
@@ -130,11 +137,18 @@ class Inbox(TimestampedModel):
 
 
 class Tag(TimestampedModel):
+    """A label on conversations, lower case. Agents apply the ones that exist; leads and admins
+    (and automation) add new ones, and leads keep the list (`inbox.tags`)."""
+
     name = models.CharField(max_length=64, unique=True)
     color = models.CharField(max_length=7, default="#64748b")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def color_name(self) -> str:
+        return color_name(self.color)
 
 
 class ConversationStatus(models.TextChoices):
@@ -210,6 +224,13 @@ class Conversation(TimestampedModel):
     def __str__(self) -> str:
         return f"Conversation {self.pk} ({self.status})"
 
+    @property
+    def customer_name(self) -> str:
+        """The customer as agents see them here: the contact's display name, or the page they
+        wrote from when we know nothing else (`crm.naming`)."""
+        source = self.source if isinstance(self.source, dict) else {}
+        return contact_display_name(self.contact, page=str(source.get("page") or ""))
+
 
 class Direction(models.TextChoices):
     IN = "in", _("Inbound")
@@ -245,7 +266,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
     READ = "read", _("Read")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", "Failed"
 
 
 # Statuses only move forward along this order; `failed` is terminal (see ingest).
@@ -307,7 +328,7 @@ class Message(TimestampedModel):
 class AttachmentStatus(models.TextChoices):
     PENDING = "pending", _("Downloading")
     STORED = "stored", _("Stored")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", "Failed"
 
 
 class Attachment(TimestampedModel):
@@ -328,18 +349,18 @@ class Attachment(TimestampedModel):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    MESSAGE_IN = "message_in", "Customer message"
-    MESSAGE_OUT = "message_out", "Reply"
-    ASSIGNED = "assigned", "Assigned"
-    TEAM_CHANGED = "team_changed", "Team changed"
-    STATUS_CHANGED = "status_changed", "Status changed"
-    REOPENED = "reopened", "Reopened"
-    TAG_ADDED = "tag_added", "Tag added"
-    TAG_REMOVED = "tag_removed", "Tag removed"
-    PRIORITY_CHANGED = "priority_changed", "Priority changed"
-    FIRST_RESPONSE = "first_response", "First response"
-    SLA_BREACHED = "sla_breached", "Service level breached"
+    CREATED = "created", _("Created")
+    MESSAGE_IN = "message_in", _("Customer message")
+    MESSAGE_OUT = "message_out", _("Reply")
+    ASSIGNED = "assigned", _("Assigned")
+    TEAM_CHANGED = "team_changed", _("Team changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REOPENED = "reopened", _("Reopened")
+    TAG_ADDED = "tag_added", _("Tag added")
+    TAG_REMOVED = "tag_removed", _("Tag removed")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    FIRST_RESPONSE = "first_response", _("First response")
+    SLA_BREACHED = "sla_breached", _("Service level breached")
 
 
 class ConversationEvent(models.Model):
@@ -446,11 +467,11 @@ class ParkedStatusUpdate(TimestampedModel):
 class CannedCategory(models.TextChoices):
     """The categories of the response policy (webcare guidelines)."""
 
-    QUESTION = "question", "Question"
-    COMPLAINT = "complaint", "Complaint"
-    COMPLIMENT = "compliment", "Compliment"
-    CRISIS = "crisis", "Crisis"
-    FACTUAL = "factual", "Factual inaccuracy"
+    QUESTION = "question", _("Question")
+    COMPLAINT = "complaint", _("Complaint")
+    COMPLIMENT = "compliment", _("Compliment")
+    CRISIS = "crisis", _("Crisis")
+    FACTUAL = "factual", _("Factual inaccuracy")
 
 
 class CannedResponse(TimestampedModel):

@@ -53,7 +53,7 @@ def message_deliver(message_id: int) -> str:
         return "skipped"
     message = Message.objects.select_related("conversation__inbox", "conversation__identity").get(pk=message_id)
     try:
-        channel = channel_registry.get(message.conversation.inbox.kind)
+        channel = channel_registry.for_inbox(message.conversation.inbox)
         result = channel.send(message)
     except RetryableSendError as error:
         return _attempt_failed(message, error)

@@ -27,6 +27,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from kernel import realtime
 from kernel.refusals import Refused
+from kernel.time_zones import valid_time_zone
 
 from .availability import agent_availability_set
 from .events import event_record
@@ -82,6 +83,7 @@ def agent_snapshot(user) -> dict:
         "inboxes": sorted(user.inboxes.values_list("name", flat=True)),
         "teams": sorted(user.teams.values_list("name", flat=True)),
         "language": profile.language if profile else "",
+        "time_zone": profile.time_zone if profile else "",
         "capacity": profile.capacity if profile else None,
         "active": user.is_active,
     }
@@ -277,15 +279,16 @@ def _email_link(user, link: str, *, invited: bool) -> None:
     transaction.on_commit(send)
 
 
-def profile_update(*, user, name: str, language: str) -> object:
-    """A person changes their own name and language."""
+def profile_update(*, user, name: str, language: str, time_zone: str = "") -> object:
+    """A person changes their own name, language and time zone (empty: the site's)."""
     with transaction.atomic():
         before = agent_snapshot(user)
         first, _sep, last = name.strip().partition(" ")
         user.first_name, user.last_name = first[:150], last.strip()[:150]
         user.save(update_fields=["first_name", "last_name"])
         language = language if language in dict(settings.LANGUAGES) else ""
-        AgentProfile.objects.update_or_create(user=user, defaults={"language": language})
+        time_zone = time_zone if valid_time_zone(time_zone) else ""
+        AgentProfile.objects.update_or_create(user=user, defaults={"language": language, "time_zone": time_zone})
         after = agent_snapshot(user)
         if after != before:
             audit_record(

@@ -3,10 +3,12 @@ commands and the settings pages. Every change is audit-logged, secrets redacted.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from kernel.refusals import Refused
 
 from . import channel_registry
 from .models import AgentProfile, Inbox, Role
@@ -14,6 +16,17 @@ from .models import AgentProfile, Inbox, Role
 
 class ProvisioningError(Exception):
     pass
+
+
+class DemoInboxRefused(Refused):
+    """A demo inbox talks to a simulated platform: it never holds a real account's credentials."""
+
+    code = "demo_inbox"
+
+
+DEMO_CREDENTIALS_REFUSED = _(
+    "This is a demo inbox: it cannot be connected to a platform. Add a new inbox for a real account."
+)
 
 
 def inbox_create(
@@ -25,10 +38,14 @@ def inbox_create(
     config: dict | None = None,
     members=(),
     actor=None,
+    demo: bool = False,
 ) -> Inbox:
-    """Create an inbox of `kind` with its credentials (never echoed back) and members."""
+    """Create an inbox of `kind` with its credentials (never echoed back) and members. A demo
+    inbox (`demo`, only the demo data asks for one) has no credentials."""
     if not channel_registry.known(kind):
         raise ProvisioningError(f"Unknown inbox kind '{kind}'.")
+    if demo and credentials:
+        raise DemoInboxRefused(DEMO_CREDENTIALS_REFUSED)
     with transaction.atomic():
         inbox = Inbox.objects.create(
             kind=kind,
@@ -36,6 +53,7 @@ def inbox_create(
             external_id=external_id,
             credentials=credentials or {},
             config=config or {},
+            demo=demo,
             first_response_target_seconds=channel_registry.get(kind).first_response_target_seconds,
         )
         if members:
@@ -67,6 +85,8 @@ def inbox_setup_update(*, inbox: Inbox, setup: channel_registry.InboxSetup, acto
     written to the audit log ({field: {"before", "after"}}, secrets redacted)."""
     with transaction.atomic():
         inbox = Inbox.objects.select_for_update().get(pk=inbox.pk)
+        if inbox.demo and setup.credentials:
+            raise DemoInboxRefused(DEMO_CREDENTIALS_REFUSED)
         changes = {}
         for field, value in (("name", setup.name), ("external_id", setup.external_id)):
             if value != getattr(inbox, field):
@@ -157,7 +177,7 @@ def inbox_service_levels_set(
 def inbox_connection_test(*, inbox: Inbox) -> channel_registry.ConnectionResult | None:
     """Ask the platform whether the inbox's credentials work (network: call outside any
     transaction). A success clears "needs re-authorisation". None: the channel has no test."""
-    test = channel_registry.get(inbox.kind).connection_test
+    test = channel_registry.for_inbox(inbox).connection_test
     if test is None:
         return None
     result = test(inbox)

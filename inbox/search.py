@@ -47,6 +47,8 @@ SNIPPET_LEAD = 40
 # Phone-looking input: digits with the usual separators.
 PHONE_INPUT = re.compile(r"^[\d\s+\-().\/]+$")
 MIN_PHONE_DIGITS = 4
+# What the display-name rule (`crm.naming`) reads of a contact.
+NAME_FIELDS = ("name", "email", "phone", "phone_raw", "attributes")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -152,10 +154,9 @@ def _contact_hits(*, inbox_ids, query: str, terms: list[str], limit: int) -> lis
         .only(
             "id",
             "last_message_at",
+            "source",
             "contact__id",
-            "contact__name",
-            "contact__phone",
-            "contact__email",
+            *(f"contact__{field}" for field in NAME_FIELDS),
             "inbox__kind",
         )
         .order_by("-last_message_at", "-id")[: limit * 3]
@@ -169,7 +170,7 @@ def _contact_hits(*, inbox_ids, query: str, terms: list[str], limit: int) -> lis
         hits.append(
             ContactHit(
                 contact_id=contact.pk,
-                name=contact.name,
+                name=conversation.customer_name,
                 phone=contact.phone,
                 email=contact.email,
                 conversation_id=conversation.pk,
@@ -207,7 +208,7 @@ def _message_hits(*, inbox_ids, terms: list[str], limit: int) -> list[MessageHit
         MessageHit(
             message_id=message.pk,
             conversation_id=message.conversation_id,
-            contact_name=message.conversation.contact.name,
+            contact_name=message.conversation.customer_name,
             channel=message.inbox.kind,
             snippet=highlight(message.text, terms, whole_words=whole_words),
             sent_at=message.sent_at,
@@ -281,7 +282,8 @@ def _with_related(messages: QuerySet[Message]) -> QuerySet[Message]:
         "direction",
         "private",
         "conversation__id",
-        "conversation__contact__name",
+        "conversation__source",
+        *(f"conversation__contact__{field}" for field in NAME_FIELDS),
         "inbox__kind",
     )
 

@@ -209,30 +209,37 @@ class NavLink:
     href: str
     current: bool
     count: int | None = None
-    kind: str = ""  # channel kind, for the icon
+    kind: str = ""  # channel kind (for the icon) or status
+    demo: bool = False  # a demo inbox (simulated platform): badged as such
 
 
 def navigation(*, user, filters: ListFilters) -> dict:
     """The navigation pane: views, statuses, channels, inboxes, teams and tags, each a link
     that keeps the other filters (so "Mine" inside "WhatsApp" stays in WhatsApp), and the
-    number of conversations with unread messages (and with unread mentions of the user).
-    Five queries."""
+    number of conversations with unread messages (and with unread mentions of the user). Counts:
+    open conversations per view and per channel, and conversations per status. Seven queries."""
 
     inboxes = list(access.visible_inboxes(user).order_by("name"))
-    visible = access.visible_conversations(user).filter(status=ConversationStatus.OPEN).order_by()
+    everything = access.visible_conversations(user).order_by()
+    visible = everything.filter(status=ConversationStatus.OPEN)
     counts = visible.aggregate(
         all=Count("id"),
         mine=Count("id", filter=Q(assignee=user)),
         unassigned=Count("id", filter=Q(assignee__isnull=True)),
         unread=Count("id", filter=Q(unread_count__gt=0)),
     )
+    per_status = dict(everything.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    per_channel = dict(visible.values_list("inbox__kind").annotate(n=Count("id")).values_list("inbox__kind", "n"))
     views = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("All"))]
     counts["mentions"] = mentions.unread_mention_count(user=user)
     channels = [(channel.kind, str(channel.label)) for channel in channel_registry.channels()]
     kinds_present = {inbox.kind for inbox in inboxes}
     return {
         "nav_views": [
-            *(NavLink(label, filters.link(view=value), filters.view == value, counts[value]) for value, label in views),
+            *(
+                NavLink(label, filters.link(view=value), filters.view == value, counts[value], kind=value)
+                for value, label in views
+            ),
             # Mentions of any status: a note can name you in a conversation resolved since.
             NavLink(
                 _("Mentions"),
@@ -243,7 +250,13 @@ def navigation(*, user, filters: ListFilters) -> dict:
             ),
         ],
         "nav_statuses": [
-            NavLink(str(label), filters.link(status=value), filters.status == value)
+            NavLink(
+                str(label),
+                filters.link(status=value),
+                filters.status == value,
+                per_status.get(value, 0) if value != "any" else None,
+                kind=value,
+            )
             for value, label in [*ConversationStatus.choices, ("any", _("Any status"))]
         ],
         "nav_channels": [
@@ -251,6 +264,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
                 label,
                 filters.link(channel="" if filters.channel == value else value),
                 filters.channel == value,
+                per_channel.get(value, 0),
                 kind=value,
             )
             for value, label in channels
@@ -262,6 +276,7 @@ def navigation(*, user, filters: ListFilters) -> dict:
                 filters.link(inbox=None if filters.inbox == inbox.pk else inbox.pk),
                 filters.inbox == inbox.pk,
                 kind=inbox.kind,
+                demo=inbox.demo,
             )
             for inbox in inboxes
         ],

@@ -4,6 +4,7 @@ Each change is recorded as a ConversationEvent and announced after commit.
 """
 
 import logging
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,6 +32,7 @@ from .models import (
     Tag,
     Team,
 )
+from .tags import may_create_tags, tag_name_clean
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +135,7 @@ def conversation_seen(*, conversation: Conversation, agent, opened: bool = True)
     if not (opened or cleared):
         return False
     try:
-        opened = channel_registry.get(conversation.inbox.kind).conversation_opened
+        opened = channel_registry.for_inbox(conversation.inbox).conversation_opened
     except channel_registry.SendError:
         opened = None
     if opened is not None:
@@ -149,7 +151,7 @@ def conversation_agent_typing(*, conversation: Conversation, agent) -> None:
     widget's "Anna is typing", Messenger's `typing_on`, throttled by the channel). Best effort."""
 
     try:
-        typing = channel_registry.get(conversation.inbox.kind).agent_typing
+        typing = channel_registry.for_inbox(conversation.inbox).agent_typing
     except channel_registry.SendError:
         typing = None
     if typing is None:
@@ -167,6 +169,14 @@ def team_by_id(team_id) -> Team | None:
         return Team.objects.get(pk=int(team_id))
     except (ValueError, Team.DoesNotExist):
         raise ConversationChangeRefused(_("Unknown team."), code="team_unknown") from None
+
+
+def snooze_default_until(*, now=None) -> datetime:
+    """Until when "Snoozed" with no time given lasts: tomorrow at 09:00 on the agent's clock
+    (the active time zone)."""
+    local = timezone.localtime(now or timezone.now())
+    tomorrow = local.date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(9, 0), tzinfo=local.tzinfo)
 
 
 def snoozed_conversations_wake(*, now=None) -> int:
@@ -263,10 +273,17 @@ def _set_assignee(conversation: Conversation, assignee, *, actor) -> None:
 
 
 def _set_tags(conversation: Conversation, names, *, actor) -> bool:
-    wanted = {name.strip().lower() for name in names if name and name.strip()}
+    wanted = {tag_name_clean(name) for name in names if name and name.strip()}
     current = set(conversation.tags.values_list("name", flat=True))
+    unknown = sorted(wanted - current - set(Tag.objects.filter(name__in=wanted).values_list("name", flat=True)))
+    if unknown and not may_create_tags(actor):
+        raise ConversationChangeRefused(
+            _("“{name}” is not one of the tags. Pick one from the list (team leads add new tags)."),
+            code="tag_unknown",
+            name=unknown[0],
+        )
     for name in sorted(wanted - current):
-        tag, _ = Tag.objects.get_or_create(name=name)
+        tag, _created = Tag.objects.get_or_create(name=name)
         conversation.tags.add(tag)
         event_record(conversation=conversation, kind=EventKind.TAG_ADDED, actor=actor, data={"tag": name})
     for name in sorted(current - wanted):

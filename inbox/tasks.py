@@ -69,3 +69,11 @@ def agents_idle_away_task() -> int:
     from .availability import agents_idle_away
 
     return agents_idle_away()
+
+
+@shared_task(name="inbox.tasks.demo_platform_tick_task", ignore_result=True)
+def demo_platform_tick_task() -> dict:
+    """The demo inboxes' simulated platform reports delivered / read and lets customers answer."""
+    from .simulated_platform import demo_platform_tick
+
+    return demo_platform_tick()

@@ -7,6 +7,7 @@ from .api import views as api_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/list/", views.conversation_list, name="conversation-list"),
+    path("inbox/nav/", views.inbox_nav, name="inbox-nav"),
     path("inbox/conversations/<int:pk>/", views.conversation_pane, name="conversation-pane"),
     path("inbox/conversations/<int:pk>/messages/", views.conversation_messages, name="conversation-messages"),
     path("inbox/conversations/<int:pk>/seen/", views.conversation_seen_view, name="conversation-seen"),

@@ -28,7 +28,9 @@ from . import (
     services,
     snooze,
 )
-from .models import Attachment, ConversationStatus, Message, Priority, Team
+from .models import Attachment, ConversationStatus, Message, Priority, Tag, Team
+from .tag_picker import tag_picker
+from .tags import may_create_tags
 
 # The collision line, translated here because the script that writes it has no gettext.
 PRESENCE_TEXTS = {
@@ -69,6 +71,14 @@ def home(request):
 
 @login_required
 @require_GET
+def inbox_nav(request):
+    """The navigation pane with its counts, fetched again whenever the list changes."""
+    filters = selectors.ListFilters.from_query(request.GET)
+    return render(request, "inbox/_nav.html", selectors.navigation(user=request.user, filters=filters))
+
+
+@login_required
+@require_GET
 def conversation_list(request):
     return render(request, "inbox/_list.html", _list_context(request))
 
@@ -88,7 +98,14 @@ def _conversation_context(request, conversation):
         "teams": Team.objects.order_by("name"),
         "statuses": ConversationStatus.choices,
         "priorities": Priority.choices,
-        "tag_names": ", ".join(tag.name for tag in conversation.tags.all()),
+        "tag_picker": tag_picker(
+            name="tags",
+            chosen=conversation.tags.order_by("name"),
+            available=Tag.objects.order_by("name"),
+            may_create=may_create_tags(request.user),
+            label=gettext_lazy("Tags"),
+            testid="tags",
+        ),
         "source": selectors.conversation_source(conversation),
         "snooze_presets": snooze.snooze_presets(),
     }
@@ -378,9 +395,8 @@ def _changes_from(request) -> dict:
         changes["status"] = request.POST["status"]
         changes["snoozed_until"] = _snooze_time(request.POST.get("snoozed_until", ""))
         if changes["status"] == ConversationStatus.SNOOZED and changes["snoozed_until"] is None:
-            raise services.ConversationChangeRefused(
-                gettext_lazy("Pick until when to snooze."), code="snooze_time_required"
-            )
+            # Never nothing: the header shows the time chosen, which the agent may change.
+            changes["snoozed_until"] = services.snooze_default_until()
     if "assignee" in request.POST:
         value = request.POST["assignee"]
         changes["assignee"] = request.user if value == "me" else services.assignee_by_id(value or None)
@@ -419,8 +435,8 @@ def availability_choose(request):
 
 
 def _snooze_time(value: str) -> datetime | None:
-    """`<input type=datetime-local>` sends local time without a zone: the agent's, which is the
-    server's TIME_ZONE for now."""
+    """`<input type=datetime-local>` sends local time without a zone: the agent's (the active
+    time zone)."""
     moment = parse_datetime(value or "")
     if moment is None:
         return None

@@ -8,7 +8,7 @@ class LivechatConfig(AppConfig):
     def ready(self):
         from inbox import channel_registry
 
-        from . import KIND
+        from . import KIND, demo
         from . import setup as livechat_setup
         from .limits import agent_attachment_kind
         from .sender import send_to_visitor
@@ -46,5 +46,11 @@ class LivechatConfig(AppConfig):
                 setup_form=livechat_setup.LivechatSetupForm,
                 setup_copy_values=livechat_setup.copy_values,
                 preview_html=livechat_setup.preview_html,
+                demo=demo.DEMO,
+                start_refused_reason=_(
+                    "Live chat cannot start a conversation: a website visitor can only be reached while the chat"
+                    " is open on your site, and leaves no address to write to later. Write to them on another"
+                    " channel, or answer when they start a chat again."
+                ),
             )
         )

@@ -5,7 +5,8 @@ of the inbox's allowed origins (this route does not go through AllowedHostsOrigi
 the widget runs on other sites). Then the widget says `hello` with its token (or none: the
 server issues one), and gets its session: token, availability and history.
 
-Frames from the widget: `hello`, `message` {client_id, text, profile?, choice?}, `typing`, `ping`,
+Frames from the widget: `hello` {token, user_id?, user_hash?, page, lang} (`lang`: the language the
+widget speaks, which becomes the contact's language), `message` {client_id, text, profile?, choice?}, `typing`, `ping`,
 `availability` (asks again whether anyone is there)
 (`choice`: the id of a tapped answer button, e.g. a survey score).
 Frames to the widget: `session`, `ack` {client_id, message}, `message`, `seen` {up_to},
@@ -118,6 +119,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             return
         self.visitor = opened.visitor
         self.page = content.get("page") if isinstance(content.get("page"), str) else ""
+        self.language = services.visitor_language(content.get("lang"))
         # Join the pending group before looking the identity up: a first message committed in
         # another tab meanwhile is then either seen by the lookup or announced to this socket.
         await self._join(services.pending_group(self.visitor.identity_key))
@@ -151,6 +153,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
                 choice=content.get("choice"),
                 profile=profile,
                 page=self.page,
+                language=self.language,
             )
         except services.VisitorMessageRefused as refused:
             await self._error(refused.code, refused.reason, client_id=client_id, retry_after=refused.retry_after)

@@ -83,6 +83,13 @@ def profile_from(data) -> VisitorProfile:
     return VisitorProfile(name=name, email=email, phone=phone)
 
 
+def visitor_language(code) -> str:
+    """The widget's language when we ship it (the contact's language for every bot and survey
+    message), else nothing."""
+    code = str(code or "")[:2].lower() if isinstance(code, str) else ""
+    return code if code in selectors.LANGUAGES else ""
+
+
 def visitor_message_receive(
     *,
     inbox: Inbox,
@@ -93,6 +100,7 @@ def visitor_message_receive(
     upload: VisitorUpload | None = None,
     page: str = "",
     choice=None,
+    language: str = "",
 ) -> Received:
     """Hand a visitor's message to `inbox.ingest`. Idempotent on the widget's client id: a
     resend after a reconnect returns the stored message instead of a second one."""
@@ -129,7 +137,16 @@ def visitor_message_receive(
             _("You are sending messages too fast; wait a moment."), code="rate_limited", retry_after=verdict.retry_after
         )
     return _ingest(
-        inbox, visitor, client_id, text, profile, upload, page, choice=choice, identity_known=identity is not None
+        inbox,
+        visitor,
+        client_id,
+        text,
+        profile,
+        upload,
+        page,
+        choice=choice,
+        language=language,
+        identity_known=identity is not None,
     )
 
 
@@ -160,7 +177,9 @@ def _check_upload(inbox: Inbox, upload: VisitorUpload) -> None:
         raise VisitorMessageRefused(_("This type of file is not accepted."), code="file_type_not_allowed")
 
 
-def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, choice, identity_known: bool) -> Received:
+def _ingest(
+    inbox, visitor, client_id, text, profile, upload, page, *, choice, language: str, identity_known: bool
+) -> Received:
     kind = MessageKind.TEXT
     attachments = ()
     content = {}
@@ -179,6 +198,7 @@ def _ingest(inbox, visitor, client_id, text, profile, upload, page, *, choice, i
             display_name=profile.name,
             phone=profile.phone,
             email=profile.email,
+            locale=language,
             verified_user_id=visitor.verified_user_id,
         ),
         timestamp=timezone.now(),

@@ -64,7 +64,7 @@ def _refusal(code: str, detail: str, status: int, origin, *, retry_after: int = 
 
 @csrf_exempt  # no cookies: the visitor token in the form is the credential
 def visitor_upload(request, key: str):
-    """POST multipart: token, client_id, file (and user_id / user_hash when verified)."""
+    """POST multipart: token, client_id, file, lang (and user_id / user_hash when verified)."""
     inbox = selectors.livechat_inbox_by_key(key)
     origin = request.headers.get("Origin")
     if inbox is None or not sessions.origin_allowed(inbox, origin):
@@ -102,6 +102,7 @@ def visitor_upload(request, key: str):
             client_id=request.POST.get("client_id"),
             text=request.POST.get("text", ""),
             upload=services.VisitorUpload(name=name, content_type=content_type, size=uploaded.size, file=uploaded),
+            language=services.visitor_language(request.POST.get("lang")),
         )
     except services.VisitorMessageRefused as refused:
         status = {"rate_limited": 429, "file_too_large": 413}.get(refused.code, 400)
@@ -140,7 +141,7 @@ def demo_page(request):
         raise Http404
     inboxes = Inbox.objects.filter(kind=KIND, is_active=True).order_by("id")
     if not settings.DEBUG:
-        inboxes = inboxes.filter(config__demo=True)
+        inboxes = inboxes.filter(demo=True)
     inbox = inboxes.filter(public_key=request.GET.get("key")).first() if request.GET.get("key") else inboxes.first()
     if inbox is None:
         raise Http404

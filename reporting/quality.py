@@ -11,6 +11,7 @@ the roll-up's own table: days in each inbox's time zone).
 import random
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Avg, Count, F
 from django.http import Http404
@@ -107,12 +108,19 @@ def quality_averages(*, agent=None, per_agent: bool = False) -> list[dict]:
         reviews = reviews.filter(agent=agent)
     group = {"start": F("period_start"), "end": F("period_end")}
     if per_agent:
-        group["agent_name"] = F("agent__username")
-    rows = (
+        group["reviewed_agent"] = F("agent_id")
+    rows = list(
         reviews.values(**group)
         .annotate(reviews=Count("id"), **{skill: Avg(skill) for skill in QualityReview.SKILLS})
-        .order_by("-start", "-end", *(["agent_name"] if per_agent else []))
+        .order_by("-start", "-end")
     )
+    if per_agent:
+        # Agents by the name people know them by (their full name; the login only without one).
+        users = get_user_model().objects.in_bulk({row["reviewed_agent"] for row in rows})
+        for row in rows:
+            user = users.get(row.pop("reviewed_agent"))
+            row["agent_name"] = (user.get_full_name() or user.get_username()) if user else ""
+        rows.sort(key=lambda row: (-row["start"].toordinal(), -row["end"].toordinal(), row["agent_name"].lower()))
     return [
         {
             **row,

@@ -48,6 +48,17 @@ class QuerySecretsFilter(logging.Filter):
         return True
 
 
+class ClientErrorConciseFilter(logging.Filter):
+    """A refused request (403, 404, 405: the client's doing) is one line, not a traceback: the
+    traceback of a PermissionDenied says nothing the line does not. Server errors keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def logging_configure(config: dict) -> None:
     """settings.LOGGING_CONFIG: Django's dictConfig, then the redaction on the request loggers
     (named here rather than in LOGGING, where naming a logger would drop the handlers its
@@ -57,3 +68,6 @@ def logging_configure(config: dict) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, QuerySecretsFilter) for f in logger.filters):
             logger.addFilter(QuerySecretsFilter())
+    request_logger = logging.getLogger("django.request")
+    if not any(isinstance(f, ClientErrorConciseFilter) for f in request_logger.filters):
+        request_logger.addFilter(ClientErrorConciseFilter())

@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE = {
     "automation-waiting-assign": {"task": "automation.tasks.waiting_conversations_assign_task", "schedule": 30.0},
     # Online agents with no inbox tab open for WEBCARE_AWAY_AFTER_MINUTES become Away.
     "agents-idle-away": {"task": "inbox.tasks.agents_idle_away_task", "schedule": 60.0},
+    # Demo inboxes' simulated platform: replies become delivered and read seconds after sending.
+    "demo-platform-tick": {"task": "inbox.tasks.demo_platform_tick_task", "schedule": 5.0},
 }
 
 # --- Auth, i18n, time -----------------------------------------------------------------------
@@ -233,6 +235,8 @@ LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
+# One date format per language (webcare/formats): day first in English too.
+FORMAT_MODULE_PATH = ["webcare.formats"]
 USE_TZ = True
 
 WEBCARE_DEFAULT_REGION = env_str("WEBCARE_DEFAULT_REGION", "NL").upper()
@@ -391,5 +395,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's own console handler on "django" (with DEBUG) would print every record a second
+    # time next to the root's: the root alone writes.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django": {"handlers": [], "propagate": True}},
 }

@@ -12,6 +12,7 @@ from workspace.people.views import invite_accept
 from . import security, views
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
     path("accounts/login/", security.LoginView.as_view(), name="login"),

@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,6 +37,15 @@ def _channel_layer_ok() -> bool:
     except Exception:
         logger.warning("healthz: channel layer (redis) check failed", exc_info=True)
         return False
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site whatever the page links: answer it (a 404
+    per page load fills the logs) with the icon the pages link to."""
+    response = FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache

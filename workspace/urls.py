@@ -7,5 +7,6 @@ urlpatterns = [
     path("inboxes/", include("workspace.inboxes.urls")),
     path("people/", include("workspace.people.urls")),
     path("availability/", include("workspace.availability.urls")),
+    path("tags/", include("workspace.tags.urls")),
     path("audit/", include("workspace.audit_log.urls")),
 ]

@@ -58,3 +58,14 @@
   }
   connect();
 })();
+
+/* Starting a conversation with a template: show (and send) only the chosen template's parameters. */
+document.addEventListener("change", function (e) {
+  var select = e.target;
+  if (!select.matches || !select.matches("[data-template-select]")) return;
+  select.form.querySelectorAll("[data-template-for]").forEach(function (fieldset) {
+    var chosen = fieldset.getAttribute("data-template-for") === select.value;
+    fieldset.hidden = !chosen;
+    fieldset.disabled = !chosen;
+  });
+});

@@ -683,8 +683,8 @@
       if (t.name === "status") {
         var snooze = actions.querySelector(".snooze");
         if (snooze) snooze.hidden = t.value !== "snoozed";
-        // "snoozed" waits for its time (saved with the form's own button)
-        if (t.value === "snoozed") { snooze.querySelector("input").focus(); return; }
+        // "snoozed" is saved at once: without a time the server picks tomorrow 09:00, shown in
+        // the time field, where the agent may change it (a change saves again)
       }
       // A header swapped in moments ago is wired by htmx only when the swap settles: wire it now.
       htmx.process(actions);
@@ -791,8 +791,26 @@
     });
   });
 
+  // A live refresh of the list must not drop the conversations the agent has ticked for a bulk
+  // action; only the bulk action itself clears them.
+  var pickedIds = [];
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target.id !== "conversation-list") return;
+    var source = e.detail.requestConfig && e.detail.requestConfig.elt;
+    var bulk = source && source.id === "bulk-form";
+    pickedIds = bulk ? [] : Array.prototype.map.call(
+      document.querySelectorAll(".bulk-pick:checked"), function (box) { return box.value; });
+  });
+
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
+    if (target.id === "conversation-list") {
+      pickedIds.forEach(function (id) {
+        var box = target.querySelector('.bulk-pick[value="' + id + '"]');
+        if (box) box.checked = true;
+      });
+      pickedIds = [];
+    }
     if (target.id === "timeline") {
       openMenus.forEach(function (id) {
         var menu = target.querySelector('[data-message-id="' + id + '"] details');
@@ -829,6 +847,10 @@
     if (target.id === "conversation-list") {
       updateTitle();
       bulkUpdate();
+      // Whatever changed the list (a live event, a bulk action, paging) may change the counts:
+      // the navigation follows from the same database state.
+      var nav = document.getElementById("inbox-nav");
+      if (nav) htmx.trigger(nav, "webcare:refresh-nav");
     }
     colourServiceLevel();
   });

@@ -5,6 +5,7 @@
   var source = document.getElementById("report-charts-data");
   if (!source || typeof window.Chart === "undefined") return;
   var data = JSON.parse(source.textContent), L = data.labels;
+  function channelName(kind) { return (data.channel_labels || {})[kind] || kind; }
   var palette = ["#2563eb", "#0f766e", "#c2410c", "#7c3aed", "#be123c", "#4d7c0f", "#0369a1", "#a16207"];
   window.Chart.defaults.animation = false;  /* steady screenshots, no motion for people who mind it */
   window.Chart.defaults.maintainAspectRatio = false;
@@ -18,7 +19,7 @@
   draw("chart-volume", {
     type: "line",
     data: {labels: data.days, datasets: Object.keys(data.volume).map(function (channel, i) {
-      return {label: channel, data: data.volume[channel], borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], tension: 0.2};
+      return {label: channelName(channel), data: data.volume[channel], borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], tension: 0.2};
     })},
     options: {scales: {y: {beginAtZero: true, title: {display: true, text: L.messages}}}}
   });
@@ -31,7 +32,7 @@
   var channels = Object.keys(data.service_level);
   draw("chart-service-level", {
     type: "bar",
-    data: {labels: channels, datasets: [{label: L.within_target + " (%)", data: channels.map(function (c) { return percent(data.service_level[c]); }), backgroundColor: palette[1]}]},
+    data: {labels: channels.map(channelName), datasets: [{label: L.within_target + " (%)", data: channels.map(function (c) { return percent(data.service_level[c]); }), backgroundColor: palette[1]}]},
     options: {scales: {y: {beginAtZero: true, max: 100}}}
   });
   draw("chart-feedback", {

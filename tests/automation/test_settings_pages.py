@@ -116,3 +116,93 @@ def test_agents_do_not_get_the_automation_pages(client):
         assert client.get(url).status_code == 404
     assert client.post("/automation/rules/", {"name": "x", "actions_lines": "add_tag x"}).status_code == 404
     assert not Rule.objects.exists()
+
+
+def test_the_inbox_automation_page_reads_well_and_offers_a_short_zone_list(lead_client):
+    import re
+
+    inbox = make_inbox("whatsapp", name="Shop")  # no business hours: always open
+    page = lead_client.get(f"/automation/inboxes/{inbox.pk}/").content.decode()
+    # "Open now." is good news, not an error
+    banner = re.search(r'<p class="([^"]*)"[^>]*data-testid="open-now"', page).group(1)
+    assert "ok" in banner.split() and "error" not in banner
+    # every field has a label a person wrote, not the field's name
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", page)
+    assert "Sla warning percent" not in labels and not [label for label in labels if "text nl" in label.lower()]
+    assert "Service-level warning at this percentage of the first-response target" in page
+    # the time zones are a short list of current zones
+    zones = re.search(r'<select name="hours-time_zone"[^>]*>(.*?)</select>', page, re.S).group(1)
+    values = re.findall(r'value="([^"]+)"', zones)
+    assert 20 <= len(values) <= 60 and "Europe/Amsterdam" in values
+    assert not [zone for zone in values if zone.startswith(("US/", "Etc/")) or zone in ("Navajo", "GB", "Zulu")]
+
+
+def _rule_post(client, **fields):
+    data = {"name": "VIP", "trigger": "message_received", "position": "5", "enabled": "on", "actions_lines": ""}
+    return client.post("/automation/rules/", {**data, **fields})
+
+
+def test_a_lead_picks_the_agent_and_team_from_lists_and_reads_their_names_back(lead_client):
+    from inbox.models import Team
+
+    anna = make_user("anna")
+    anna.first_name, anna.last_name = "Anna", "Jansen"
+    anna.save()
+    team = Team.objects.create(name="Billing")
+    inbox = make_inbox(name="Webshop WhatsApp")
+    page = lead_client.get("/automation/rules/").content.decode()
+    # the form offers them by name in lists; nobody types an id
+    assert f'<option value="{anna.pk}">Anna Jansen</option>' in page
+    assert f'<option value="{team.pk}">Billing</option>' in page
+    response = _rule_post(
+        lead_client,
+        conditions_lines="inbox Webshop WhatsApp",
+        actions_lines="add_tag vip",
+        assign_team=str(team.pk),
+        assign_agent=str(anna.pk),
+    )
+    assert response.status_code == 302
+    rule = Rule.objects.get()
+    assert rule.conditions == [{"field": "inbox", "value": inbox.pk}]
+    assert rule.actions == [
+        {"type": "add_tag", "value": "vip"},
+        {"type": "assign_team", "value": team.pk},
+        {"type": "assign_agent", "value": anna.pk},
+    ]
+    listing = lead_client.get("/automation/rules/").content.decode()
+    assert "assign_agent Anna Jansen" in listing and "assign_team Billing" in listing
+    assert "inbox Webshop WhatsApp" in listing
+    editing = lead_client.get(f"/automation/rules/{rule.pk}/").content.decode()
+    assert f'<option value="{anna.pk}" selected>Anna Jansen</option>' in editing
+
+
+@pytest.mark.parametrize("typed", ["assign_agent 12", "assign_team 3"])
+def test_agents_and_teams_are_not_typed_as_ids(lead_client, typed):
+    response = _rule_post(lead_client, actions_lines=typed)
+    assert response.status_code == 200 and "pick the agent or team from the lists" in response.content.decode()
+    assert not Rule.objects.exists()
+
+
+def test_a_stale_form_naming_an_agent_who_is_gone_is_refused_in_words(lead_client):
+    gone = make_user("gone")
+    gone_id = gone.pk
+    gone.delete()
+    response = _rule_post(lead_client, assign_agent=str(gone_id))
+    assert response.status_code == 200
+    assert f"The agent this rule assigns to ({gone_id}) does not exist" in response.content.decode()
+    assert not Rule.objects.exists()
+
+
+def test_a_rule_saved_by_a_program_naming_an_unknown_agent_or_inbox_is_refused():
+    from automation.rule_edits import RuleRefused, rule_save
+
+    for conditions, actions, code in [
+        ([], [{"type": "assign_agent", "value": 999999}], "rule_agent_unknown"),
+        ([], [{"type": "assign_agent", "value": "nobody"}], "rule_agent_unknown"),
+        ([], [{"type": "assign_team", "value": 424242}], "rule_team_unknown"),
+        ([{"field": "inbox", "value": 999999}], [{"type": "add_tag", "value": "x"}], "rule_inbox_unknown"),
+    ]:
+        with pytest.raises(RuleRefused) as refused:
+            rule_save(rule=Rule(name="x", conditions=conditions, actions=actions))
+        assert refused.value.code == code
+    assert not Rule.objects.exists()

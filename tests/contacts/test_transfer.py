@@ -57,10 +57,11 @@ def test_import_reports_bad_rows_and_imports_the_rest(client, lead, django_captu
     assert (job.status, job.total, job.processed, job.imported) == ("done", 7, 7, 3)
     assert {e["row"]: e["error"].split(":")[0] for e in job.errors} == {
         3: "Unparseable phone number",
-        4: "Duplicate email",
         6: "Duplicate email address in the file",
         7: "Tier",
     }
+    # a row that is a known contact is skipped (the default), not imported twice
+    assert [(r["row"], r["outcome"]) for r in job.results if r["outcome"] == "skipped"] == [(4, "skipped")]
     sanne = Contact.objects.get(name="Sanne")
     assert sanne.phone == "+31612345678" and sanne.attributes == {"tier": "gold"}
     assert sorted(sanne.tags.values_list("name", flat=True)) == ["newsletter", "vip"]

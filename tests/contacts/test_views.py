@@ -5,7 +5,7 @@ attributes, tags, notes, merge and undo, suggestions, escaping and CSRF."""
 import pytest
 from django.test import Client
 
-from crm.models import AttributeDefinition, Contact, MergeSuggestion
+from crm.models import AttributeDefinition, Contact, ContactTag, MergeSuggestion
 from crm.services import contact_create, contact_phone_add, contact_tags_set, contact_update
 from inbox.ingest import message_ingest
 from tests.factories import inbound, make_inbox, make_user
@@ -128,6 +128,7 @@ def test_writes_need_the_csrf_token(world):
 
 
 def test_bulk_tag_tags_only_visible_contacts(client, world):
+    ContactTag.objects.create(name="newsletter")  # agents apply the tags leads keep
     client.post("/contacts/bulk-tag/", {"contact": [world["sanne"].pk, world["hidden"].pk], "tag": "newsletter"})
     assert list(world["sanne"].tags.values_list("name", flat=True)) == ["newsletter"]
     assert world["hidden"].tags.count() == 0
@@ -198,3 +199,24 @@ def test_contacts_created_without_conversations_are_for_leads(client, world):
     lead = make_user("lena", role="lead")
     client.force_login(lead)
     assert client.get(f"/contacts/{imported.pk}/").status_code == 200
+
+
+def test_a_conversation_starts_in_the_timeline_at_its_first_message_not_when_it_was_stored(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inbox.models import Conversation
+
+    # given a message written at 7:07 that reached us (and made the conversation) 35 minutes later
+    inbox = make_inbox("whatsapp", name="Shop")
+    client.force_login(make_user("anna", inboxes=[inbox]))
+    written = timezone.now() - timedelta(hours=2)
+    message = message_ingest(inbox=inbox, inbound=inbound("late1", text="Vroeg bericht", at=written)).message
+    Conversation.objects.filter(pk=message.conversation_id).update(created_at=written + timedelta(minutes=35))
+    # when the agent reads the contact's timeline (newest first)
+    page = client.get(f"/contacts/{message.conversation.contact_id}/").content.decode()
+    # then the conversation's start sits below its first message, at the message's time
+    assert page.index("Vroeg bericht") < page.index("Conversation started in Shop")
+    start = page.split("Conversation started in Shop", 1)[1]
+    assert timezone.localtime(written).strftime("%H:%M") in start.split("</li>", 1)[0]

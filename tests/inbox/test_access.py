@@ -188,3 +188,35 @@ def test_an_attachment_is_downloadable_only_by_who_may_see_its_conversation(clie
     # then
     assert own.status_code == 200 and b"".join(own.streaming_content) == b"png-bytes"
     assert foreign.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/settings/tags/",
+        "/settings/tags/conversation/new/",
+        "/settings/tags/contact/new/",
+        "/settings/tags/conversation/1/",
+        "/settings/tags/contact/1/merge/",
+        "/settings/tags/conversation/1/delete/",
+    ],
+)
+def test_agents_get_404_on_the_tag_settings_and_leads_get_them(client, world, url):
+    from inbox.models import Tag
+
+    Tag.objects.create(pk=1, name="refund")
+    client.force_login(world.anna)
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {"name": "x", "color": "#dc2626", "into": "1"}).status_code in (404, 405)
+    assert list(Tag.objects.values_list("name", flat=True)) == ["refund"]
+    client.force_login(make_user("lena", role="lead"))
+    assert client.get("/settings/tags/").status_code == 200
+
+
+def test_the_contact_lookup_finds_only_contacts_the_agent_may_see(client, world):
+    client.force_login(world.anna)
+    assert [r["label"] for r in client.get("/contacts/lookup/", {"q": "Sanne"}).json()["results"]] == ["Sanne"]
+    assert client.get("/contacts/lookup/", {"q": "Sam"}).json()["results"] == []
+    assert client.get("/contacts/lookup/", {"q": "+31699999999"}).json()["results"] == []
+    client.logout()
+    assert client.get("/contacts/lookup/", {"q": "Sanne"}).status_code == 302

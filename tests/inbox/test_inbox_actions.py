@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inbox import services
 from inbox.ingest import message_ingest
-from inbox.models import CannedResponse, Conversation, ConversationEvent, Message, Team
+from inbox.models import CannedResponse, Conversation, ConversationEvent, Message, Tag, Team
 from tests.factories import inbound, make_inbox, make_message, make_user
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,7 @@ def test_the_pager_keeps_the_filters(client, setup):
 def test_bulk_assign_tag_and_resolve(client, setup):
     ids = [setup["mine"].pk, setup["second"].pk]
     assert client.post("/inbox/bulk/", {"ids": ids, "action": "assign_me"}).status_code == 200
+    Tag.objects.bulk_create([Tag(name="complaint"), Tag(name="vip")])  # agents apply the tags leads keep
     assert client.post("/inbox/bulk/", {"ids": ids, "action": "tag", "tags": "complaint, VIP"}).status_code == 200
     assert client.post("/inbox/bulk/", {"ids": ids, "action": "resolve"}).status_code == 200
     for conversation in Conversation.objects.filter(pk__in=ids):
@@ -128,7 +129,6 @@ def test_bulk_without_an_action_or_selection_is_a_clear_error(client, setup):
 # --- snooze -----------------------------------------------------------------------------------------
 def test_snooze_needs_a_future_time_and_wakes_up(client, setup):
     url = f"/inbox/conversations/{setup['mine'].pk}/update/"
-    assert client.post(url, {"status": "snoozed"}).status_code == 400
     past = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, {"status": "snoozed", "snoozed_until": past}).status_code == 400
     soon = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
@@ -143,6 +143,27 @@ def test_snooze_needs_a_future_time_and_wakes_up(client, setup):
     assert setup["mine"].status == "open" and setup["mine"].snoozed_until is None
     timeline = client.get(f"/inbox/conversations/{setup['mine'].pk}/messages/").content.decode()
     assert "Snooze ended" in timeline
+
+
+def test_snoozed_without_a_time_snoozes_until_tomorrow_morning_on_the_agents_clock(client, setup):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from inbox.models import AgentProfile
+
+    # given an agent in New York
+    AgentProfile.objects.filter(user=setup["anna"]).update(time_zone="America/New_York")
+    # when they choose "Snoozed" and give no time
+    url = f"/inbox/conversations/{setup['mine'].pk}/update/"
+    response = client.post(url, {"status": "snoozed", "snoozed_until": ""})
+    # then the conversation is snoozed until 09:00 tomorrow New York time, and the header says so
+    assert response.status_code == 200
+    setup["mine"].refresh_from_db()
+    zone = ZoneInfo("America/New_York")
+    tomorrow = timezone.now().astimezone(zone).date() + timedelta(days=1)
+    assert setup["mine"].status == "snoozed"
+    assert setup["mine"].snoozed_until == datetime.combine(tomorrow, time(9, 0), tzinfo=zone)
+    assert f'value="{tomorrow.isoformat()}T09:00"' in response.content.decode()
 
 
 # --- retry --------------------------------------------------------------------------------------------
@@ -273,6 +294,7 @@ def test_the_whole_page_runs_a_fixed_number_of_queries_whatever_the_data(client,
         conversation = message_ingest(
             inbox=setup["own"], inbound=inbound(f"q{n}", sender_id=f"qv{n}", name=f"Q{n}")
         ).message.conversation
+        Tag.objects.create(name=f"tag{n}")  # agents apply the tags leads keep
         services.conversation_update(
             conversation=conversation, actor=setup["anna"], tags=[f"tag{n}"], assignee=setup["ben"], team=billing
         )

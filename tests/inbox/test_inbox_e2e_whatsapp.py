@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from inbox.models import CannedResponse, Conversation, Message
+from inbox.models import CannedResponse, Conversation, Message, Tag
 from tests.browser import LIVE_WAIT_MS
 from tests.channels_whatsapp.fakes import PHONE_NUMBER_ID, graph, sign, wa_inbox  # noqa: F401 - fixtures
 from tests.factories import make_user
@@ -246,18 +246,48 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
         boxes.nth(0).check()
         boxes.nth(1).check()
         page.wait_for_selector('[data-testid="bulk-bar"]', state="visible")
+        Tag.objects.get_or_create(name="vraag")  # agents apply the tags leads keep
         page.fill("#bulk-tags", "vraag")
         page.click('[data-testid="bulk-bar"] button[value="tag"]')
         page.wait_for_selector('[data-testid="bulk-bar"]', state="hidden")
+        page.wait_for_selector(".conversation-item .tag >> text=vraag")
         tagged = Conversation.objects.filter(tags__name="vraag")
         assert tagged.count() == 2 and resolved.pk not in set(tagged.values_list("pk", flat=True))
-        page.wait_for_selector(".conversation-item .tag >> text=vraag")
         assert page.errors == []
     finally:
         context.close()
 
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.10.3.min.js"
+
+
+def test_a_live_list_refresh_keeps_ticked_conversations(app_url, browser, graph, wa_inbox, team):  # noqa: F811
+    for n, (wa_id, name) in enumerate([("31611111111", "Eva"), ("31622222222", "Finn")]):
+        post_webhook(app_url, wa_inbox, whatsapp_text(f"wamid.e2e.t{n}", f"Vraag {n}", wa_id=wa_id, name=name))
+    context, page = log_in(browser, app_url, "anna")
+    try:
+        boxes = page.locator(".bulk-pick")
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.wait_for_selector('[data-testid="bulk-bar"]', state="visible")
+        ticked = set(page.eval_on_selector_all(".bulk-pick:checked", "els => els.map(e => e.value)"))
+
+        # a new customer writes while the agent is choosing what to do with the two
+        post_webhook(
+            app_url, wa_inbox, whatsapp_text("wamid.e2e.t9", "Nog een vraag", wa_id="31699999999", name="Hugo")
+        )
+        page.wait_for_selector(".conversation-item >> text=Hugo", timeout=LIVE_WAIT_MS)
+
+        assert set(page.eval_on_selector_all(".bulk-pick:checked", "els => els.map(e => e.value)")) == ticked
+        assert page.locator('[data-testid="bulk-bar"]').is_visible()
+        page.fill("#bulk-tags", "terugbellen")
+        page.click('[data-testid="bulk-bar"] button[value="tag"]')
+        page.wait_for_selector(".conversation-item .tag >> text=terugbellen")
+        tagged = Conversation.objects.filter(tags__name="terugbellen").values_list("pk", flat=True)
+        assert {str(pk) for pk in tagged} == ticked
+        assert page.errors == []
+    finally:
+        context.close()
 
 
 def axe_violations(page) -> list[str]:

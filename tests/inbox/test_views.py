@@ -132,3 +132,27 @@ def test_list_and_conversation_run_a_fixed_number_of_queries(client, setup):
         message_ingest(inbox=setup["own"], inbound=inbound(f"y{n}", sender_id="v1"))
     assert count("/inbox/list/") == few_list
     assert count(f"/inbox/conversations/{setup['mine'].pk}/") == few_conversation
+
+
+def test_bot_questions_show_as_bot_messages_not_as_the_customers_choice(client, setup):
+    from tests.factories import make_message
+
+    # given a survey question the bot sent with its choices, and the customer's tapped answer
+    conversation = setup["mine"]
+    make_message(
+        conversation,
+        direction="out",
+        sender_type="bot",
+        kind="interactive",
+        text="How satisfied are you?",
+        content={"choices": [{"id": "survey:csat:5", "title": "5 😀"}, {"id": "survey:csat:1", "title": "1 😞"}]},
+    )
+    make_message(conversation, direction="in", kind="interactive", text="5 😀", content={"id": "survey:csat:5"})
+    # when the agent opens the conversation
+    page = client.get(f"/inbox/conversations/{conversation.pk}/messages/").content.decode()
+    # then the question is labelled as the bot's, with the choices it offered, and only the
+    # customer's answer reads "Chose"
+    question = page.split("How satisfied are you?")[0].rsplit('<li class="message', 1)[1]
+    assert "sender-bot" in question and 'data-testid="bot-label"' in question
+    assert page.count("Chose") == 1 and "Chose:</span> <strong>5 😀" in page
+    assert '<ul class="offered-choices"' in page

@@ -67,3 +67,26 @@ def test_a_forged_choice_is_refused_and_free_text_after_the_survey_reopens():
     assert forged["type"] == "error" and forged["code"] == "invalid_choice"
     assert free["type"] == "ack"
     assert Conversation.objects.get().status == "open" and not SurveyResponse.objects.exists()
+
+
+def test_a_german_visitor_gets_the_survey_in_german_whatever_the_inbox_speaks():
+    # given an inbox with no language of its own (its widget would speak English)
+    inbox = make_inbox("livechat", name="Shop", config={"allowed_origins": [ORIGIN]})
+    SurveySetting.objects.create(inbox=inbox, survey="csat")
+
+    async def scenario():
+        # when a visitor whose widget speaks German writes (a word that reads as English) and
+        # the conversation is resolved
+        ws, _ = await visitor_session(inbox, lang="de")
+        await say(ws, "c1", "Hello?")
+        await database_sync_to_async(_resolve)()
+        question = await next_frame(ws, "message")
+        await ws.disconnect()
+        return question
+
+    question = asyncio.run(scenario())
+    # then the contact's language is German and so is the survey
+    assert Conversation.objects.get().contact.locale == "de"
+    assert question["message"]["text"].startswith("Danke")
+    stored = Message.objects.get(pk=question["message"]["id"])
+    assert stored.content["choices"][0]["description"] == "Sehr zufrieden"

@@ -224,7 +224,7 @@ def settings_public_url() -> str:
 def test_the_demo_page_needs_debug_or_demo_mode_and_then_shows_only_demo_inboxes(client, inbox, settings):
     settings.DEBUG = False
     settings.WEBCARE_DEMO_PAGE = False
-    inbox.config = {**inbox.config, "demo": True}
+    inbox.demo = True
     inbox.save()
     other = make_inbox("livechat", name="Not a demo")
     assert client.get("/livechat/demo/", secure=True).status_code == 404  # demo data alone is not enough
@@ -274,3 +274,11 @@ def test_widget_config_holds_nothing_secret(inbox):
     sessions.user_hash(inbox, "1")  # creates the identity secret
     inbox.refresh_from_db()
     assert inbox.credentials["identity_secret"] not in json.dumps(widget_config(inbox))
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_the_snippet_help_names_the_end_of_body_tag_in_every_language(client, inbox, language):
+    client.force_login(make_user("anna", inboxes=[inbox]))
+    page = client.get("/livechat/inboxes/", secure=True, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    help_line = page.split('data-testid="snippet-help">', 1)[1].split("</p>", 1)[0]
+    assert "&lt;/body&gt;" in help_line  # shown as text, not swallowed as markup

@@ -62,7 +62,7 @@ def test_a_lead_picks_a_period_and_reads_the_tables(app_url, browser):  # noqa: 
         assert agents.count() == 2
         assert "anna" in agents.nth(0).inner_text() and "ben" in agents.nth(1).inner_text()
         volume = page.locator('[data-testid="report-volume"]').inner_text()
-        assert "livechat" in volume and "whatsapp" in volume
+        assert "Live chat" in volume and "WhatsApp" in volume and "livechat" not in volume  # channel names, not ids
         assert "compliment" in page.locator('[data-testid="report-tags"]').inner_text()
         # the charts are drawn by the vendored Chart.js under the strict CSP
         for chart in ("volume", "first-response", "service-level", "feedback", "sentiment", "tags"):

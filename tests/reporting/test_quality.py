@@ -96,3 +96,26 @@ def test_agents_see_only_their_own_scored_reviews_and_cannot_review(week, client
     assert client.get(f"/reports/quality/{mine.pk}/").status_code == 403
     client.force_login(ben)
     assert f"#{mine.conversation_id}<" not in client.get("/reports/my-reviews/").content.decode()
+
+
+def test_the_quality_review_names_agents_and_customers_as_people_know_them(week, client):
+    # given Anna with a full name, one of her reviews scored, and its customer known by email only
+    anna, _ben = week
+    anna.first_name, anna.last_name = "Anna", "de Vries"
+    anna.save()
+    quality_reviews_draw(start=date(2026, 3, 30), end=date(2026, 4, 5))
+    review = QualityReview.objects.filter(agent=anna).first()
+    QualityReview.objects.filter(pk=review.pk).update(
+        **{k: int(v) for k, v in SCORES.items()}, reviewed_at=ams(2026, 4, 7, 9)
+    )
+    review.conversation.contact.__class__.objects.filter(pk=review.conversation.contact_id).update(
+        name="", email="klant@example.nl"
+    )
+    # when a lead opens the review overview
+    client.force_login(make_user("lea", role="lead"))
+    page = client.get("/reports/quality/", WEEK).content.decode()
+    # then the per-agent averages and the list name Anna by her name, not her login, and the
+    # customer by the display-name rule
+    averages = page.split('data-testid="quality-agent-averages"', 1)[1].split("</table>", 1)[0]
+    assert "Anna de Vries" in averages and ">anna<" not in averages
+    assert "klant@example.nl" in page

@@ -27,6 +27,7 @@ SECRET_NAME = "Geheime Klant Zwaan"
 PUBLIC = {
     "healthz": "load balancer probe, says nothing but ok",
     "healthz/": "the same",
+    "favicon.ico": "the site's icon, asked for by every browser",
     "accounts/": "sign-in, sign-out and password reset pages",
     "webhooks/": "Meta calls these; the HMAC signature authenticates (tests/channels_*)",
     "widget/": "the public chat widget script",

@@ -92,3 +92,9 @@ def test_healthz_names_both_when_both_fail(client, settings, fresh_redis_client)
 
     assert response.status_code == 503
     assert response.json()["failing"] == ["database", "channel_layer"]
+
+
+def test_the_site_has_a_favicon_at_the_address_browsers_ask_for(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an icon file

@@ -47,7 +47,7 @@ def wa(db):
         name="Klantenservice",
         external_id=PHONE_ID,
         credentials={"access_token": TOKEN, "app_secret": APP_SECRET, "verify_token": "vt-SECRET"},
-        config={"waba_id": WABA, "demo": True},
+        config={"waba_id": WABA, "team_note": "kept"},
     )
 
 
@@ -101,7 +101,7 @@ def test_a_lead_edits_the_name_but_a_posted_token_is_ignored(client, lead, wa):
     assert response.status_code == 302
     wa.refresh_from_db()
     assert wa.name == "Renamed" and wa.credentials["access_token"] == TOKEN
-    assert wa.config["demo"] is True  # keys the form does not manage are kept
+    assert wa.config["team_note"] == "kept"  # keys the form does not manage are kept
 
 
 def test_only_admins_deactivate(client, lead, admin, wa):

@@ -47,6 +47,17 @@ def _channel(kind: str) -> channel_registry.Channel:
     return channel_registry.get(kind)
 
 
+def _inbox_channel(inbox: Inbox) -> channel_registry.Channel:
+    """The inbox's channel as it behaves for it (a demo inbox's simulated platform has no test)."""
+    _channel(inbox.kind)
+    return channel_registry.for_inbox(inbox)
+
+
+def _credentials_editable(request, inbox: Inbox) -> bool:
+    """Admins type credentials, except on a demo inbox, which never holds any."""
+    return _is_admin(request.user) and not inbox.demo
+
+
 def _form_needs_admin(form_class) -> bool:
     """A channel whose setup asks for credentials is connected by an admin."""
     return bool(getattr(form_class, "credential_fields", ()))
@@ -109,11 +120,12 @@ def inbox_detail(request, pk: int):
     """The inbox's setup page: its form (credentials for admins), what to paste into the
     platform, the handshake's arrival, "Test connection" and the links to the rest."""
     inbox = access_settings_inbox(request.user, pk)
-    channel = _channel(inbox.kind)
-    is_admin = _is_admin(request.user)
+    channel = _inbox_channel(inbox)
     form = None
     if channel.setup_form is not None:
-        form = channel.setup_form(request.POST or None, inbox=inbox, credentials_editable=is_admin)
+        form = channel.setup_form(
+            request.POST or None, inbox=inbox, credentials_editable=_credentials_editable(request, inbox)
+        )
         if request.method == "POST" and form.is_valid():
             changes = provisioning.inbox_setup_update(inbox=inbox, setup=form.setup(), actor=request.user)
             messages.success(request, _("Saved.") if changes else _("Nothing changed."))
@@ -128,11 +140,12 @@ def inbox_detail(request, pk: int):
 def inbox_test(request, pk: int):
     """ "Test connection": the platform's answer for the stored credentials, on the setup page."""
     inbox = access_settings_inbox(request.user, pk)
-    channel = _channel(inbox.kind)
+    channel = _inbox_channel(inbox)
     if channel.connection_test is None:
         raise Http404
     result = provisioning.inbox_connection_test(inbox=inbox)
-    form = channel.setup_form(inbox=inbox, credentials_editable=_is_admin(request.user)) if channel.setup_form else None
+    editable = _credentials_editable(request, inbox)
+    form = channel.setup_form(inbox=inbox, credentials_editable=editable) if channel.setup_form else None
     return _detail_page(request, inbox, channel, form=form, result=result)
 
 

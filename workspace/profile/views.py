@@ -11,15 +11,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from inbox import api_tokens, notifications, people
 from inbox.models import AgentProfile, ApiToken
+from kernel.time_zones import time_zone_choices
 
 
 class ProfileForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
     language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
+        required=False,
+        help_text=gettext_lazy("Dates and times in Webcare are shown to you in this zone."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_zone: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", gettext_lazy("Browser language")), *settings.LANGUAGES]
+        team_zone = _("The team's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE.replace("_", " ")}
+        self.fields["time_zone"].choices = time_zone_choices(current=current_zone, blank=team_zone)
 
 
 class NotificationsForm(forms.Form):
@@ -42,11 +50,12 @@ class TokenForm(forms.Form):
 
 def _page(request, *, profile_form=None, token_form=None, new_key: str = "", status: int = 200):
     profile = AgentProfile.objects.filter(user=request.user).first()
-    initial = {"name": request.user.get_full_name(), "language": profile.language if profile else ""}
+    zone = profile.time_zone if profile else ""
+    initial = {"name": request.user.get_full_name(), "language": profile.language if profile else "", "time_zone": zone}
     chosen = notifications.notification_preferences(user=request.user)
     context = {
         "notifications_form": NotificationsForm(initial={"kinds": sorted(chosen.kinds), "sound": chosen.sound}),
-        "profile_form": profile_form or ProfileForm(initial=initial),
+        "profile_form": profile_form or ProfileForm(initial=initial, current_zone=zone),
         "token_form": token_form or TokenForm(),
         "tokens": api_tokens.api_tokens_of(request.user),
         "new_key": new_key,

@@ -175,7 +175,7 @@
     ws = new WebSocket(BASE.replace(/^http/, "ws") + "/ws/livechat/" + encodeURIComponent(C.key) + "/");
     ws.onopen = function () {
       var u = w.webcareSettings || {};
-      send({type: "hello", token: st.t || null, user_id: u.userId || null, user_hash: u.userHash || null, page: location.href});
+      send({type: "hello", token: st.t || null, user_id: u.userId || null, user_hash: u.userHash || null, page: location.href, lang: lang});
     };
     ws.onmessage = function (e) { var m; try { m = JSON.parse(e.data); } catch (x) { return; } on(m); };
     ws.onclose = function (e) {
@@ -347,7 +347,7 @@
     hint.className = "h";
     add({client_id: c, direction: "in", text: f.name, at: new Date().toISOString()});
     var body = new FormData(), u = w.webcareSettings || {};
-    body.append("token", st.t); body.append("client_id", c); body.append("file", f);
+    body.append("token", st.t); body.append("client_id", c); body.append("file", f); body.append("lang", lang);
     if (u.userId) { body.append("user_id", u.userId); body.append("user_hash", u.userHash || ""); }
     fetch(BASE + "/livechat/" + encodeURIComponent(C.key) + "/upload/", {method: "POST", body: body})
       .then(function (r) { return r.json(); })

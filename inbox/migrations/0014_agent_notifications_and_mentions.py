@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0012_agent_availability_tracking'),
+        ('inbox', '0013_inbox_demo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
