@@ -224,12 +224,13 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
             "Hoi! We leveren binnen 2 werkdagen."
         ]
 
-        # a: assign to me, e: resolve
+        # a: assign to me, e: resolve (and the next conversation of the list opens)
         page.keyboard.press("Escape")
         page.keyboard.press("a")
         page.wait_for_selector('[data-testid="assign-me"]', state="detached")
-        page.keyboard.press("e")
-        page.wait_for_selector('.conversation-view[data-status="resolved"]')
+        with page.expect_response(lambda r: r.url.endswith("/seen/")):  # the next one is opened and read
+            page.keyboard.press("e")
+        page.wait_for_selector(f'.conversation-view:not([data-conversation-id="{focused_id}"])')
         resolved = Conversation.objects.get(pk=focused_id)
         assert resolved.status == "resolved" and resolved.assignee.username == "anna"
 
