@@ -70,3 +70,24 @@ def rule_save(*, rule: Rule) -> Rule:
         rule_check(conditions=rule.conditions, actions=rule.actions)
         rule.save()
     return rule
+
+
+def rules_tag_rename(*, old: str, new: str) -> int:
+    """Rules name conversation tags by name (`tag vip`, `add_tag vip`): a lead's rename or merge
+    of a tag carries over to them. Returns how many rules changed."""
+    changed = 0
+    with transaction.atomic():
+        for rule in Rule.objects.select_for_update():
+            conditions = [
+                {**c, "value": new} if c.get("field") == "tag" and str(c.get("value", "")).lower() == old else c
+                for c in rule.conditions or []
+            ]
+            actions = [
+                {**a, "value": new} if a.get("type") == "add_tag" and str(a.get("value", "")).lower() == old else a
+                for a in rule.actions or []
+            ]
+            if conditions != rule.conditions or actions != rule.actions:
+                rule.conditions, rule.actions = conditions, actions
+                rule.save(update_fields=["conditions", "actions", "updated_at"])
+                changed += 1
+    return changed

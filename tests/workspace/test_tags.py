@@ -126,3 +126,22 @@ def test_the_api_refuses_an_agent_a_tag_that_is_not_on_the_list(api_client):
     refused = api_client.patch(url, {"tags": ["billing", "invented"]}, format="json")
     assert refused.status_code == 400 and "invented" in str(refused.json())
     assert not Tag.objects.filter(name="invented").exists()
+
+
+def test_rules_follow_a_renamed_or_merged_tag(client, lead):
+    from automation.models import Rule
+
+    rule = Rule.objects.create(
+        name="VIP",
+        conditions=[{"field": "tag", "value": "vip"}],
+        actions=[{"type": "add_tag", "value": "vip"}, {"type": "set_priority", "value": "high"}],
+    )
+    vip = Tag.objects.create(name="vip")
+    client.post(f"/settings/tags/conversation/{vip.pk}/", {"name": "gold", "color": vip.color})
+    rule.refresh_from_db()
+    assert rule.conditions == [{"field": "tag", "value": "gold"}]
+    assert rule.actions == [{"type": "add_tag", "value": "gold"}, {"type": "set_priority", "value": "high"}]
+    premium = Tag.objects.create(name="premium")
+    client.post(f"/settings/tags/conversation/{Tag.objects.get(name='gold').pk}/merge/", {"into": premium.pk})
+    rule.refresh_from_db()
+    assert rule.conditions == [{"field": "tag", "value": "premium"}]

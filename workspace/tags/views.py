@@ -1,5 +1,6 @@
 """The tag lists, kept by leads and admins: conversation tags (`inbox.tags`) and contact tags
-(`crm.tags`). Agents apply tags from these lists and get a 404 here."""
+(`crm.tags`). Agents apply tags from these lists and get a 404 here. A conversation tag's new
+name carries over to the automation rules that name it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from automation.rule_edits import rules_tag_rename
 from crm import tags as contact_tags
 from crm.models import ContactTag
 from inbox import tags as conversation_tags
@@ -85,8 +87,14 @@ def tag_update(request, kind: str, pk: int):
     require_manager(request.user)
     model, _create, update, *_rest = _kind(kind)
     tag = get_object_or_404(model, pk=pk)
-    name, color = request.POST.get("name", ""), request.POST.get("color", tag.color)
-    return _done(request, lambda: update(actor=request.user, tag=tag, name=name, color=color), _("Saved."))
+    name, color, old = request.POST.get("name", ""), request.POST.get("color", tag.color), tag.name
+
+    def work():
+        update(actor=request.user, tag=tag, name=name, color=color)
+        if kind == "conversation" and tag.name != old:
+            rules_tag_rename(old=old, new=tag.name)
+
+    return _done(request, work, _("Saved."))
 
 
 @login_required
@@ -108,7 +116,15 @@ def tag_merge(request, kind: str, pk: int):
     if into is None:
         messages.error(request, _("Pick the tag to merge into."))
         return redirect("settings-tags")
-    return _done(request, lambda: merge(actor=request.user, tag=tag, into=into), _("Tags merged; {count} moved."))
+    old = tag.name
+
+    def work():
+        moved = merge(actor=request.user, tag=tag, into=into)
+        if kind == "conversation":
+            rules_tag_rename(old=old, new=into.name)
+        return moved
+
+    return _done(request, work, _("Tags merged; {count} moved."))
 
 
 def _as_id(value) -> int | None:
