@@ -37,6 +37,9 @@ def message_send(message: Message) -> SendResult:
         connection.send_messages([mail])
     except smtplib.SMTPRecipientsRefused as error:
         reason = "; ".join(f"{address}: {_smtp_text(answer)}" for address, answer in error.recipients.items())
+        if all(400 <= code < 500 for code, _text in error.recipients.values()):
+            raise RetryableSendError(_("The mail server asked us to try later: %(reason)s") % {"reason": reason},
+                                     code="recipient_deferred") from None  # fmt: skip
         raise PermanentSendError(_("The mail server refused the recipient: %(reason)s") % {"reason": reason},
                                  code="recipient_refused") from None  # fmt: skip
     except smtplib.SMTPAuthenticationError as error:
@@ -104,11 +107,12 @@ def email_compose(message: Message) -> EmailMultiAlternatives:
     conversation = message.conversation
     inbox = conversation.inbox
     config = inbox.config or {}
+    # In the order we stored them: a customer's Date header has whole seconds and can sort an
+    # answer before the reply it answers.
     earlier = list(
-        Message.objects.filter(conversation=conversation, private=False, sent_at__lte=message.sent_at)
-        .exclude(pk=message.pk)
+        Message.objects.filter(conversation=conversation, private=False, pk__lt=message.pk)
         .exclude(external_id__isnull=True)
-        .order_by("sent_at", "id")
+        .order_by("id")
     )
     thread_ids = [m.external_id for m in earlier if m.external_id.startswith("<")]
     last_in = next((m for m in reversed(earlier) if m.direction == Direction.IN and m.content.get("email")), None)
