@@ -76,3 +76,40 @@ def email_inbox(smtp_server):
             "plus_addressing": True,
         },
     )
+
+
+@pytest.fixture
+def dovecot():
+    import shutil
+    import tempfile
+
+    from .dovecot import DOVECOT, Dovecot
+
+    if not pathlib.Path(DOVECOT).exists():
+        pytest.fail("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does it)")
+    # Not under pytest's tmp_path: its parents are private to us, and dovecot reads mail as its own user.
+    root = pathlib.Path(tempfile.mkdtemp(prefix="webcare-dovecot-"))
+    server = Dovecot(root, free_port())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def imap_inbox(email_inbox, dovecot):
+    from .dovecot import PASSWORD
+
+    email_inbox.config = {
+        **email_inbox.config,
+        "imap_host": "127.0.0.1",
+        "imap_port": dovecot.port,
+        "imap_security": "none",
+        "imap_user": "support",
+        "imap_folder": "INBOX",
+    }
+    email_inbox.credentials = {**email_inbox.credentials, "imap_password": PASSWORD}
+    email_inbox.save()
+    return email_inbox
