@@ -25,6 +25,7 @@ urlpatterns = [
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
     path("webhooks/meta/", include("meta_platform.urls")),
+    path("email/", include("channels_email.urls")),
     path("settings/", include("workspace.urls")),
     path("profile/", include("workspace.profile.urls")),
     path("", include("contacts.urls")),
