@@ -174,3 +174,37 @@ def imap_login_check(inbox) -> tuple[str, ...]:
     """Log in and open the folder: the facts for "Test connection", or ImapError."""
     with imap_session(inbox) as client:
         return (client.webcare_exists, "IDLE" in client.capabilities)
+
+
+def mailbox_wait(inbox, seconds: float) -> bool:
+    """Wait for new mail: with IMAP IDLE (RFC 2177) where the server offers it, the server tells
+    us at once; else just sleep. Returns True when the server announced mail."""
+    import time
+
+    state = MailboxState.objects.filter(inbox=inbox).first()
+    if state is None or not state.idle_supported:
+        time.sleep(seconds)
+        return False
+    with imap_session(inbox) as client:
+        # imaplib (before Python 3.14) has no IDLE: the command is spoken by hand.
+        tag = client._new_tag()
+        client.send(tag + b" IDLE\r\n")
+        if not client.readline().startswith(b"+"):
+            return False
+        client.sock.settimeout(seconds)
+        announced = False
+        try:
+            while not announced:
+                line = client.readline()
+                if not line:
+                    break
+                announced = line.startswith(b"*") and (b"EXISTS" in line or b"RECENT" in line)
+        except (TimeoutError, OSError):
+            pass
+        client.sock.settimeout(IMAP_TIMEOUT)
+        client.send(b"DONE\r\n")
+        while True:
+            line = client.readline()
+            if not line or line.startswith(tag):
+                break
+        return announced

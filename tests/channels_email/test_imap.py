@@ -80,3 +80,19 @@ def test_test_connection_logs_in_to_imap_and_greets_smtp(imap_inbox, dovecot, sm
     facts = {str(label): value for label, value in result.facts}
     assert facts["IMAP folder"] == "1 messages" and facts["Push (IDLE)"] == "yes"
     assert "SMTP server" in facts
+
+
+def test_idle_hears_new_mail_at_once(imap_inbox, dovecot):
+    import threading
+    import time
+
+    from channels_email.imap import mailbox_wait
+
+    mailbox_poll(imap_inbox)  # learns that the server offers IDLE
+    later = threading.Timer(1.0, dovecot.append, args=("support", mail(text="pushed")))
+    later.start()
+    started = time.monotonic()
+
+    assert mailbox_wait(imap_inbox, 30) is True
+    assert time.monotonic() - started < 25
+    later.join()
