@@ -191,7 +191,7 @@ def _seed_batch(rng, run, inboxes, *, start, size, per_conversation):
 
 DEMO_PASSWORD = "webcare-demo"  # noqa: S105 - printed for the local demo on purpose
 DEMO_AGENTS = [  # username, role, full name, inbox kinds
-    ("anna", "agent", "Anna de Vries", ["whatsapp", "livechat"]),
+    ("anna", "agent", "Anna de Vries", ["whatsapp", "livechat", "email"]),
     ("ben", "agent", "Ben Müller", ["messenger", "livechat"]),
     ("lea", "lead", "Lea Jansen", []),
     ("admin", "admin", "Ada Admin", []),
@@ -238,6 +238,18 @@ def load_demo() -> dict:
             "livechat": inbox_create(
                 kind="livechat", name="Website chat", config={"demo": True, "allowed_origins": []}
             ),
+            # Works offline: replies are written as files under MEDIA_ROOT/demo-mail, no mailbox is read.
+            "email": inbox_create(
+                kind="email",
+                name="Support mail",
+                external_id="support@webcare-demo.test",
+                config={
+                    "demo": True,
+                    "address": "support@webcare-demo.test",
+                    "company": "Webcare Demo",
+                    "smtp_backend": "file",
+                },
+            ),
         }
         for username, role, name, kinds in DEMO_AGENTS:
             agent_create(
@@ -264,7 +276,42 @@ def load_demo() -> dict:
                         timestamp=now - timedelta(minutes=5 * (len(DEMO_CUSTOMERS) - n) - m),
                     ),
                 )
+        _demo_email(inboxes["email"], now)
     return {"created": True, "logins": _logins()}
+
+
+DEMO_EMAIL = """From: Pieter Jansen <p.jansen@bedrijf.example>
+To: Webcare Demo <support@webcare-demo.test>
+Cc: Sanne Bakker <s.bakker@bedrijf.example>
+Subject: Factuur 2026-118 klopt niet
+Message-ID: <demo-email-1@bedrijf.example>
+Date: {date}
+Content-Type: text/plain; charset=utf-8
+
+Goedemorgen,
+
+Op factuur 2026-118 staat een bedrag van € 249,00, maar volgens de offerte is het € 199,00.
+Kunt u dit corrigeren?
+
+Met vriendelijke groet,
+Pieter Jansen
+
+Op 30 nov. 2026 om 16:12 schreef Webcare Demo <support@webcare-demo.test>:
+> Geachte heer Jansen,
+>
+> In de bijlage vindt u factuur 2026-118.
+"""
+
+
+def _demo_email(inbox, now) -> None:
+    """One email through the email channel's own path: stored raw, then processed."""
+    from email.utils import format_datetime
+
+    from channels_email.services import raw_email_process, raw_email_store
+
+    raw = DEMO_EMAIL.format(date=format_datetime(now - timedelta(minutes=50))).encode()
+    row, _ = raw_email_store(inbox=inbox, raw=raw, source="simulated")
+    raw_email_process(row.pk)
 
 
 def _logins() -> list[dict]:

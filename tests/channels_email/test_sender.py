@@ -142,3 +142,18 @@ def test_the_agents_file_goes_out_attached(conversation, anna, smtp_server, djan
     sent = smtp_server.received[-1]["message"]
     [attachment] = list(sent.iter_attachments())
     assert attachment.get_filename() == "label.pdf" and attachment.get_content() == b"%PDF-1.4 return label"
+
+
+def test_the_demo_inbox_writes_replies_as_files_without_any_server(
+    conversation, anna, settings, django_capture_on_commit_callbacks
+):
+    inbox = conversation.inbox
+    inbox.config = {**inbox.config, "smtp_backend": "file"}
+    inbox.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_send(conversation=conversation, author=anna, text="Offline reply")
+
+    reply.refresh_from_db()
+    [written] = list((settings.MEDIA_ROOT / "demo-mail").iterdir())
+    assert reply.status == "sent" and "Offline reply" in written.read_text()
