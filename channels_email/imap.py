@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import MailboxState, RawEmailSource, RawEmailStatus
 from .parser import MAX_BYTES
@@ -45,19 +46,27 @@ def imap_session(inbox):
             if security == "starttls":
                 client.starttls(ssl_context=ssl.create_default_context())
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
-        raise ImapError(f"Could not reach the IMAP server {host}:{port} ({error or type(error).__name__}).") from None
+        raise ImapError(
+            _("Could not reach the IMAP server %(host)s:%(port)s (%(reason)s).")
+            % {"host": host, "port": port, "reason": error or type(error).__name__}
+        ) from None
     try:
         try:
             client.login(config.get("imap_user", ""), credentials.get("imap_password", ""))
         except imaplib.IMAP4.error as error:
-            raise ImapError(f"The IMAP server refused the login: {_text(error)}") from None
+            raise ImapError(_("The IMAP server refused the login: %(reason)s") % {"reason": _text(error)}) from None
         status, data = client.select(_quoted(config.get("imap_folder") or "INBOX"))
         if status != "OK":
-            raise ImapError(f"The folder {config.get('imap_folder') or 'INBOX'} cannot be opened: {_text(data)}")
+            raise ImapError(
+                _("The folder %(folder)s cannot be opened: %(reason)s")
+                % {"folder": config.get("imap_folder") or "INBOX", "reason": _text(data)}
+            )
         client.webcare_exists = _text(data)  # select() takes EXISTS out of the untagged responses
         yield client
     except (TimeoutError, OSError, imaplib.IMAP4.abort) as error:
-        raise ImapError(f"The IMAP connection broke off ({error or type(error).__name__}).") from None
+        raise ImapError(
+            _("The IMAP connection broke off (%(reason)s).") % {"reason": error or type(error).__name__}
+        ) from None
     finally:
         try:
             client.logout()
@@ -126,7 +135,7 @@ def _poll(inbox, *, on_stored) -> dict:
 def _search(client, criteria: str) -> list[int]:
     status, data = client.uid("SEARCH", None, criteria)
     if status != "OK":
-        raise ImapError(f"The IMAP server refused the search: {_text(data)}")
+        raise ImapError(_("The IMAP server refused the search: %(reason)s") % {"reason": _text(data)})
     return [int(uid) for uid in b" ".join(d for d in data if d).split()]
 
 
