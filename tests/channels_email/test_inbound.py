@@ -205,3 +205,12 @@ def test_an_email_over_the_size_cap_keeps_its_headers_with_a_note(email_inbox):
 
     message = Message.objects.get()
     assert message.text == "Huge photos" and message.content["email"]["too_large_bytes"] == 31_000_000
+
+
+def test_an_email_over_the_size_cap_from_a_webhook_is_cut_to_its_headers(email_inbox):
+    raw = mail(subject="Scans", text="x" * (26 * 1024 * 1024))
+
+    row, _ = deliver(email_inbox, raw)
+
+    assert row.truncated and row.size == len(raw) and len(bytes(row.raw)) < 10_000
+    assert Message.objects.get().content["email"]["too_large_bytes"] == len(raw)
