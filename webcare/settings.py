@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "contacts",
     "channels_whatsapp",
     "channels_messenger",
+    "channels_email",
     "livechat",
     "reporting",
     "automation",
@@ -192,6 +193,7 @@ CELERY_TASK_ROUTES = {
     "inbox.tasks.message_deliver_task": {"queue": "outbound"},
     "inbox.tasks.outbox_sweep_task": {"queue": "outbound"},
     "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
+    "channels_email.tasks.*": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
 }
 # Periodic jobs. Celery beat runs them on the full stack; `runstack` runs the same table
@@ -207,6 +209,9 @@ CELERY_BEAT_SCHEDULE = {
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},
     "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep_task", "schedule": 120.0},
+    # Each email inbox's IMAP folder, every minute; emails stored but not processed, again.
+    "email-mailboxes-poll": {"task": "channels_email.tasks.mailboxes_poll_task", "schedule": 60.0},
+    "email-raw-reprocess": {"task": "channels_email.tasks.raw_emails_reprocess_task", "schedule": 60.0},
     "contacts-retention-anonymise": {"task": "contacts.tasks.retention_anonymise_task", "schedule": 6 * 3600.0},
     # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
     "reports-rollup": {"task": "reporting.tasks.reports_rollup_task", "schedule": 300.0},

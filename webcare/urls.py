@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from channels_email.urls import webhook_urlpatterns as email_webhooks
 from channels_whatsapp.urls import api_urlpatterns as whatsapp_api
 from contacts.urls import api_urlpatterns as contacts_api
 from inbox import views as inbox_views
@@ -26,6 +27,8 @@ urlpatterns = [
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
     path("webhooks/meta/", include("meta_platform.urls")),
+    path("webhooks/email/", include(email_webhooks)),
+    path("email/", include("channels_email.urls")),
     path("settings/", include("workspace.urls")),
     path("profile/", include("workspace.profile.urls")),
     path("setup/", include("workspace.setup.urls")),

@@ -25,7 +25,7 @@ from tests.factories import inbound, make_user
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = ["whatsapp", "messenger", "livechat"]
+SHIPPED = ["whatsapp", "messenger", "livechat", "email"]
 LOFT_HOURS = 48
 
 
@@ -104,6 +104,8 @@ def test_create_inbox_offers_the_channel_as_a_subcommand(kind):
         "whatsapp": ["--phone-number-id", "1065", "--access-token", "t", "--app-secret", "s", "--verify-token", "v"],
         "messenger": ["--page-id", "2001", "--access-token", "t", "--app-secret", "s", "--verify-token", "v"],
         "livechat": ["--allowed-origin", "https://shop.example"],
+        "email": "--address support@acme.test --imap-host imap.acme.test --imap-port 993 --imap-user support "
+        "--imap-password p --smtp-host smtp.acme.test --smtp-port 587".split(),
         "pigeon": ["--loft", "Amsterdam"],
     }[kind]
     out = io.StringIO()

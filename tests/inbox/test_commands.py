@@ -158,7 +158,9 @@ def test_load_demo_runs_once_and_prints_logins():
     second = run("load_demo")
     assert first["created"] and not second["created"]
     assert {login["role"] for login in first["logins"]} == {"agent", "lead", "admin"}
-    assert Inbox.objects.count() == 3
+    assert Inbox.objects.count() == 4
+    # the demo email inbox works offline: its email arrived through the channel's own path
+    assert Message.objects.get(inbox__kind="email").content["email"]["cc"] == ["s.bakker@bedrijf.example"]
     # the demo's customers came through the real ingest path: a live-chat visitor who typed
     # the Dutch number of a WhatsApp customer is that same contact
     shared = ContactIdentity.objects.filter(contact__phone="+31612345678")

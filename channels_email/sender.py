@@ -1,0 +1,199 @@
+"""The email Sender: one outbox message -> one email, through the inbox's own SMTP server (or
+an ESP through django-anymail, or the demo's file backend).
+
+Threading headers make the customer's client file our reply under their mail: In-Reply-To their
+latest message, References the thread's Message-IDs, Reply-To the conversation's own address
+(with plus-addressing), the agent's name in From ("Anna from Acme <support@acme.nl>"), the
+quoted history under the text. Our Message-ID is fixed per message, so a resend is no second
+message.
+"""
+
+import smtplib
+from email.utils import format_datetime, formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
+
+from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendResult
+from inbox.models import Direction, Message, MessageKind, SenderType
+
+from .addresses import conversation_address, identity_address, inbox_address, is_own_address, message_id_for
+
+MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+MAX_REFERENCES = 20
+SMTP_TIMEOUT = 20
+
+
+def message_send(message: Message) -> SendResult:
+    inbox = message.conversation.inbox
+    if message.kind == MessageKind.REACTION:
+        raise PermanentSendError(_("Email has no reactions."), code="unsupported")
+    mail = email_compose(message)
+    try:
+        connection = mail_connection(inbox)
+        connection.send_messages([mail])
+    except smtplib.SMTPRecipientsRefused as error:
+        reason = "; ".join(f"{address}: {_smtp_text(answer)}" for address, answer in error.recipients.items())
+        if all(400 <= code < 500 for code, _text in error.recipients.values()):
+            raise RetryableSendError(_("The mail server asked us to try later: %(reason)s") % {"reason": reason},
+                                     code="recipient_deferred") from None  # fmt: skip
+        raise PermanentSendError(_("The mail server refused the recipient: %(reason)s") % {"reason": reason},
+                                 code="recipient_refused") from None  # fmt: skip
+    except smtplib.SMTPAuthenticationError as error:
+        raise RetryableSendError(
+            _("The mail server refused our login: %(reason)s")
+            % {"reason": _smtp_text((error.smtp_code, error.smtp_error))},
+            code="auth",
+        ) from None
+    except smtplib.SMTPResponseException as error:
+        text = _smtp_text((error.smtp_code, error.smtp_error))
+        if 500 <= error.smtp_code < 600:
+            raise PermanentSendError(_("The mail server refused the email: %(reason)s") % {"reason": text},
+                                     code=str(error.smtp_code)) from None  # fmt: skip
+        raise RetryableSendError(_("The mail server asked us to try later: %(reason)s") % {"reason": text},
+                                 code=str(error.smtp_code)) from None  # fmt: skip
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        raise RetryableSendError(
+            _("Could not reach the mail server: %(reason)s") % {"reason": error or type(error).__name__}, code="network"
+        ) from None
+    return SendResult(external_id=mail.extra_headers["Message-ID"])
+
+
+def _smtp_text(answer) -> str:
+    code, text = answer
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(text.split())}"
+
+
+def mail_connection(inbox):
+    """A mail connection with the inbox's own server and credentials (never the site's)."""
+    config, credentials = inbox.config or {}, inbox.credentials or {}
+    backend = config.get("smtp_backend") or "smtp"
+    if backend == "file":  # the demo: every email lands as a file, nothing leaves the machine
+        return get_connection(
+            "django.core.mail.backends.filebased.EmailBackend", file_path=str(settings.MEDIA_ROOT / "demo-mail")
+        )
+    if backend == "esp":  # a django-anymail backend (Postmark, Mailgun, SendGrid, Amazon SES, ...)
+        return get_connection(config["esp_backend"], api_key=credentials.get("esp_api_key", ""), fail_silently=False)
+    security = config.get("smtp_security", "starttls")
+    return get_connection(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host=config.get("smtp_host", ""),
+        port=int(config.get("smtp_port") or 587),
+        username=config.get("smtp_user") or None,
+        password=credentials.get("smtp_password") or None,
+        use_tls=security == "starttls",
+        use_ssl=security == "ssl",
+        timeout=SMTP_TIMEOUT,
+        fail_silently=False,
+    )
+
+
+def from_name(message: Message) -> str:
+    inbox = message.conversation.inbox
+    company = str((inbox.config or {}).get("company") or inbox.name)
+    author = message.author
+    if message.sender_type != SenderType.AGENT or author is None:
+        return company
+    agent = (author.first_name or author.get_full_name() or author.get_username()).strip()
+    pattern = str((inbox.config or {}).get("from_pattern") or "{agent} from {company}")
+    return pattern.replace("{agent}", agent).replace("{company}", company)
+
+
+def email_compose(message: Message) -> EmailMultiAlternatives:
+    conversation = message.conversation
+    inbox = conversation.inbox
+    config = inbox.config or {}
+    # In the order we stored them: a customer's Date header has whole seconds and can sort an
+    # answer before the reply it answers.
+    earlier = list(
+        Message.objects.filter(conversation=conversation, private=False, pk__lt=message.pk)
+        .exclude(external_id__isnull=True)
+        .order_by("id")
+    )
+    thread_ids = [m.external_id for m in earlier if m.external_id.startswith("<")]
+    last_in = next((m for m in reversed(earlier) if m.direction == Direction.IN and m.content.get("email")), None)
+    to = identity_address(conversation.identity.external_id) if "@" in conversation.identity.external_id else ""
+    to = to or conversation.contact.email
+    if not to:
+        raise PermanentSendError(_("This conversation has no email address to write to."), code="no_address")
+    message_id = message_id_for(inbox, message.pk)
+    headers = {"Message-ID": message_id, "Date": format_datetime(timezone.localtime(message.sent_at))}
+    if last_in is not None:
+        headers["In-Reply-To"] = last_in.external_id
+    if thread_ids:
+        references = (
+            thread_ids if len(thread_ids) <= MAX_REFERENCES else thread_ids[:1] + thread_ids[-MAX_REFERENCES + 1 :]
+        )
+        headers["References"] = " ".join(references)
+    if config.get("plus_addressing"):
+        headers["Reply-To"] = conversation_address(inbox, conversation.pk)
+    headers["Auto-Submitted"] = "auto-generated" if message.sender_type == SenderType.BOT else "no"
+    text, html = _bodies(message, last_in, signature=str(config.get("signature") or ""))
+    mail = EmailMultiAlternatives(
+        subject=_subject(conversation, message),
+        body=text,
+        from_email=formataddr((from_name(message), inbox_address(inbox))),
+        to=[to],
+        cc=_cc(inbox, last_in, customer=to),
+        headers=headers,
+    )
+    mail.attach_alternative(html, "text/html")
+    for attachment in message.attachments.all():
+        if attachment.file:
+            with attachment.file.open("rb") as handle:
+                mail.attach(attachment.filename or "file", handle.read(), attachment.mime_type or None)
+    return mail
+
+
+def _subject(conversation, message: Message) -> str:
+    own = (message.content or {}).get("email", {}).get("subject")
+    if own:
+        return own
+    first = (
+        Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
+        .order_by("sent_at", "id")
+        .first()
+    )
+    subject = (first.content["email"].get("subject") if first else "") or conversation.inbox.name
+    return subject if subject.lower().startswith(("re:", "aw:", "antw:")) else f"Re: {subject}"
+
+
+def _cc(inbox, last_in: Message | None, *, customer: str) -> list[str]:
+    """Reply to all: whoever else the customer's last email went to, never ourselves."""
+    if last_in is None:
+        return []
+    email = last_in.content["email"]
+    seen, cc = {customer}, []
+    for address in [*email.get("to", []), *email.get("cc", [])]:
+        if address not in seen and not is_own_address(inbox, address):
+            seen.add(address)
+            cc.append(address)
+    return cc
+
+
+def _bodies(message: Message, last_in: Message | None, *, signature: str) -> tuple[str, str]:
+    text = message.text.strip()
+    html = linebreaks(escape(text))
+    if signature:
+        text += "\n\n-- \n" + signature
+        html += '<p class="signature">' + linebreaks(escape(signature)) + "</p>"
+    if last_in is not None:
+        sender = last_in.content["email"].get("from", {})
+        who = formataddr((sender.get("name", ""), sender.get("email", "")))
+        when = format_datetime(timezone.localtime(last_in.sent_at))
+        header = _("On %(date)s, %(sender)s wrote:") % {"date": when, "sender": who}
+        quoted = "\n".join("> " + line if line else ">" for line in last_in.text.splitlines())
+        text += f"\n\n{header}\n{quoted}\n"
+        html += f'<p>{escape(header)}</p><blockquote type="cite">{linebreaks(escape(last_in.text))}</blockquote>'
+    return text, html
+
+
+def attachment_kind(inbox, mime_type: str, size: int) -> str:
+    if size > MAX_MESSAGE_BYTES:
+        raise AttachmentRefused(_("Emails can carry at most 25 MB of files."), code="file_too_large")
+    major = (mime_type or "").split("/", 1)[0]
+    return {"image": "image", "audio": "audio", "video": "video"}.get(major, "document")

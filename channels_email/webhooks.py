@@ -1,0 +1,72 @@
+"""Provider webhooks for hosted setups: the inbound parse of Postmark, Mailgun, SendGrid and
+Amazon SES through django-anymail's inbound views, landing in the same path as IMAP.
+
+Each inbox has its own URL (`/webhooks/email/<key>/<provider>/`) and its own secrets: the basic
+auth user:password the provider is given (`inbound_webhook_secret`), and Mailgun's webhook
+signing key (`mailgun_signing_key`). Anymail checks them; a request that fails is 403 with
+nothing stored. The email is stored raw (committed) before it is processed, so the provider's
+retry of a request we failed to answer finds it (by Message-ID) instead of storing it twice.
+"""
+
+import logging
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from inbox.models import Inbox
+
+from .models import RawEmailSource
+from .services import raw_email_process, raw_email_store
+
+logger = logging.getLogger(__name__)
+
+
+def _views() -> dict:
+    from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView
+    from anymail.webhooks.mailgun import MailgunInboundWebhookView
+    from anymail.webhooks.postmark import PostmarkInboundWebhookView
+    from anymail.webhooks.sendgrid import SendGridInboundWebhookView
+
+    return {
+        "postmark": PostmarkInboundWebhookView,
+        "mailgun": MailgunInboundWebhookView,
+        "sendgrid": SendGridInboundWebhookView,
+        "amazon_ses": AmazonSESInboundWebhookView,
+    }
+
+
+@csrf_exempt
+@require_POST
+def inbound_webhook(request, key: str, provider: str):
+    inbox = Inbox.objects.filter(public_key=key, kind="email", is_active=True).first()
+    view_class = _views().get(provider)
+    if inbox is None or view_class is None:
+        raise Http404
+    credentials = inbox.credentials or {}
+    secret = credentials.get("inbound_webhook_secret", "")
+    if not secret:
+        return HttpResponseForbidden("No webhook secret is set for this inbox.")
+    options = {"webhook_secret": secret, "auto_confirm_sns_subscriptions": False}
+    if provider == "mailgun":
+        options["webhook_signing_key"] = credentials.get("mailgun_signing_key", "")
+    view = view_class(**options)
+    try:
+        view.run_validators(request)
+    except SuspiciousOperation:
+        return HttpResponseForbidden("Bad signature or credentials.")
+    try:
+        events = view.parse_events(request)
+    except Exception:
+        logger.info("unreadable %s inbound webhook for inbox %s", provider, inbox.pk, exc_info=True)
+        return HttpResponse("Not an inbound email.", status=400)
+    rows = []
+    for event in events:
+        if getattr(event, "message", None) is None:
+            continue
+        row, _ = raw_email_store(inbox=inbox, raw=event.message.as_bytes(), source=RawEmailSource.WEBHOOK)
+        rows.append(row)
+    for row in rows:
+        raw_email_process(row.pk)  # a failure stays stored for the reprocessing task
+    return HttpResponse()

@@ -1,0 +1,63 @@
+"""Connecting a mailbox in the settings, and testing the connection there."""
+
+import pytest
+
+from inbox.models import Inbox
+from tests.factories import make_user
+
+from .dovecot import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides):
+    return {
+        "name": "Support mail",
+        "address": "Support@Acme.test",
+        "company": "Acme",
+        "from_pattern": "{agent} from {company}",
+        "imap_host": "127.0.0.1",
+        "imap_port": "993",
+        "imap_security": "none",
+        "imap_user": "support",
+        "imap_password": PASSWORD,
+        "imap_folder": "INBOX",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": "587",
+        "smtp_security": "none",
+        "smtp_user": "",
+        "smtp_password": "",
+        **overrides,
+    }
+
+
+def test_an_admin_connects_a_mailbox_and_test_connection_checks_imap_and_smtp(client, dovecot, smtp_server):
+    client.force_login(make_user("root", role="admin"))
+
+    response = client.post(
+        "/settings/inboxes/new/email/", _form(imap_port=str(dovecot.port), smtp_port=str(smtp_server.port))
+    )
+
+    inbox = Inbox.objects.get(kind="email")
+    assert response.status_code == 302 and response["Location"] == f"/settings/inboxes/{inbox.pk}/"
+    assert inbox.config["address"] == "support@acme.test" and inbox.external_id == "support@acme.test"
+    assert inbox.credentials["imap_password"] == PASSWORD
+    assert inbox.first_response_target_seconds == 4 * 3600
+    page = client.post(f"/settings/inboxes/{inbox.pk}/test/").content.decode()
+    assert "IMAP folder" in page and "SMTP server" in page
+
+
+def test_test_connection_says_in_words_that_the_imap_login_was_refused(client, dovecot, smtp_server):
+    client.force_login(make_user("root", role="admin"))
+    client.post("/settings/inboxes/new/email/", _form(imap_port=str(dovecot.port), imap_password="wrong"))
+    inbox = Inbox.objects.get(kind="email")
+
+    page = client.post(f"/settings/inboxes/{inbox.pk}/test/").content.decode()
+
+    assert "The IMAP server refused the login" in page
+
+
+def test_a_lead_cannot_connect_a_mailbox_with_passwords(client):
+    client.force_login(make_user("lead", role="lead"))
+
+    assert client.get("/settings/inboxes/new/email/").status_code == 404

@@ -1,0 +1,89 @@
+"""Provider inbound webhooks (django-anymail): signature checked, into the same path as IMAP."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+
+from channels_email.models import RawEmail
+from inbox.models import Conversation, Message
+
+from .conftest import fixture_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hooked_inbox(email_inbox):
+    email_inbox.credentials = {
+        **email_inbox.credentials,
+        "inbound_webhook_secret": "acme:hook-secret",
+        "mailgun_signing_key": "mg-signing-key",
+    }
+    email_inbox.save()
+    return email_inbox
+
+
+def _basic(user_pass: str) -> str:
+    return "Basic " + base64.b64encode(user_pass.encode()).decode()
+
+
+def _postmark(raw: bytes) -> str:
+    # Postmark's inbound JSON with "Include raw email content" on (what we ask users to enable).
+    return json.dumps({
+        "FromFull": {"Email": "emily.carter@gmail.example", "Name": "Emily Carter"},
+        "ToFull": [{"Email": "support@acme.test", "Name": ""}],
+        "Subject": "Re: Your order #10442",
+        "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
+        "TextBody": "Hi Anna",
+        "Headers": [],
+        "Attachments": [],
+        "RawEmail": raw.decode(),
+    })  # fmt: skip
+
+
+def test_a_postmark_inbound_email_lands_like_one_from_imap_and_a_retry_is_stored_once(client, hooked_inbox):
+    url = f"/webhooks/email/{hooked_inbox.public_key}/postmark/"
+    body = _postmark(fixture_bytes("gmail_en_reply.eml"))
+
+    first = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=_basic("acme:hook-secret"))
+    again = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=_basic("acme:hook-secret"))
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    message = Message.objects.get()
+    assert message.text.startswith("Hi Anna,") and message.content["email"]["quoted"].startswith("On Mon")
+    assert RawEmail.objects.get().source == "webhook"
+
+
+def test_wrong_credentials_are_403_and_nothing_is_stored(client, hooked_inbox):
+    url = f"/webhooks/email/{hooked_inbox.public_key}/postmark/"
+    body = _postmark(fixture_bytes("gmail_en_reply.eml"))
+
+    wrong = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=_basic("acme:guess"))
+    missing = client.post(url, body, content_type="application/json")
+
+    assert (wrong.status_code, missing.status_code) == (403, 403)
+    assert not RawEmail.objects.exists() and not Conversation.objects.exists()
+
+
+def test_a_mailgun_inbound_email_is_checked_by_its_signature(client, hooked_inbox):
+    url = f"/webhooks/email/{hooked_inbox.public_key}/mailgun/"
+    timestamp, token = str(int(time.time())), "a" * 50
+    signature = hmac.new(b"mg-signing-key", (timestamp + token).encode(), hashlib.sha256).hexdigest()
+    fields = {"timestamp": timestamp, "token": token, "signature": signature,
+              "body-mime": fixture_bytes("outlook_nl_cc_latin1.eml").decode("latin-1")}  # fmt: skip
+    auth = _basic("acme:hook-secret")
+
+    forged = client.post(url, {**fields, "signature": "0" * 64}, HTTP_AUTHORIZATION=auth)
+    signed = client.post(url, fields, HTTP_AUTHORIZATION=auth)
+
+    assert (forged.status_code, signed.status_code) == (403, 200)
+    assert Message.objects.get().content["email"]["cc"] == ["s.bakker@bedrijf.example"]
+
+
+def test_an_unknown_inbox_or_provider_is_404(client, hooked_inbox):
+    assert client.post("/webhooks/email/nope/postmark/", "{}", content_type="application/json").status_code == 404
+    assert client.post(f"/webhooks/email/{hooked_inbox.public_key}/carrier-pigeon/").status_code == 404
