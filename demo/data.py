@@ -97,10 +97,12 @@ def _phone(rng: random.Random) -> str:
 
 
 def seed_demo(
-    *, conversations: int, messages_per_conversation: int, inboxes: int = 3, batch: int = 2000, progress=None
+    *, conversations: int, messages_per_conversation: int, inboxes: int | None = None, batch: int = 2000, progress=None
 ) -> dict:
     """Bulk-insert `conversations` conversations with `messages_per_conversation` messages each,
-    consistent with the model's rules (one unclosed conversation per identity, unique ids)."""
+    consistent with the model's rules (one unclosed conversation per identity, unique ids),
+    spread over `inboxes` inboxes that take the registered channels in turn (default: one per
+    channel)."""
     started = time.perf_counter()
     run = secrets.token_hex(4)
     rng = random.Random(run)
@@ -111,7 +113,7 @@ def seed_demo(
             name=f"Seed {run} {kinds[i % len(kinds)]} {i + 1}",
             external_id=f"seed-{run}-{i}",
         )
-        for i in range(inboxes)
+        for i in range(inboxes or len(kinds))
     ]
     done = 0
     while done < conversations:

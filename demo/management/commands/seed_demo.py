@@ -8,7 +8,7 @@ class Command(JsonCommand):
     def add_arguments(self, parser):
         parser.add_argument("--conversations", type=int, default=1000)
         parser.add_argument("--messages-per-conversation", type=int, default=10)
-        parser.add_argument("--inboxes", type=int, default=3)
+        parser.add_argument("--inboxes", type=int, default=None, help="default: one per channel")
 
     def run(self, *, conversations, messages_per_conversation, inboxes, **options) -> dict:
         def progress(done, total, seconds):
