@@ -47,16 +47,20 @@ NOTIFICATION_SPY = """
 SIZES = [
     pytest.param((1440, 900), id="desktop"),
     pytest.param((1024, 768), id="laptop"),
-    pytest.param(
-        (390, 844),
-        id="phone",
-        marks=pytest.mark.xfail(
-            reason="the responsive layout (one pane at a time on a phone, with back navigation) is not merged "
-            "yet: at 390 px the navigation with Mentions is hidden and the conversation pane has no room",
-            strict=False,
-        ),
-    ),
+    pytest.param((390, 844), id="phone"),
 ]
+
+
+def _reveal(page, selector: str, *switches: str) -> None:
+    """A phone shows one pane at a time: press the pane switches (by test id) in turn until
+    `selector` is on screen. On a wide screen it already is, and nothing is pressed."""
+    for testid in switches:
+        if page.locator(selector).first.is_visible():
+            return
+        switch = page.locator(f'[data-testid="{testid}"]:visible')
+        if switch.count():
+            switch.first.click()
+    page.locator(selector).first.wait_for(state="visible", timeout=LIVE_WAIT_MS)
 
 
 def _notified(page, prefix: str) -> None:
@@ -68,6 +72,8 @@ def _notified(page, prefix: str) -> None:
 
 
 def _open(page, conversation_id: int) -> None:
+    item = f'[data-testid="conversation-item"][data-conversation-id="{conversation_id}"] a'
+    _reveal(page, item, "back-to-list")
     page.click(f'[data-testid="conversation-item"][data-conversation-id="{conversation_id}"] a')
     page.wait_for_selector(f'.conversation-view[data-conversation-id="{conversation_id}"]', timeout=LIVE_WAIT_MS)
 
@@ -141,6 +147,7 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
     _notified(page, f"mentioned-{max_.pk}-{note.pk}")
     spied = page.evaluate("window.__notifications.find(n => n.tag.startsWith('mentioned-'))")
     assert "Ben" in spied["title"] and spied["body"] == "@Anna kun jij Max bellen?"
+    _reveal(page, '[data-testid="mentions-link"]', "back-to-list", "show-views")
     page.click('[data-testid="mentions-link"]')
     page.wait_for_selector(f'[data-conversation-id="{max_.pk}"] [data-testid="mention-unread"]', timeout=LIVE_WAIT_MS)
 
@@ -193,8 +200,10 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
     page.keyboard.press("e")  # the shortcut
     page.wait_for_selector(f'.conversation-view[data-conversation-id="{order[1]}"]', timeout=LIVE_WAIT_MS)
     assert f"c={order[1]}" in page.url
+    _reveal(page, '[data-testid="resolve"]', "show-actions")
     page.click('[data-testid="resolve"]')  # the button
     page.wait_for_selector(f'.conversation-view[data-conversation-id="{order[2]}"]', timeout=LIVE_WAIT_MS)
+    _reveal(page, '[data-testid="resolve"]', "show-actions")
     page.click('[data-testid="resolve"]')
     page.wait_for_selector('[data-testid="pane-empty"]', timeout=LIVE_WAIT_MS)
     assert set(Conversation.objects.filter(pk__in=order).values_list("status", flat=True)) == {"resolved"}
