@@ -39,7 +39,7 @@ from .models import (
     ParkedStatusUpdate,
     SenderType,
 )
-from .normalized import InboundMessage, OutboundEcho, StatusUpdate, StatusWatermark
+from .normalized import InboundMessage, MessageEdit, MessageUnsent, OutboundEcho, StatusUpdate, StatusWatermark
 
 logger = logging.getLogger(__name__)
 
@@ -458,6 +458,47 @@ def reaction_ingest(
         target.save(update_fields=["reactions", "updated_at"])
         message_updated_publish(target)
     return target
+
+
+# --- Edits and unsent messages ---------------------------------------------------------------
+
+
+def message_edit_apply(*, inbox: Inbox, edit: MessageEdit) -> Message | None:
+    """The customer edited a message: the new text is shown, each earlier text is kept in
+    `content["edits"]` (oldest first) for the agent to look back on. An edit older than the
+    last one applied, or a redelivery, changes nothing. Returns the message, or None when we do
+    not know it (logged)."""
+    at = edit.timestamp.isoformat()
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(inbox=inbox, external_id=edit.external_id).first()
+        if message is None:
+            logger.info("edit of unknown message %r in inbox %s ignored", edit.external_id, inbox.pk)
+            return None
+        if message.content.get("edited_at", "") >= at or message.text == edit.text:
+            return message
+        edits = [*message.content.get("edits", []), {"text": message.text, "until": at}]
+        message.content = {**message.content, "edits": edits, "edited_at": at}
+        message.text = edit.text
+        message.save(update_fields=["content", "text", "updated_at"])
+        message_updated_publish(message)
+    return message
+
+
+def message_unsent_apply(*, inbox: Inbox, unsent: MessageUnsent) -> Message | None:
+    """The customer unsent a message: it is marked (`content["unsent_at"]`) and agents see that
+    it was unsent instead of its text and files, which are kept, never removed from the history.
+    Idempotent. Returns the message, or None when we do not know it (logged)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(inbox=inbox, external_id=unsent.external_id).first()
+        if message is None:
+            logger.info("unsend of unknown message %r in inbox %s ignored", unsent.external_id, inbox.pk)
+            return None
+        if message.content.get("unsent_at"):
+            return message
+        message.content = {**message.content, "unsent_at": unsent.timestamp.isoformat()}
+        message.save(update_fields=["content", "updated_at"])
+        message_updated_publish(message)
+    return message
 
 
 def message_updated_publish(message: Message) -> None:

@@ -116,6 +116,24 @@ class StatusWatermark:
     external_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class MessageEdit:
+    """The customer edited a message they sent: its new text (the earlier one is kept)."""
+
+    external_id: str
+    text: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class MessageUnsent:
+    """The customer unsent (deleted) a message: it stays in the history, marked, its content
+    hidden from agents."""
+
+    external_id: str
+    timestamp: datetime
+
+
 def inbound_runs(items: Iterable[tuple[object, object]]) -> Iterator[tuple[object, object]]:
     """`(source, item)` pairs in platform order, with every run of consecutive customer messages
     gathered into one list: yields `(None, [InboundMessage, ...])` for a run (store it with
