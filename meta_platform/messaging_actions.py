@@ -26,7 +26,7 @@ def sender_action_send(conversation, action: str, *, sender: MessagingSender) ->
     try:
         sender.graph_request(
             "POST",
-            f"/{inbox.external_id}/messages",
+            sender.messages_path(inbox),
             inbox=inbox,
             token=inbox.credentials.get("access_token", ""),
             json=body,

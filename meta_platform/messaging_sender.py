@@ -141,8 +141,12 @@ class MessagingSender:
     def sender_action_body(self, conversation, action: str) -> dict:
         return {"recipient": {"id": conversation.identity.external_id}, "sender_action": action}
 
+    def messages_path(self, inbox) -> str:
+        """Where the Send API takes this inbox's messages and sender actions."""
+        return f"/{inbox.external_id}/messages"
+
     def _post(self, inbox, *, token: str, **kwargs) -> dict:
-        return self.graph_request("POST", f"/{inbox.external_id}/messages", inbox=inbox, token=token, **kwargs)
+        return self.graph_request("POST", self.messages_path(inbox), inbox=inbox, token=token, **kwargs)
 
     def _message_id(self, answer: dict) -> str:
         if not answer.get("message_id"):

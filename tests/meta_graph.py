@@ -15,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 VERSION = "/v21.0"
+# INSTAGRAM_GRAPH_URL points at the same fake under this prefix, so a test sees which host a
+# request went to (`Recorded.host`).
+INSTAGRAM_PREFIX = "/graph.instagram.com"
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Recorded:
     query: dict
     headers: dict
     body: bytes
+    host: str = "facebook"  # "instagram": sent to INSTAGRAM_GRAPH_URL (Instagram Login accounts)
 
     @property
     def json(self):
@@ -104,8 +108,12 @@ def _handler_for(fake: FakeGraph):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             url = urlparse(self.path)
-            path = url.path.removeprefix(VERSION)
+            path, host = url.path, "facebook"
+            if path.startswith(INSTAGRAM_PREFIX):
+                path, host = path.removeprefix(INSTAGRAM_PREFIX), "instagram"
+            path = path.removeprefix(VERSION)
             recorded = Recorded(
+                host=host,
                 method=self.command,
                 path=path,
                 query={k: v[0] for k, v in parse_qs(url.query).items()},
@@ -142,6 +150,7 @@ def serve(fake: FakeGraph, settings):
     thread.start()
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
     settings.META_GRAPH_URL = fake.base + VERSION
+    settings.INSTAGRAM_GRAPH_URL = fake.base + INSTAGRAM_PREFIX + VERSION
     # The fake stands in for Meta's CDN too: trust its exact origin (and no other local one).
     settings.META_MEDIA_HOSTS = [*getattr(settings, "META_MEDIA_HOSTS", ()), fake.base]
     yield fake

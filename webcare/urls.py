@@ -24,6 +24,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", inbox_views.attachment_download, name="attachment-download"),
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
+    path("webhooks/instagram/", include("channels_instagram.urls")),
     path("webhooks/meta/", include("meta_platform.urls")),
     path("settings/", include("workspace.urls")),
     path("profile/", include("workspace.profile.urls")),
