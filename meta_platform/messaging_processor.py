@@ -101,3 +101,18 @@ def _downloads_enqueue(message, follow_ups: MessagingFollowUps) -> None:
     # CDN URLs expire: fetch right away, in a task.
     for attachment_id in message.attachments.filter(status="pending").values_list("id", flat=True):
         enqueue_on_commit(follow_ups.media_download_task, attachment_id)
+
+
+def messaging_handlers(*, parser: MessagingParser, follow_ups: Callable[[], MessagingFollowUps]):
+    """A channel's `process_webhook_event` and `process_webhook_events` on this processor.
+    `follow_ups` is called when events are applied (the channel's tasks load late)."""
+
+    def webhook_events_handle(events) -> list[list[dict]]:
+        """Apply stored events of one inbox, in the order they came, as one webhook."""
+        return messaging_events_handle(events, parser=parser, follow_ups=follow_ups())
+
+    def webhook_event_handle(event) -> list[dict]:
+        """Apply one stored event (no platform errors come inside Messenger Platform events)."""
+        return webhook_events_handle([event])[0]
+
+    return webhook_event_handle, webhook_events_handle

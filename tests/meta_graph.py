@@ -83,6 +83,24 @@ class FakeGraph:
         return Answer(status=404, json=meta_error(100, "Unsupported get request.", http=404))
 
 
+def send_body(recorded: Recorded) -> dict:
+    """A Send API request as a dict (multipart fields decoded: recipient, message, filedata)."""
+    if recorded.headers.get("content-type", "").startswith("application/json"):
+        return recorded.json
+    fields, body = {}, recorded.body
+    boundary = recorded.headers["content-type"].split("boundary=")[1].encode()
+    for part in body.split(b"--" + boundary)[1:-1]:
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = head.split(b'name="')[1].split(b'"')[0].decode()
+        value = value.removesuffix(b"\r\n")
+        if b"filename=" in head:
+            fields[name] = {"filename": head.split(b'filename="')[1].split(b'"')[0].decode(), "data": value}
+        else:
+            text = value.decode()
+            fields[name] = json.loads(text) if text.startswith("{") else text
+    return fields
+
+
 def meta_error(code: int, message: str, *, details: str = "", http: int = 400, subcode: int | None = None) -> dict:
     error = {
         "message": f"(#{code}) {message}",

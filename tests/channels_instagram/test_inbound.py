@@ -24,6 +24,20 @@ pytestmark = pytest.mark.django_db
 SENT_AT = datetime.fromtimestamp(1764763200, tz=UTC)
 
 
+def _our_reply(inbox) -> Message:
+    """A reply of ours the Send API accepted as `m_SENT_1` (the id the echo and seen fixtures name)."""
+    return Message.objects.create(
+        conversation=Conversation.objects.get(),
+        inbox=inbox,
+        direction="out",
+        sender_type="agent",
+        text="Ja, in maat M en L.",
+        external_id="m_SENT_1",
+        sent_at=SENT_AT,
+        status="sent",
+    )
+
+
 def _timeline(client, conversation) -> str:
     agent = make_user(inboxes=[conversation.inbox])
     client.force_login(agent)
@@ -190,34 +204,14 @@ def test_an_echo_from_the_instagram_app_is_stored_as_sent_outside_webcare(delive
 
 def test_an_echo_of_our_own_reply_is_recognised_by_its_message_id(deliver, ig_inbox):
     deliver("text")
-    conversation = Conversation.objects.get()
-    ours = Message.objects.create(
-        conversation=conversation,
-        inbox=ig_inbox,
-        direction="out",
-        sender_type="agent",
-        text="Ja, in maat M en L.",
-        external_id="m_SENT_1",
-        sent_at=SENT_AT,
-        status="sent",
-    )
+    ours = _our_reply(ig_inbox)
     deliver("echo_own")
     assert Message.objects.filter(direction="out").get() == ours
 
 
 def test_messaging_seen_marks_our_message_read(deliver, ig_inbox):
     deliver("text")
-    conversation = Conversation.objects.get()
-    ours = Message.objects.create(
-        conversation=conversation,
-        inbox=ig_inbox,
-        direction="out",
-        sender_type="agent",
-        text="Ja, in maat M en L.",
-        external_id="m_SENT_1",
-        sent_at=SENT_AT,
-        status="sent",
-    )
+    ours = _our_reply(ig_inbox)
     deliver("seen")
     ours.refresh_from_db()
     assert ours.status == "read"
