@@ -31,6 +31,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Data exported"
     META_APP_CREATED = "meta_app.created", "Meta app created"
     META_APP_SECRET_CHANGED = "meta_app.secret_changed", "Meta app secret changed"
+    PRIVATE_REPLY_SENT = "comment.private_reply", "Comment answered privately"
+    COMMENT_HIDDEN = "comment.hidden", "Comment hidden"
+    COMMENT_UNHIDDEN = "comment.unhidden", "Comment shown again"
 
 
 class AuditEntry(models.Model):

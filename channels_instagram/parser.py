@@ -12,10 +12,16 @@ messaging events). What only Instagram sends is read here:
 - `message.is_deleted` (unsent) and `read {mid}` (`messaging_seen`), read by the shared parser.
 """
 
+from inbox.normalized import PublicComment, SenderProfile
 from meta_platform.messaging_parser import (
+    ID_MAX,
     REFERENCE_PREFIX,
     Ignored,
     MessagingParser,
+    _compact,
+    _dict,
+    _https,
+    _timestamp,
     payload_shape_valid,
     webhook_split,
 )
@@ -52,11 +58,40 @@ class InstagramParser(MessagingParser):
             content["shared"] = True
         return fields
 
+    def change_readers(self) -> dict:
+        return {
+            "comments": self._comment_change,
+            "live_comments": lambda value, entry: self._comment_change(value, entry, live=True),
+        }
 
-def _https(url) -> str:
-    """A story link agents may open: Meta's https CDN URLs only (never another scheme)."""
-    url = str(url or "")
-    return url if url.startswith("https://") and len(url) <= 2000 else ""
+    def _comment_change(self, value: dict, entry: dict, *, live: bool = False) -> PublicComment | Ignored:
+        """`comments` / `live_comments`: a comment (or reply) under the account's media. No
+        creation time: Meta's `entry.time`. Instagram reports new comments only (no edits or
+        deletions)."""
+        author = _dict(value.get("from"))
+        media = _dict(value.get("media"))
+        author_id, username = str(author.get("id") or ""), str(author.get("username") or "")
+        if not value.get("id") or not media.get("id"):
+            return Ignored("comment without an id or media", value)
+        post = {
+            "post_id": media["id"],
+            "media_product_type": media.get("media_product_type"),
+            "ad_id": media.get("ad_id"),
+            "ad_title": media.get("ad_title"),
+            "original_media_id": media.get("original_media_id"),
+            "live": "true" if live else "",
+        }
+        return PublicComment(
+            external_id=str(value["id"])[:ID_MAX],
+            author=SenderProfile(
+                external_id=author_id, display_name=f"@{username}" if username else self.placeholder_name(author_id)
+            ),
+            timestamp=_timestamp(entry.get("time")),
+            text=str(value.get("text") or ""),
+            post=_compact(post),
+            parent_id=str(value.get("parent_id") or ""),
+            from_business=bool(author_id) and author_id == str(entry.get("id") or ""),
+        )
 
 
 PARSER = InstagramParser()

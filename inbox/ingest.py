@@ -133,7 +133,7 @@ def _known_senders_ingest(inbox, inbounds, indexes: list[int], identities: dict,
     conversations = {
         conversation.identity_id: conversation
         for conversation in Conversation.objects.select_for_update()
-        .filter(inbox=inbox, identity_id__in=identity_ids)
+        .filter(inbox=inbox, identity_id__in=identity_ids, thread_key="")
         .exclude(status=ConversationStatus.CLOSED)
         .order_by("pk")
     }
@@ -243,11 +243,13 @@ def _automation_enqueue(message_ids: list[int]) -> None:
     enqueue_on_commit(automation_messages_received_task, message_ids, inline_if_broker_down=hooks.messages_received)
 
 
-def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:
-    """The identity's unclosed conversation in this inbox, locked; or a new one."""
+def _conversation_for(*, inbox: Inbox, identity, at, thread_key: str = "", source=None) -> tuple[Conversation, bool]:
+    """The identity's unclosed conversation in this inbox, locked; or a new one. The direct
+    conversation by default; with a `thread_key` (a post's id) the public conversation of the
+    person's comments under that post, made with `source` (the post)."""
     unclosed = (
         Conversation.objects.select_for_update()
-        .filter(inbox=inbox, identity=identity)
+        .filter(inbox=inbox, identity=identity, thread_key=thread_key)
         .exclude(status=ConversationStatus.CLOSED)
     )
     conversation = unclosed.first()
@@ -256,7 +258,14 @@ def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool
     try:
         with transaction.atomic():
             conversation = Conversation.objects.create(
-                inbox=inbox, contact_id=identity.contact_id, identity=identity, team=inbox.team, last_message_at=at
+                inbox=inbox,
+                contact_id=identity.contact_id,
+                identity=identity,
+                team=inbox.team,
+                last_message_at=at,
+                thread_key=thread_key,
+                public=bool(thread_key),
+                source=source or {},
             )
     except IntegrityError:
         # A concurrent first message created it (the partial unique constraint fired).

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import access, availability, channel_registry, files, replies, selectors, services
+from . import access, availability, channel_registry, files, public, replies, selectors, services
 from .models import Attachment, ConversationStatus, Message, Priority, Team
 
 # The collision line, translated here because the script that writes it has no gettext.
@@ -129,6 +129,11 @@ def conversation_reply(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
     error = ""
     try:
+        if request.POST.get("reply_privately") and conversation.public:
+            public.private_reply_send(
+                conversation=conversation, author=request.user, text=request.POST.get("text", "")[:4096]
+            )
+            return _timeline_response(request, conversation, error)
         reply_to = request.POST.get("reply_to", "")
         replies.reply_messages_send(
             conversation=conversation,
@@ -138,7 +143,7 @@ def conversation_reply(request, pk: int):
             files=[replies.OutgoingFile.from_upload(upload) for upload in request.FILES.getlist("file")],
             **({"reply_to": _reply_target(conversation, reply_to)} if reply_to else {}),
         )
-    except replies.ReplyRefused as refused:
+    except (replies.ReplyRefused, public.PrivateReplyRefused) as refused:
         error = refused.reason
     return _timeline_response(request, conversation, error)
 

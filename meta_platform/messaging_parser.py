@@ -23,6 +23,7 @@ from inbox.normalized import (
     MessageEdit,
     MessageUnsent,
     OutboundEcho,
+    PublicComment,
     Reaction,
     SenderProfile,
     StatusWatermark,
@@ -57,7 +58,9 @@ class Ignored:
     raw: dict = field(default_factory=dict)
 
 
-Item = InboundMessage | Reaction | OutboundEcho | StatusWatermark | MessageEdit | MessageUnsent | Ignored
+Item = (
+    InboundMessage | Reaction | OutboundEcho | StatusWatermark | MessageEdit | MessageUnsent | PublicComment | Ignored
+)
 
 
 def payload_shape_valid(payload) -> bool:
@@ -95,7 +98,58 @@ class MessagingParser:
                 continue
             for key in ("messaging", "standby"):
                 items += [self.event_parse(event, standby=key == "standby") for event in _dicts(entry.get(key))]
+            items += [self.change_parse(change, entry) for change in _dicts(entry.get("changes"))]
         return items
+
+    # --- Public comments (`entry.changes[]`) -----------------------------------------------------
+
+    def change_parse(self, change: dict, entry: dict) -> "PublicComment | Ignored":
+        """One `changes[]` item; fields this channel does not read are kept raw only."""
+        reader = self.change_readers().get(str(change.get("field") or ""))
+        value = change.get("value")
+        if reader is None or not isinstance(value, dict):
+            return Ignored(f"change {change.get('field')!r} not read", change)
+        try:
+            return reader(value, entry)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            logger.warning("could not read a %s change; stored raw only", self.name, exc_info=True)
+            return Ignored("unreadable change", change)
+
+    def change_readers(self) -> dict:
+        return {"feed": self._feed_change}
+
+    def _feed_change(self, value: dict, entry: dict) -> "PublicComment | Ignored":
+        """A Page's `feed`: only comments (`item: comment`, verb add / edited / remove / hide /
+        unhide) become public conversations; posts, likes and reactions are kept raw only."""
+        if value.get("item") != "comment" or not value.get("comment_id"):
+            return Ignored(f"feed item {value.get('item')!r} not read", value)
+        author = _dict(value.get("from"))
+        post = _dict(value.get("post"))
+        post_id = str(value.get("post_id") or post.get("id") or "")
+        if not post_id:
+            return Ignored("comment without a post", value)
+        author_id = str(author.get("id") or "")
+        verb = str(value.get("verb") or "add")
+        if verb == "hide" and value.get("is_hidden") is False:
+            verb = "unhide"
+        return PublicComment(
+            external_id=str(value["comment_id"])[:ID_MAX],
+            author=SenderProfile(
+                external_id=author_id, display_name=str(author.get("name") or "") or self.placeholder_name(author_id)
+            ),
+            timestamp=_timestamp(value.get("created_time") or entry.get("time")),
+            action=verb,
+            text=str(value.get("message") or ""),
+            post=_compact(
+                {
+                    "post_id": post_id,
+                    "permalink": _https(post.get("permalink_url")),
+                    "status_type": post.get("status_type"),
+                }
+            ),
+            parent_id=str(value.get("parent_id") or ""),
+            from_business=bool(author_id) and author_id == str(entry.get("id") or ""),
+        )
 
     def event_parse(self, event: dict, *, standby: bool = False) -> Item:
         """One `messaging[]` (or `standby[]`) item: exactly one event key besides the envelope."""
@@ -379,6 +433,16 @@ def _location(item: dict, coordinates: dict) -> dict:
         "name": str(item.get("title") or ""),
         "map_url": f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=17/{latitude}/{longitude}",
     }
+
+
+def _https(url) -> str:
+    """A link agents may open: https only (never another scheme)."""
+    url = str(url or "")
+    return url if url.startswith("https://") and len(url) <= MAX_URL_LENGTH else ""
+
+
+def _compact(values: dict) -> dict:
+    return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
 
 def _plain(value, limit: int) -> bool:

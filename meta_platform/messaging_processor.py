@@ -24,10 +24,12 @@ from inbox.normalized import (
     MessageEdit,
     MessageUnsent,
     OutboundEcho,
+    PublicComment,
     Reaction,
     StatusWatermark,
     inbound_runs,
 )
+from inbox.public import public_comment_apply
 from inbox.webhooks import payload_loads
 from kernel.tasks import enqueue_on_commit
 
@@ -73,6 +75,8 @@ def messaging_events_handle(events, *, parser: MessagingParser, follow_ups: Mess
             message_edit_apply(inbox=inbox, edit=item)
         elif isinstance(item, MessageUnsent):
             message_unsent_apply(inbox=inbox, unsent=item)
+        elif isinstance(item, PublicComment):
+            public_comment_apply(inbox=inbox, comment=item)
         elif isinstance(item, Ignored):
             logger.info("%s event in webhook event %s not acted on: %s", parser.name, event.pk, item.reason)
     return [[] for _ in events]

@@ -48,6 +48,8 @@ class MessagingWindow:
         """What the composer may send now. Inside 24 hours: anything. Between 24 hours and 7
         days: a human agent's reply with the HUMAN_AGENT tag, if the inbox has it. After that:
         nothing."""
+        if conversation.public:
+            return WindowState(open=True)  # comments are answered in public at any time
         now = now or timezone.now()
         last = conversation.last_customer_message_at
         if last is None:

@@ -69,6 +69,10 @@ class MessagingSender:
         token = inbox.credentials.get("access_token", "")
         if not token or not inbox.external_id:
             raise PermanentSendError(self.not_configured)
+        if conversation.public:
+            return self._comment_reply_send(message, token=token)
+        if message.content.get("private_reply_to"):
+            return self._private_reply_send(message, token=token)
         messaging = self.window.messaging_for(conversation, sender_type=message.sender_type)
         if message.kind == "reaction":
             return self._reaction_send(message, token=token)
@@ -91,6 +95,55 @@ class MessagingSender:
         except GraphError as error:
             raise self.failure_record(error, inbox_id=inbox.pk) from error
         return SendResult(external_id=external_id)
+
+    # --- Public comments ------------------------------------------------------------------------
+
+    # Where a public reply to a comment goes: Facebook `/{comment-id}/comments`, Instagram
+    # `/{comment-id}/replies`.
+    comment_reply_edge = "comments"
+
+    def _comment_reply_send(self, message, *, token: str) -> SendResult:
+        """A reply in public, under the comment it answers (the agent's pick, else the
+        customer's latest comment). The new comment's id is the message's external id."""
+        from inbox.models import MessageKind
+
+        target = message.reply_to
+        if target is None or target.kind not in (MessageKind.COMMENT, MessageKind.MENTION):
+            target = (
+                message.conversation.messages.filter(direction="in", kind__in=("comment", "mention"))
+                .order_by("-sent_at", "-pk")
+                .first()
+            )
+        if target is None or not target.external_id:
+            raise PermanentSendError("There is no comment to reply to in public.")
+        if not message.text or message.attachments.exists():
+            raise PermanentSendError("A public reply is text only.")
+        inbox = message.conversation.inbox
+        try:
+            answer = self.graph_request(
+                "POST",
+                f"/{target.external_id}/{self.comment_reply_edge}",
+                inbox=inbox,
+                token=token,
+                json={"message": message.text},
+            )
+        except GraphError as error:
+            raise self.failure_record(error, inbox_id=inbox.pk) from error
+        if not answer.get("id"):
+            raise RetryableSendError(f"{self.name} accepted the comment but returned no id.")
+        return SendResult(external_id=str(answer["id"]))
+
+    def _private_reply_send(self, message, *, token: str) -> SendResult:
+        """Meta's Private Reply: one message to the person behind a comment, addressed to the
+        comment (`recipient.comment_id`), allowed once per comment within 7 days of it; the
+        24-hour window plays no part (the person's answer opens it)."""
+        inbox = message.conversation.inbox
+        body = {"recipient": {"comment_id": message.content["private_reply_to"]}, "message": {"text": message.text}}
+        try:
+            answer = self._post(inbox, token=token, json=body)
+        except GraphError as error:
+            raise self.failure_record(error, inbox_id=inbox.pk) from error
+        return SendResult(external_id=self._message_id(answer))
 
     def quick_replies(self, content: dict) -> list[dict]:
         """An outbound choice (`content["choices"]`: id, title) as quick replies (at most 13,

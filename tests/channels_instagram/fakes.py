@@ -46,6 +46,8 @@ def instagram_default(fake: FakeGraph, method: str, path: str, recorded: Recorde
             if "sender_action" in body:
                 return Answer(json={"recipient_id": body["recipient"]["id"]})
         return Answer(json={"recipient_id": IGSID, "message_id": f"m_SENT_{next(fake.ids)}"})
+    if method == "POST" and path.endswith("/replies"):
+        return Answer(json={"id": f"1795000000000{next(fake.ids):04d}"})
     if method == "GET" and path == f"/{IGSID}":
         return Answer(json={"name": "Sanne de Vries", "username": "sanne.dv", "id": IGSID})
     if method == "GET" and path.lstrip("/").isdigit():
