@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     PRIVATE_REPLY_SENT = "comment.private_reply", "Comment answered privately"
     COMMENT_HIDDEN = "comment.hidden", "Comment hidden"
     COMMENT_UNHIDDEN = "comment.unhidden", "Comment shown again"
+    COMMENT_DELETED = "comment.deleted", "Our comment deleted"
 
 
 class AuditEntry(models.Model):

@@ -28,6 +28,7 @@ class InstagramSender(MessagingSender):
     max_text = 1000
     send_metadata = False
     comment_reply_edge = "replies"
+    comment_hide_field = "hide"
     not_configured = "Channel not configured: this Instagram inbox has no access token or account id."
     too_large = _("Instagram accepts files up to {limit} MB; this one is {size} MB.")
 

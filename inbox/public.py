@@ -23,6 +23,7 @@ from audit.services import audit_record
 from crm import services as crm_services
 from kernel.refusals import Refused
 
+from . import channel_registry
 from .ingest import (
     IngestResult,
     _automation_enqueue,
@@ -40,6 +41,57 @@ logger = logging.getLogger(__name__)
 
 PRIVATE_REPLY_WINDOW = timedelta(days=7)
 COMMENT_KINDS = (MessageKind.COMMENT, MessageKind.MENTION)
+
+
+class CommentModerationRefused(Refused):
+    """A comment cannot be hidden, shown or deleted (not a comment, not ours, the platform said no)."""
+
+    code = "comment_moderation_refused"
+
+
+MODERATION_AUDIT = {
+    "hide": AuditAction.COMMENT_HIDDEN,
+    "unhide": AuditAction.COMMENT_UNHIDDEN,
+    "delete": AuditAction.COMMENT_DELETED,
+}
+
+
+def comment_moderate(*, message: Message, action: str, actor) -> Message:
+    """Hide or unhide a customer's comment, or delete a comment of ours, on the platform (a
+    network call: never inside a transaction), then mark it here, with the audit log. A deleted
+    comment of ours stays in the history, marked removed."""
+    from .channel_registry import SendError
+
+    conversation = message.conversation
+    if action not in MODERATION_AUDIT or not conversation.public or message.kind not in COMMENT_KINDS:
+        raise CommentModerationRefused(
+            _("Only comments in a public conversation can be moderated."), code="not_a_comment"
+        )
+    if not message.external_id:
+        raise CommentModerationRefused(_("This comment has not reached the platform yet."), code="not_sent")
+    if (action == "delete") != (message.direction == Direction.OUT):
+        raise CommentModerationRefused(
+            _("Customers' comments can be hidden, not deleted; only our own replies can be deleted."), code="not_ours"
+        )
+    moderate = channel_registry.get(conversation.inbox.kind).comment_moderate
+    if moderate is None:
+        raise CommentModerationRefused(_("This channel cannot moderate comments."), code="unsupported")
+    try:
+        moderate(message, action)
+    except SendError as error:
+        raise CommentModerationRefused(
+            _("The platform refused: {reason}"), code="platform", reason=error.reason
+        ) from error
+    marks = {"delete": {"removed_at": timezone.now().isoformat(), "deleted_by": "us"}}.get(
+        action, {"hidden": action == "hide"}
+    )
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        message.content = {**message.content, **marks}
+        message.save(update_fields=["content", "updated_at"])
+        message_updated_publish(message)
+        audit_record(actor=actor, action=MODERATION_AUDIT[action], target=conversation, comment=message.external_id)
+    return message
 
 
 class PrivateReplyRefused(Refused):

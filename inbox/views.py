@@ -168,6 +168,23 @@ def message_react(request, pk: int):
 
 @login_required
 @require_POST
+def comment_moderate(request, pk: int):
+    """Hide or unhide a customer's comment, or delete one of ours (`action`)."""
+    message = Message.objects.filter(pk=pk).only("conversation_id").first()
+    if message is None:
+        raise Http404
+    conversation = access.access_conversation(request.user, message.conversation_id)
+    message = Message.objects.select_related("conversation__inbox").get(pk=pk)
+    error = ""
+    try:
+        public.comment_moderate(message=message, action=request.POST.get("action", ""), actor=request.user)
+    except public.CommentModerationRefused as refused:
+        error = refused.reason
+    return _timeline_response(request, conversation, error)
+
+
+@login_required
+@require_POST
 def conversation_typing(request, pk: int):
     """The agent is typing a reply (posted at most every few seconds by the composer)."""
     conversation = access.access_conversation(request.user, pk)

@@ -40,6 +40,7 @@ def messaging_channel(*, kind: str, label: str, sender, window, processor, parse
         conversation_opened=conversation_opened,
         agent_typing=agent_typing,
         attachment_kind=sender.attachment_kind,
+        comment_moderate=sender.SENDER.comment_moderate,
         reactions=True,
         business_initiated_window=setup.BUSINESS_INITIATED_WINDOW,
         webhook_split=parser.webhook_split,

@@ -133,6 +133,25 @@ class MessagingSender:
             raise RetryableSendError(f"{self.name} accepted the comment but returned no id.")
         return SendResult(external_id=str(answer["id"]))
 
+    # How a comment is hidden: Facebook `is_hidden`, Instagram `hide`.
+    comment_hide_field = "is_hidden"
+
+    def comment_moderate(self, message, action: str) -> None:
+        """Hide or unhide a comment (`POST /{comment-id}`), or delete one of ours
+        (`DELETE /{comment-id}`). Raises a SendError with Meta's reason."""
+        inbox = message.conversation.inbox
+        token = inbox.credentials.get("access_token", "")
+        path = f"/{message.external_id}"
+        try:
+            if action == "delete":
+                self.graph_request("DELETE", path, inbox=inbox, token=token)
+            else:
+                self.graph_request(
+                    "POST", path, inbox=inbox, token=token, json={self.comment_hide_field: action == "hide"}
+                )
+        except GraphError as error:
+            raise self.failure_record(error, inbox_id=inbox.pk) from error
+
     def _private_reply_send(self, message, *, token: str) -> SendResult:
         """Meta's Private Reply: one message to the person behind a comment, addressed to the
         comment (`recipient.comment_id`), allowed once per comment within 7 days of it; the

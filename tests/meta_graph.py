@@ -152,7 +152,7 @@ def _handler_for(fake: FakeGraph):
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = _handle
+        do_GET = do_POST = do_DELETE = _handle
 
         def log_message(self, *args):
             pass

@@ -229,3 +229,39 @@ def test_the_api_replies_in_public_or_privately_and_conversations_say_they_are_p
         f"/api/v1/conversations/{public.pk}/messages/", {"text": "Nog eens", "reply_privately": True}, format="json"
     )
     assert again.status_code == 400 and again.json()["code"] == "private_reply_sent"
+
+
+def test_hiding_a_comment_and_deleting_our_reply_go_to_the_platform_with_the_audit_log(
+    deliver, graph, client, django_capture_on_commit_callbacks
+):
+    deliver("comment")
+    deliver("comment_own_reply")
+    comment = Message.objects.get(external_id="17900000000000001")
+    ours = Message.objects.get(external_id="17900000000000002")
+    graph.script("POST", "/17900000000000001", Answer(json={"success": True}))
+    graph.script("DELETE", "/17900000000000002", Answer(json={"success": True}))
+    client.force_login(make_user(inboxes=[comment.inbox]))
+    moderate = reverse("comment-moderate", args=[comment.pk])
+
+    assert client.post(moderate, {"action": "hide"}).status_code == 200
+    hide = [r for r in graph.requests if r.path == "/17900000000000001"][-1]
+    assert (hide.method, hide.json) == ("POST", {"hide": True})
+    comment.refresh_from_db()
+    assert comment.content["hidden"] is True
+    assert client.post(moderate, {"action": "delete"}).status_code == 422  # a customer's comment is never deleted
+
+    timeline = client.post(reverse("comment-moderate", args=[ours.pk]), {"action": "delete"}).content.decode()
+    assert [r.method for r in graph.requests if r.path == "/17900000000000002"] == ["DELETE"]
+    ours.refresh_from_db()
+    assert ours.content["removed_at"] and 'data-testid="comment-removed"' in timeline
+    assert Message.objects.filter(pk=ours.pk).exists()  # marked, never deleted here
+    assert sorted(AuditEntry.objects.values_list("action", flat=True)) == ["comment.deleted", "comment.hidden"]
+
+
+def test_a_private_reply_is_refused_after_seven_days(deliver):
+    deliver("comment")  # the fixture's comment is older than a week
+    public = Conversation.objects.get()
+    with pytest.raises(PrivateReplyRefused) as refused:
+        private_reply_send(conversation=public, author=make_user(inboxes=[public.inbox]), text="Te laat")
+    assert refused.value.code == "private_reply_expired"
+    assert not Conversation.objects.filter(public=False).exists()
