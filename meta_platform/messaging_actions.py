@@ -2,7 +2,7 @@
 when an agent opens a conversation and `typing_on` while an agent types (at most once per
 conversation every few seconds). Per inbox: `config["mark_seen"]` and `config["typing_indicator"]`
 (both default on). A courtesy: best effort, never shown to agents, and never sent outside the
-reply window (Meta would refuse it)."""
+reply window (Meta would refuse it), never for a public comment thread."""
 
 import logging
 
@@ -20,6 +20,8 @@ CONFIG_KEYS = {"mark_seen": "mark_seen", "typing_on": "typing_indicator"}
 def sender_action_send(conversation, action: str, *, sender: MessagingSender) -> bool:
     """Send `mark_seen` or `typing_on` for the conversation's customer. True if sent."""
     inbox = conversation.inbox
+    if conversation.public:
+        return False  # a comment thread has no direct conversation to mark seen or type in
     if not inbox.config.get(CONFIG_KEYS[action], True) or not sender.window.window(conversation).open:
         return False
     body = sender.sender_action_body(conversation, action)
