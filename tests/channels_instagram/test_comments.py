@@ -265,3 +265,19 @@ def test_a_private_reply_is_refused_after_seven_days(deliver):
         private_reply_send(conversation=public, author=make_user(inboxes=[public.inbox]), text="Te laat")
     assert refused.value.code == "private_reply_expired"
     assert not Conversation.objects.filter(public=False).exists()
+
+
+def test_the_faq_bot_and_automatic_replies_stay_out_of_public_threads_unless_the_inbox_allows(deliver, ig_inbox, graph):
+    from automation.models import InboxAutomation
+    from tests.automation.conftest import knowledge_load
+
+    InboxAutomation.objects.create(inbox=ig_inbox, bot_enabled=True, away_enabled=True)
+    knowledge_load()
+    deliver("comment")  # "Is deze jas ook in het rood?": no answer in public
+    assert not Message.objects.filter(direction="out").exists()
+    assert not [r for r in graph.requests if r.method == "POST"]
+
+    ig_inbox.config = {**ig_inbox.config, "automation_public_replies": True}
+    ig_inbox.save()
+    deliver("live_comment")
+    assert Message.objects.filter(direction="out", sender_type="bot").exists()
