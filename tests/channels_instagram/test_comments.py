@@ -281,3 +281,22 @@ def test_the_faq_bot_and_automatic_replies_stay_out_of_public_threads_unless_the
     ig_inbox.save()
     deliver("live_comment")
     assert Message.objects.filter(direction="out", sender_type="bot").exists()
+
+
+def test_the_report_splits_each_channels_conversations_into_public_and_private(deliver, ig_inbox):
+    from datetime import date
+
+    from reporting.kpis import ReportFilter, summary_compute
+    from reporting.services import reports_rollup
+
+    deliver("comment")
+    deliver("text")
+    reports_rollup(now=timezone.now())
+    day = timezone.localdate(Message.objects.get(external_id="17900000000000001").sent_at)
+    summary = summary_compute(report_filter=ReportFilter(start=date(day.year, 1, 1), end=timezone.localdate()))
+    instagram = summary["volume"]["instagram"]
+    assert (instagram["conversations"], instagram["public_conversations"], instagram["private_conversations"]) == (
+        2,
+        1,
+        1,
+    )
