@@ -613,6 +613,7 @@ def status_watermark_apply(*, inbox: Inbox, update: StatusWatermark) -> int:
             private=False,
             status__in=lower,
             conversation__identity__external_id=update.recipient_external_id,
+            conversation__public=False,  # a read receipt covers direct messages, never public comments
         )
         .filter(covered)
         .values_list("id", "conversation_id")
