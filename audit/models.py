@@ -35,6 +35,10 @@ class AuditAction(models.TextChoices):
     TAG_UPDATED = "tag.updated", "Tag changed"
     TAG_DELETED = "tag.deleted", "Tag deleted"
     TAG_MERGED = "tag.merged", "Tags merged"
+    PRIVATE_REPLY_SENT = "comment.private_reply", "Comment answered privately"
+    COMMENT_HIDDEN = "comment.hidden", "Comment hidden"
+    COMMENT_UNHIDDEN = "comment.unhidden", "Comment shown again"
+    COMMENT_DELETED = "comment.deleted", "Our comment deleted"
 
 
 class AuditEntry(models.Model):

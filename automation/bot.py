@@ -97,7 +97,10 @@ def bot_consider(
     conversation = message.conversation
     if not settings.bot_enabled or state.bot_status == BotStatus.HANDED_OVER or conversation.assignee_id:
         return BotOutcome("skipped")
-    if message.kind not in (MessageKind.TEXT, MessageKind.INTERACTIVE) or not (message.text or "").strip():
+    if (
+        message.kind not in (MessageKind.TEXT, MessageKind.INTERACTIVE, MessageKind.COMMENT)
+        or not (message.text or "").strip()
+    ):
         return BotOutcome("skipped")
     if asks_for_person(message):
         bot_handover(conversation=conversation, state=state, reason="asked_for_person", language=language)

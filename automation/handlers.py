@@ -89,14 +89,23 @@ def message_received(message_id: int) -> None:
     if not (settings.bot_enabled or settings.away_enabled or settings.busy_enabled or settings.assignment_mode_on):
         return
     conversation.refresh_from_db()
-    if settings.bot_enabled:
+    # Everyone reads a reply under a public comment: the bot and the automatic replies stay
+    # out of public conversations unless the inbox allows them there.
+    speaks = automatic_replies_allowed(conversation)
+    if settings.bot_enabled and speaks:
         outcome = _step("bot", message_id, _bot_step, message, settings)
         if outcome is not None and outcome.action == "answered":
             return
-    if settings.away_enabled or settings.busy_enabled:
+    if (settings.away_enabled or settings.busy_enabled) and speaks:
         _step("auto_reply", message_id, _auto_reply_step, conversation, settings)
     if settings.assignment_mode_on:
         _step("assignment", message_id, assignment.conversation_auto_assign, conversation_id=conversation.pk)
+
+
+def automatic_replies_allowed(conversation) -> bool:
+    """Whether the bot and automatic replies may write in this conversation: always in a direct
+    one; in a public comment thread only with the inbox's `config["automation_public_replies"]`."""
+    return not conversation.public or bool(conversation.inbox.config.get("automation_public_replies"))
 
 
 def _bot_step(message: Message, settings):

@@ -1,152 +1,21 @@
-"""The Messenger Sender: deliver one outbox Message through the Send API
-(`POST /{page-id}/messages`).
+"""The Messenger Sender: the shared Send API Sender (`meta_platform.messaging_sender`) on a
+Page's `POST /{page-id}/messages`, with Messenger's limits (text up to 2,000 characters, files
+up to 25 MB), errors and window. Every send carries `metadata: "webcare:<message id>"`, so its
+echo is recognised as ours."""
 
-Called by `inbox.outbox` outside any transaction. Decides the `messaging_type` from the window
-at send time (RESPONSE within 24 hours, the HUMAN_AGENT tag up to 7 days when the inbox has it,
-refused otherwise before any call), uploads an agent's files with the message (multipart
-`filedata`), and turns Meta's errors into retryable or permanent send errors. Every send
-carries `metadata: "webcare:<message id>"`, so its echo is recognised as ours.
-"""
-
-import json
-import logging
-
-from django.utils.translation import gettext_lazy as _
-
-from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
-from inbox.services import inbox_credentials_rejected
+from meta_platform.messaging_sender import MessagingSender
 
 from . import errors, rules
-from .graph import GraphError, graph_request
-from .media import MB, SIZE_LIMIT
-from .parser import REFERENCE_PREFIX
-
-logger = logging.getLogger(__name__)
-
-MAX_TEXT = 2000
-ATTACHMENT_TYPES = {"image": "image", "sticker": "image", "video": "video", "audio": "audio"}  # else "file"
+from .graph import graph_request
 
 
-def attachment_kind(inbox, mime_type: str, size: int) -> str:
-    """How an agent's file goes out on Messenger: image, video or audio by its type, anything
-    else as a file; Messenger takes up to 25 MB."""
-    if size > SIZE_LIMIT:
-        raise AttachmentRefused(
-            _("Messenger accepts files up to {limit} MB; this one is {size} MB."),
-            code="file_too_large",
-            limit=SIZE_LIMIT // MB,
-            size=f"{size / MB:.1f}",
-        )
-    if size == 0:
-        raise AttachmentRefused(_("The file is empty."), code="file_empty")
-    major = (mime_type or "").split("/", 1)[0].lower()
-    return major if major in ("image", "video", "audio") else "document"
+def graph_request_for(method: str, path: str, *, inbox, token: str, **kwargs) -> dict:
+    return graph_request(method, path, token=token, **kwargs)
 
 
-def message_send(message) -> SendResult:
-    """Send `message` (conversation, inbox and identity loaded by the outbox): each file, then
-    the text. The id of the last part is the message's external id."""
-    conversation = message.conversation
-    inbox = conversation.inbox
-    token = inbox.credentials.get("access_token", "")
-    if not token or not inbox.external_id:
-        raise PermanentSendError("Channel not configured: this Messenger inbox has no Page access token or Page id.")
-    messaging = rules.messaging_for(conversation, sender_type=message.sender_type)
-    if message.kind == "reaction":
-        return _reaction_send(message, token=token)
-    attachments = [a for a in message.attachments.all() if a.file]
-    if len(message.text) > MAX_TEXT:
-        raise PermanentSendError("Messenger text messages can be at most 2,000 characters.")
-    if not attachments and not message.text:
-        raise PermanentSendError("There is nothing to send: the message has no text and no file.")
-    base = {"recipient": {"id": conversation.identity.external_id}, **messaging.as_fields()}
-    reference = f"{REFERENCE_PREFIX}{message.pk}"
-    external_id = None
-    try:
-        for attachment in attachments:
-            external_id = _attachment_send(inbox, base, attachment, reference=reference, token=token)
-        if message.text:
-            body = {**base, "message": {"text": message.text, "metadata": reference}}
-            if message.kind == "interactive":
-                body["message"]["quick_replies"] = quick_replies(message.content)
-            external_id = _message_id(_post(inbox, token=token, json=body))
-    except GraphError as error:
-        raise graph_failure_record(error, inbox_id=inbox.pk) from error
-    return SendResult(external_id=external_id)
-
-
-MAX_QUICK_REPLIES, QUICK_REPLY_TITLE, QUICK_REPLY_PAYLOAD = 13, 20, 1000
-
-
-def quick_replies(content: dict) -> list[dict]:
-    """An outbound choice (`content["choices"]`: id, title) as Messenger quick replies (at
-    most 13, titles up to 20 characters); the tap comes back with the choice's id as payload."""
-    choices = content.get("choices") or []
-    if not choices or len(choices) > MAX_QUICK_REPLIES:
-        raise PermanentSendError("Messenger shows 1 to 13 quick replies.")
-    return [
-        {
-            "content_type": "text",
-            "title": str(choice["title"])[:QUICK_REPLY_TITLE],
-            "payload": str(choice["id"])[:QUICK_REPLY_PAYLOAD],
-        }
-        for choice in choices
-    ]
-
-
-def _attachment_send(inbox, base: dict, attachment, *, reference: str, token: str) -> str:
-    """Upload and send in one multipart request (no reusable asset: nothing to expire)."""
-    kind = ATTACHMENT_TYPES.get(attachment.kind, "file")
-    mime_type = attachment.mime_type or "application/octet-stream"
-    filename = attachment.filename or attachment.file.name.rsplit("/", 1)[-1]
-    fields = {key: json.dumps(value) if isinstance(value, dict) else value for key, value in base.items()}
-    fields["message"] = json.dumps(
-        {"attachment": {"type": kind, "payload": {"is_reusable": False}}, "metadata": reference}
-    )
-    with attachment.file.open("rb") as handle:
-        answer = _post(inbox, token=token, data=fields, files={"filedata": (filename, handle, mime_type)})
-    return _message_id(answer)
-
-
-def _reaction_send(message, *, token: str) -> SendResult:
-    """An agent's reaction on a customer's message: the `react` sender action."""
-    target = message.reply_to
-    if target is None or not target.external_id:
-        raise PermanentSendError("A reaction needs a Messenger message to react to.")
-    emoji = str(message.content.get("emoji") or message.text or "")
-    body = {
-        "recipient": {"id": message.conversation.identity.external_id},
-        "sender_action": "react" if emoji else "unreact",
-        "payload": {"message_id": target.external_id, **({"reaction": emoji} if emoji else {})},
-    }
-    try:
-        _post(message.conversation.inbox, token=token, json=body)
-    except GraphError as error:
-        raise graph_failure_record(error, inbox_id=message.conversation.inbox_id) from error
-    return SendResult(external_id=None)
-
-
-def _post(inbox, *, token: str, **kwargs) -> dict:
-    return graph_request("POST", f"/{inbox.external_id}/messages", token=token, **kwargs)
-
-
-def _message_id(answer: dict) -> str:
-    if not answer.get("message_id"):
-        raise RetryableSendError("Messenger accepted the request but returned no message id.")
-    return str(answer["message_id"])
-
-
-def graph_failure_record(error: GraphError, *, inbox_id: int) -> SendError:
-    """Record a failed Graph call: a rejected token flags the inbox for new credentials. Returns
-    Meta's error as the outbox understands it (retry or not, in words for the agent)."""
-    code, subcode = error.code, error.subcode
-    if errors.is_reauth(code, http_status=error.http_status):
-        inbox_credentials_rejected(inbox_id=inbox_id, reason=error.message)
-        return PermanentSendError(errors.REAUTH_REASON, code=str(code if code is not None else 190))
-    shown_code = str(subcode or code or error.http_status or "")
-    if code is None and error.http_status is None:
-        return RetryableSendError(error.message)  # timeout or connection error
-    reason = errors.reason_for(code, subcode, message=error.message) if code is not None else error.message
-    if errors.is_retryable(code, subcode, http_status=error.http_status):
-        return RetryableSendError(reason, code=shown_code)
-    return PermanentSendError(reason, code=shown_code)
+SENDER = MessagingSender(errors=errors.ERRORS, window=rules.WINDOW, graph_request=graph_request_for)
+MAX_TEXT = SENDER.max_text
+message_send = SENDER.message_send
+attachment_kind = SENDER.attachment_kind
+quick_replies = SENDER.quick_replies
+graph_failure_record = SENDER.failure_record

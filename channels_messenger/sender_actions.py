@@ -1,42 +1,14 @@
-"""Sender actions: `mark_seen` when an agent opens a conversation and `typing_on` while an agent
-types (at most once per conversation every few seconds). Per inbox: `config["mark_seen"]` and
-`config["typing_indicator"]` (both default on). A courtesy: best effort, never shown to agents,
-and never sent outside the reply window (Meta would refuse it)."""
+"""Messenger's sender actions (`mark_seen`, `typing_on`): the shared ones
+(`meta_platform.messaging_actions`) through Messenger's Sender."""
 
-import logging
+from meta_platform.messaging_actions import sender_action_send as _sender_action_send
+from meta_platform.messaging_actions import typing_due
 
-from django.core.cache import cache
+from .sender import SENDER
 
-from .graph import GraphError, graph_request
-from .rules import window
-
-logger = logging.getLogger(__name__)
-
-TYPING_THROTTLE_SECONDS = 10
-CONFIG_KEYS = {"mark_seen": "mark_seen", "typing_on": "typing_indicator"}
+__all__ = ["sender_action_send", "typing_due"]
 
 
 def sender_action_send(conversation, action: str) -> bool:
     """Send `mark_seen` or `typing_on` for the conversation's customer. True if sent."""
-    inbox = conversation.inbox
-    if not inbox.config.get(CONFIG_KEYS[action], True) or not window(conversation).open:
-        return False
-    body = {"recipient": {"id": conversation.identity.external_id}, "sender_action": action}
-    try:
-        graph_request(
-            "POST", f"/{inbox.external_id}/messages", token=inbox.credentials.get("access_token", ""), json=body
-        )
-    except GraphError as error:
-        logger.info("Messenger %s for conversation %s failed: %s", action, conversation.pk, error.message)
-        return False
-    return True
-
-
-def typing_due(conversation_id: int) -> bool:
-    """At most one typing indicator per conversation per throttle period, across workers
-    (the cache is shared on Redis). A cache that is down lets it through: it is harmless."""
-    try:
-        return bool(cache.add(f"messenger:typing:{conversation_id}", 1, timeout=TYPING_THROTTLE_SECONDS))
-    except Exception:
-        logger.warning("typing throttle unavailable", exc_info=True)
-        return True
+    return _sender_action_send(conversation, action, sender=SENDER)

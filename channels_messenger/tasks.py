@@ -1,37 +1,19 @@
-"""Celery tasks of the Messenger channel. Each takes ids, calls one service, is safe to run twice."""
+"""Celery tasks of the Messenger channel: the shared Messenger Platform tasks
+(`meta_platform.messaging_tasks`) under this channel's names."""
 
-from celery import shared_task
+from meta_platform.messaging_tasks import messaging_tasks
 
 from . import media
 
-
-@shared_task(name="channels_messenger.tasks.media_download_task", ignore_result=True)
-def media_download_task(attachment_id: int) -> str:
-    from meta_platform.media import download_task_run
-
-    return download_task_run(media_download_task, attachment_id, media.media_fetch)
-
-
-@shared_task(name="channels_messenger.tasks.media_download_sweep_task", ignore_result=True)
-def media_download_sweep_task() -> int:
-    """Re-enqueue Messenger downloads still pending (broker down, worker died, eager retries)."""
-    from meta_platform.media import downloads_sweep
-
-    return downloads_sweep(media_download_task, kind="messenger", platform="Messenger", max_attempts=media.MAX_ATTEMPTS)
-
-
-@shared_task(name="channels_messenger.tasks.profile_fetch_task", ignore_result=True)
-def profile_fetch_task(identity_id: int, inbox_id: int) -> str:
-    from .profiles import profile_refresh
-
-    return profile_refresh(identity_id=identity_id, inbox_id=inbox_id)
-
-
-@shared_task(name="channels_messenger.tasks.sender_action_task", ignore_result=True)
-def sender_action_task(conversation_id: int, action: str) -> bool:
-    from inbox.models import Conversation
-
-    from .sender_actions import sender_action_send
-
-    conversation = Conversation.objects.select_related("inbox", "identity").filter(pk=conversation_id).first()
-    return bool(conversation) and sender_action_send(conversation, action)
+_TASKS = messaging_tasks(
+    kind="messenger",
+    platform="Messenger",
+    media_fetch=media.media_fetch,
+    max_attempts=media.MAX_ATTEMPTS,
+    profiles="channels_messenger.profiles",
+    sender_actions="channels_messenger.sender_actions",
+)
+media_download_task = _TASKS.media_download_task
+media_download_sweep_task = _TASKS.media_download_sweep_task
+profile_fetch_task = _TASKS.profile_fetch_task
+sender_action_task = _TASKS.sender_action_task

@@ -228,6 +228,9 @@ class Channel:
     connection_test: "Callable[[Inbox], ConnectionResult] | None" = None
     # What to copy into the platform once the inbox exists (callback URL, verify token, snippet).
     setup_copy_values: "Callable[[Inbox], list[CopyValue]] | None" = None
+    # Channels with public comments: hide, unhide or delete one on the platform
+    # (message, "hide" | "unhide" | "delete"); raises SendError with the platform's reason.
+    comment_moderate: "Callable[[Message, str], None] | None" = None
     # HTML that shows the inbox working on a page of ours (the chat widget); None: no preview.
     preview_html: "Callable[[Inbox], str] | None" = None
     # The channel in the demo (`load_demo`); None: the demo has no inbox of it.

@@ -39,7 +39,7 @@ from .models import (
     ParkedStatusUpdate,
     SenderType,
 )
-from .normalized import InboundMessage, OutboundEcho, StatusUpdate, StatusWatermark
+from .normalized import InboundMessage, MessageEdit, MessageUnsent, OutboundEcho, StatusUpdate, StatusWatermark
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def _known_senders_ingest(inbox, inbounds, indexes: list[int], identities: dict,
     conversations = {
         conversation.identity_id: conversation
         for conversation in Conversation.objects.select_for_update()
-        .filter(inbox=inbox, identity_id__in=identity_ids)
+        .filter(inbox=inbox, identity_id__in=identity_ids, thread_key="")
         .exclude(status=ConversationStatus.CLOSED)
         .order_by("pk")
     }
@@ -243,11 +243,13 @@ def _automation_enqueue(message_ids: list[int]) -> None:
     enqueue_on_commit(automation_messages_received_task, message_ids, inline_if_broker_down=hooks.messages_received)
 
 
-def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool]:
-    """The identity's unclosed conversation in this inbox, locked; or a new one."""
+def _conversation_for(*, inbox: Inbox, identity, at, thread_key: str = "", source=None) -> tuple[Conversation, bool]:
+    """The identity's unclosed conversation in this inbox, locked; or a new one. The direct
+    conversation by default; with a `thread_key` (a post's id) the public conversation of the
+    person's comments under that post, made with `source` (the post)."""
     unclosed = (
         Conversation.objects.select_for_update()
-        .filter(inbox=inbox, identity=identity)
+        .filter(inbox=inbox, identity=identity, thread_key=thread_key)
         .exclude(status=ConversationStatus.CLOSED)
     )
     conversation = unclosed.first()
@@ -256,7 +258,14 @@ def _conversation_for(*, inbox: Inbox, identity, at) -> tuple[Conversation, bool
     try:
         with transaction.atomic():
             conversation = Conversation.objects.create(
-                inbox=inbox, contact_id=identity.contact_id, identity=identity, team=inbox.team, last_message_at=at
+                inbox=inbox,
+                contact_id=identity.contact_id,
+                identity=identity,
+                team=inbox.team,
+                last_message_at=at,
+                thread_key=thread_key,
+                public=bool(thread_key),
+                source=source or {},
             )
     except IntegrityError:
         # A concurrent first message created it (the partial unique constraint fired).
@@ -471,6 +480,47 @@ def reaction_ingest(
     return target
 
 
+# --- Edits and unsent messages ---------------------------------------------------------------
+
+
+def message_edit_apply(*, inbox: Inbox, edit: MessageEdit) -> Message | None:
+    """The customer edited a message: the new text is shown, each earlier text is kept in
+    `content["edits"]` (oldest first) for the agent to look back on. An edit older than the
+    last one applied, or a redelivery, changes nothing. Returns the message, or None when we do
+    not know it (logged)."""
+    at = edit.timestamp.isoformat()
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(inbox=inbox, external_id=edit.external_id).first()
+        if message is None:
+            logger.info("edit of unknown message %r in inbox %s ignored", edit.external_id, inbox.pk)
+            return None
+        if message.content.get("edited_at", "") >= at or message.text == edit.text:
+            return message
+        edits = [*message.content.get("edits", []), {"text": message.text, "until": at}]
+        message.content = {**message.content, "edits": edits, "edited_at": at}
+        message.text = edit.text
+        message.save(update_fields=["content", "text", "updated_at"])
+        message_updated_publish(message)
+    return message
+
+
+def message_unsent_apply(*, inbox: Inbox, unsent: MessageUnsent) -> Message | None:
+    """The customer unsent a message: it is marked (`content["unsent_at"]`) and agents see that
+    it was unsent instead of its text and files, which are kept, never removed from the history.
+    Idempotent. Returns the message, or None when we do not know it (logged)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(inbox=inbox, external_id=unsent.external_id).first()
+        if message is None:
+            logger.info("unsend of unknown message %r in inbox %s ignored", unsent.external_id, inbox.pk)
+            return None
+        if message.content.get("unsent_at"):
+            return message
+        message.content = {**message.content, "unsent_at": unsent.timestamp.isoformat()}
+        message.save(update_fields=["content", "updated_at"])
+        message_updated_publish(message)
+    return message
+
+
 def message_updated_publish(message: Message) -> None:
     """Tell browsers a message changed (reaction, attachment arrived) after commit."""
     realtime.conversation_publish(
@@ -574,6 +624,7 @@ def status_watermark_apply(*, inbox: Inbox, update: StatusWatermark) -> int:
             private=False,
             status__in=lower,
             conversation__identity__external_id=update.recipient_external_id,
+            conversation__public=False,  # a read receipt covers direct messages, never public comments
         )
         .filter(covered)
         .values_list("id", "conversation_id")

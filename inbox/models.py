@@ -227,6 +227,11 @@ class Conversation(TimestampedModel):
     sentiment = models.CharField(max_length=8, blank=True)
     csat_score = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.JSONField(default=dict, blank=True, help_text="Where it came from (ad referral, page, ...)")
+    # A thread of public comments (under a post, reel or ad): everyone can read the replies.
+    public = models.BooleanField(default=False)
+    # What keeps one person's conversations of one inbox apart: "" for the direct conversation,
+    # the post's id for a public one (one conversation per person per post).
+    thread_key = models.CharField(max_length=191, blank=True, default="")
     # Customer messages no agent has looked at yet. Shared by the team, as in a shared mailbox:
     # once any agent has opened the conversation, it is read for everyone (ingest counts up,
     # opening resets). A counter, so the list shows it without counting messages per row.
@@ -246,12 +251,13 @@ class Conversation(TimestampedModel):
             models.Index(fields=["inbox"], name="conv_open_unread", condition=Q(status="open", unread_count__gt=0)),
         ]
         constraints = [
-            # At most one conversation per customer identity and inbox is not closed: the
-            # database, not a check-then-insert, keeps concurrent first messages together.
+            # At most one conversation per customer identity and inbox (and post, for public
+            # comments) is not closed: the database, not a check-then-insert, keeps concurrent
+            # first messages together.
             models.UniqueConstraint(
-                fields=["inbox", "identity"],
+                fields=["inbox", "identity", "thread_key"],
                 condition=~Q(status="closed"),
-                name="conv_one_unclosed_per_identity",
+                name="conv_one_unclosed_per_identity_thread",
             )
         ]
 
@@ -291,6 +297,8 @@ class MessageKind(models.TextChoices):
     REACTION = "reaction", _("Reaction")
     TEMPLATE = "template", _("Template")
     ORDER = "order", _("Order")
+    COMMENT = "comment", _("Comment")
+    MENTION = "mention", _("Mention")
     SYSTEM = "system", _("System")
     UNSUPPORTED = "unsupported", _("Unsupported")
 

@@ -116,6 +116,41 @@ class StatusWatermark:
     external_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class MessageEdit:
+    """The customer edited a message they sent: its new text (the earlier one is kept)."""
+
+    external_id: str
+    text: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class MessageUnsent:
+    """The customer unsent (deleted) a message: it stays in the history, marked, its content
+    hidden from agents."""
+
+    external_id: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class PublicComment:
+    """A public comment under a post, reel or ad (or a mention of the account), as the platform
+    reports it: added, edited, removed or hidden. `from_business`: the account's own comment."""
+
+    external_id: str  # the comment's id
+    author: SenderProfile
+    timestamp: datetime
+    action: str = "add"  # add, edited, remove, hide, unhide
+    text: str = ""
+    kind: str = "comment"  # or "mention"
+    # The post: {"post_id", "permalink", "caption", "thumbnail_url", "ad_id", "ad_title", ...}
+    post: dict = field(default_factory=dict)
+    parent_id: str = ""  # the comment it answers ("" or the post's id for a top-level comment)
+    from_business: bool = False
+
+
 def inbound_runs(items: Iterable[tuple[object, object]]) -> Iterator[tuple[object, object]]:
     """`(source, item)` pairs in platform order, with every run of consecutive customer messages
     gathered into one list: yields `(None, [InboundMessage, ...])` for a run (store it with

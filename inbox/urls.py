@@ -20,6 +20,7 @@ urlpatterns = [
     path("inbox/notifications/", views.notification_check, name="notification-check"),
     path("inbox/messages/<int:pk>/retry/", views.message_retry, name="message-retry"),
     path("inbox/messages/<int:pk>/react/", views.message_react, name="message-react"),
+    path("inbox/messages/<int:pk>/moderate/", views.comment_moderate, name="comment-moderate"),
     path("inbox/bulk/", views.conversations_bulk, name="conversations-bulk"),
     path("inbox/canned/", views.canned_search, name="canned-search"),
     path("inbox/canned/manage/", canned_views.canned_manage, name="canned-manage"),

@@ -23,6 +23,7 @@ from . import (
     files,
     mentions,
     notifications,
+    public,
     replies,
     selectors,
     services,
@@ -171,6 +172,11 @@ def conversation_reply(request, pk: int):
     conversation = access.access_conversation(request.user, pk)
     error = ""
     try:
+        if request.POST.get("reply_privately") and conversation.public:
+            public.private_reply_send(
+                conversation=conversation, author=request.user, text=request.POST.get("text", "")[:4096]
+            )
+            return _timeline_response(request, conversation, error)
         reply_to = request.POST.get("reply_to", "")
         replies.reply_messages_send(
             conversation=conversation,
@@ -180,7 +186,7 @@ def conversation_reply(request, pk: int):
             files=[replies.OutgoingFile.from_upload(upload) for upload in request.FILES.getlist("file")],
             **({"reply_to": _reply_target(conversation, reply_to)} if reply_to else {}),
         )
-    except replies.ReplyRefused as refused:
+    except (replies.ReplyRefused, public.PrivateReplyRefused) as refused:
         error = refused.reason
     return _timeline_response(request, conversation, error)
 
@@ -199,6 +205,23 @@ def message_react(request, pk: int):
             conversation=conversation, author=request.user, target=message, emoji=request.POST.get("emoji", "")
         )
     except replies.ReplyRefused as refused:
+        error = refused.reason
+    return _timeline_response(request, conversation, error)
+
+
+@login_required
+@require_POST
+def comment_moderate(request, pk: int):
+    """Hide or unhide a customer's comment, or delete one of ours (`action`)."""
+    message = Message.objects.filter(pk=pk).only("conversation_id").first()
+    if message is None:
+        raise Http404
+    conversation = access.access_conversation(request.user, message.conversation_id)
+    message = Message.objects.select_related("conversation__inbox").get(pk=pk)
+    error = ""
+    try:
+        public.comment_moderate(message=message, action=request.POST.get("action", ""), actor=request.user)
+    except public.CommentModerationRefused as refused:
         error = refused.reason
     return _timeline_response(request, conversation, error)
 

@@ -56,16 +56,21 @@ def _session() -> requests.Session:
     return session
 
 
-def graph_url(path: str) -> str:
-    return f"{settings.META_GRAPH_URL.rstrip('/')}/{path.lstrip('/')}"
+def graph_url(path: str, *, base_url: str = "") -> str:
+    return f"{(base_url or settings.META_GRAPH_URL).rstrip('/')}/{path.lstrip('/')}"
 
 
-def graph_request(method: str, path: str, *, token: str, platform: str = "Meta", **kwargs) -> dict:
-    """Call the Graph API and return its JSON answer; raise GraphError on any failure."""
+def graph_request(method: str, path: str, *, token: str, platform: str = "Meta", base_url: str = "", **kwargs) -> dict:
+    """Call the Graph API and return its JSON answer; raise GraphError on any failure.
+    `base_url` is another Graph host (Instagram Login's); empty: `settings.META_GRAPH_URL`."""
     headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
     try:
         response = _session().request(
-            method, graph_url(path), headers=headers, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
+            method,
+            graph_url(path, base_url=base_url),
+            headers=headers,
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            **kwargs,
         )
     except requests.Timeout as error:
         raise GraphError(f"{platform} did not answer in time ({type(error).__name__}).") from error

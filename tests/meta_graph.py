@@ -15,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 VERSION = "/v21.0"
+# INSTAGRAM_GRAPH_URL points at the same fake under this prefix, so a test sees which host a
+# request went to (`Recorded.host`).
+INSTAGRAM_PREFIX = "/graph.instagram.com"
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Recorded:
     query: dict
     headers: dict
     body: bytes
+    host: str = "facebook"  # "instagram": sent to INSTAGRAM_GRAPH_URL (Instagram Login accounts)
 
     @property
     def json(self):
@@ -79,6 +83,24 @@ class FakeGraph:
         return Answer(status=404, json=meta_error(100, "Unsupported get request.", http=404))
 
 
+def send_body(recorded: Recorded) -> dict:
+    """A Send API request as a dict (multipart fields decoded: recipient, message, filedata)."""
+    if recorded.headers.get("content-type", "").startswith("application/json"):
+        return recorded.json
+    fields, body = {}, recorded.body
+    boundary = recorded.headers["content-type"].split("boundary=")[1].encode()
+    for part in body.split(b"--" + boundary)[1:-1]:
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = head.split(b'name="')[1].split(b'"')[0].decode()
+        value = value.removesuffix(b"\r\n")
+        if b"filename=" in head:
+            fields[name] = {"filename": head.split(b'filename="')[1].split(b'"')[0].decode(), "data": value}
+        else:
+            text = value.decode()
+            fields[name] = json.loads(text) if text.startswith("{") else text
+    return fields
+
+
 def meta_error(code: int, message: str, *, details: str = "", http: int = 400, subcode: int | None = None) -> dict:
     error = {
         "message": f"(#{code}) {message}",
@@ -104,8 +126,12 @@ def _handler_for(fake: FakeGraph):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             url = urlparse(self.path)
-            path = url.path.removeprefix(VERSION)
+            path, host = url.path, "facebook"
+            if path.startswith(INSTAGRAM_PREFIX):
+                path, host = path.removeprefix(INSTAGRAM_PREFIX), "instagram"
+            path = path.removeprefix(VERSION)
             recorded = Recorded(
+                host=host,
                 method=self.command,
                 path=path,
                 query={k: v[0] for k, v in parse_qs(url.query).items()},
@@ -126,7 +152,7 @@ def _handler_for(fake: FakeGraph):
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = _handle
+        do_GET = do_POST = do_DELETE = _handle
 
         def log_message(self, *args):
             pass
@@ -142,6 +168,7 @@ def serve(fake: FakeGraph, settings):
     thread.start()
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
     settings.META_GRAPH_URL = fake.base + VERSION
+    settings.INSTAGRAM_GRAPH_URL = fake.base + INSTAGRAM_PREFIX + VERSION
     # The fake stands in for Meta's CDN too: trust its exact origin (and no other local one).
     settings.META_MEDIA_HOSTS = [*getattr(settings, "META_MEDIA_HOSTS", ()), fake.base]
     yield fake

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "channels_whatsapp",
     "channels_messenger",
     "channels_email",
+    "channels_instagram",
     "livechat",
     "reporting",
     "automation",
@@ -212,6 +213,7 @@ CELERY_BEAT_SCHEDULE = {
     # Each email inbox's IMAP folder, every minute; emails stored but not processed, again.
     "email-mailboxes-poll": {"task": "channels_email.tasks.mailboxes_poll_task", "schedule": 60.0},
     "email-raw-reprocess": {"task": "channels_email.tasks.raw_emails_reprocess_task", "schedule": 60.0},
+    "instagram-media-download-sweep": {"task": "channels_instagram.tasks.media_download_sweep_task", "schedule": 120.0},
     "contacts-retention-anonymise": {"task": "contacts.tasks.retention_anonymise_task", "schedule": 6 * 3600.0},
     # Today of every inbox, and its yesterday once more after the inbox's midnight (docs/kpis.md).
     "reports-rollup": {"task": "reporting.tasks.reports_rollup_task", "schedule": 300.0},
@@ -246,6 +248,8 @@ USE_TZ = True
 
 WEBCARE_DEFAULT_REGION = env_str("WEBCARE_DEFAULT_REGION", "NL").upper()
 META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v21.0").rstrip("/")
+# Instagram accounts connected with Instagram Login (no Facebook Page) talk to this host instead.
+INSTAGRAM_GRAPH_URL = env_str("INSTAGRAM_GRAPH_URL", "https://graph.instagram.com/v21.0").rstrip("/")
 # Where customers' media may be downloaded from (meta_platform.media_hosts): hosts, or domains
 # with a leading dot, over https to public addresses only; an entry with a scheme is one exact
 # origin trusted as it is (a local stand-in for Meta).

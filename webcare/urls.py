@@ -26,6 +26,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", inbox_views.attachment_download, name="attachment-download"),
     path("webhooks/whatsapp/", include("channels_whatsapp.urls")),
     path("webhooks/messenger/", include("channels_messenger.urls")),
+    path("webhooks/instagram/", include("channels_instagram.urls")),
     path("webhooks/meta/", include("meta_platform.urls")),
     path("webhooks/email/", include(email_webhooks)),
     path("email/", include("channels_email.urls")),

@@ -49,6 +49,8 @@ class ConversationSerializer(serializers.ModelSerializer):
             "resolved_at",
             "created_at",
             "version",
+            "public",
+            "source",
         ]
 
     @extend_schema_field(AGENT_SCHEMA)
@@ -158,6 +160,11 @@ class ReplyCreateSerializer(serializers.Serializer):
 
     text = serializers.CharField(max_length=4096, allow_blank=True, trim_whitespace=True, required=False)
     private = serializers.BooleanField(default=False)
+    reply_privately = serializers.BooleanField(
+        default=False,
+        help_text="On a public conversation: answer the customer's latest comment in private (Meta's Private "
+        "Reply); the reply is in the person's direct conversation, whose id is `direct_conversation`",
+    )
     reply_to = serializers.IntegerField(required=False, allow_null=True)
     file = serializers.FileField(required=False, help_text="multipart/form-data only; one file per message")
     template = TemplateReplySerializer(required=False)

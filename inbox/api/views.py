@@ -6,7 +6,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from inbox import access, mentions, replies, services
+from inbox import access, mentions, public, replies, services
 from inbox.models import Mention, Message, Tag
 
 from .serializers import (
@@ -105,6 +105,12 @@ class MessageListCreate(generics.ListCreateAPIView):
             if reply_to is None:
                 raise ValidationError({"reply_to": "No such message in this conversation."})
         template, reaction, upload = data.get("template"), data.get("reaction"), data.get("file")
+        if data["reply_privately"]:
+            message = public.private_reply_send(
+                conversation=conversation, author=request.user, text=data.get("text", "")
+            )
+            answer = MessageSerializer(message, context={"request": request}).data
+            return Response({**answer, "direct_conversation": message.conversation_id}, status=status.HTTP_201_CREATED)
         if reaction is not None:
             target = Message.objects.filter(conversation=conversation, pk=reaction["message"]).first()
             if target is None:

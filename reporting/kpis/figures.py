@@ -30,14 +30,24 @@ def volume(f: ReportFilter) -> dict:
         .values("channel")
         .annotate(messages_in=Sum("messages_in"), messages_out=Sum(F("messages_out_human") + F("messages_out_bot")))
     )
-    created = rolled(ConversationFact, f, day_field="created_day").values("channel").annotate(conversations=Count("pk"))
-    result = {kind: {"conversations": 0, "messages_in": 0, "messages_out": 0, "share": None} for kind in kinds(f)}
+    created = (
+        rolled(ConversationFact, f, day_field="created_day")
+        .values("channel")
+        .annotate(conversations=Count("pk"), public=Count("pk", filter=Q(conversation__public=True)))
+    )
+    empty = {"conversations": 0, "public_conversations": 0, "private_conversations": 0}
+    result = {kind: {**empty, "messages_in": 0, "messages_out": 0, "share": None} for kind in kinds(f)}
     for row in messages:
-        result.setdefault(row["channel"], {"conversations": 0, "share": None})
+        result.setdefault(row["channel"], {**empty, "share": None})
         result[row["channel"]].update(messages_in=row["messages_in"] or 0, messages_out=row["messages_out"] or 0)
     for row in created:
         result.setdefault(row["channel"], {"messages_in": 0, "messages_out": 0, "share": None})
-        result[row["channel"]]["conversations"] = row["conversations"]
+        # The public/private split: comment threads against direct conversations.
+        result[row["channel"]].update(
+            conversations=row["conversations"],
+            public_conversations=row["public"],
+            private_conversations=row["conversations"] - row["public"],
+        )
     total = sum(item["messages_in"] + item["messages_out"] for item in result.values())
     for item in result.values():
         item["share"] = share(item["messages_in"] + item["messages_out"], total)

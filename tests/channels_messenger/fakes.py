@@ -2,16 +2,15 @@
 Send API and the User Profile API, Meta's CDN served by the same server, fixture payloads as
 raw bytes, signed webhook posts and a configured Messenger inbox (fixtures in conftest)."""
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.factories import make_inbox
-from tests.meta_graph import Answer, FakeGraph, Recorded, error_answer, post_signed, serve
+from tests.meta_graph import Answer, FakeGraph, Recorded, error_answer, post_signed, send_body, serve
 from tests.meta_graph import sign as _sign
 
-__all__ = ["Answer", "error_answer"]
+__all__ = ["Answer", "error_answer", "send_body"]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "messenger"
 PAGE_ID = "108123456789012"
@@ -43,23 +42,6 @@ class MessengerGraph(FakeGraph):
     def send_bodies(self) -> list[dict]:
         """Every Send API request as a dict (multipart fields decoded: recipient, message...)."""
         return [send_body(r) for r in self.sent()]
-
-
-def send_body(recorded: Recorded) -> dict:
-    if recorded.headers.get("content-type", "").startswith("application/json"):
-        return recorded.json
-    fields, body = {}, recorded.body
-    boundary = recorded.headers["content-type"].split("boundary=")[1].encode()
-    for part in body.split(b"--" + boundary)[1:-1]:
-        head, _, value = part.partition(b"\r\n\r\n")
-        name = head.split(b'name="')[1].split(b'"')[0].decode()
-        value = value.removesuffix(b"\r\n")
-        if b"filename=" in head:
-            fields[name] = {"filename": head.split(b'filename="')[1].split(b'"')[0].decode(), "data": value}
-        else:
-            text = value.decode()
-            fields[name] = json.loads(text) if text.startswith("{") else text
-    return fields
 
 
 def messenger_default(fake: FakeGraph, method: str, path: str, recorded: Recorded) -> Answer | None:

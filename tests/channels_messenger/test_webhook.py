@@ -82,7 +82,7 @@ def test_unknown_event_kinds_are_stored_raw_and_logged_never_a_500(client, page_
 def test_a_processing_failure_keeps_the_event_for_reprocessing_and_still_answers_200(
     client, page_inbox, graph, monkeypatch
 ):
-    monkeypatch.setattr("channels_messenger.processor.messages_ingest", _boom)
+    monkeypatch.setattr("meta_platform.messaging_processor.messages_ingest", _boom)
     assert post_webhook(client, page_inbox, fixture_bytes("text")).status_code == 200
     event = WebhookEvent.objects.get()
     assert event.status == "failed" and "boom" in event.error

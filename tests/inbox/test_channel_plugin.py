@@ -25,7 +25,7 @@ from tests.factories import inbound, make_user
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = ["whatsapp", "messenger", "livechat", "email"]
+SHIPPED = ["whatsapp", "messenger", "email", "instagram", "livechat"]
 LOFT_HOURS = 48
 
 
@@ -103,6 +103,18 @@ def test_create_inbox_offers_the_channel_as_a_subcommand(kind):
     options = {
         "whatsapp": ["--phone-number-id", "1065", "--access-token", "t", "--app-secret", "s", "--verify-token", "v"],
         "messenger": ["--page-id", "2001", "--access-token", "t", "--app-secret", "s", "--verify-token", "v"],
+        "instagram": [
+            "--account-id",
+            "2002",
+            "--page-id",
+            "2001",
+            "--access-token",
+            "t",
+            "--app-secret",
+            "s",
+            "--verify-token",
+            "v",
+        ],
         "livechat": ["--allowed-origin", "https://shop.example"],
         "email": "--address support@acme.test --imap-host imap.acme.test --imap-port 993 --imap-user support "
         "--imap-password p --smtp-host smtp.acme.test --smtp-port 587".split(),

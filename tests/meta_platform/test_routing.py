@@ -264,12 +264,12 @@ def test_the_app_url_routes_messenger_and_whatsapp_bodies_by_their_object(post, 
 
 
 def test_the_app_url_keeps_entries_of_an_object_no_channel_takes(post, app):
-    body = json.dumps({"object": "instagram", "entry": [{"id": "17841", "messaging": []}]}).encode()
+    body = json.dumps({"object": "permissions", "entry": [{"id": "17841", "changes": []}]}).encode()
     assert post(app.webhook_path, body).status_code == 200
     kept = UnroutedWebhookEntry.objects.get()
     assert (kept.channel, kept.object_type, kept.account_id, kept.reason) == (
         "",
-        "instagram",
+        "permissions",
         "17841",
         "unknown_object",
     )

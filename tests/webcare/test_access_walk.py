@@ -120,6 +120,7 @@ def _snapshot(foreign) -> tuple:
         conversation.version,
         sorted(conversation.tags.values_list("name", flat=True)),
         message.reactions,
+        message.content,
         message.status,
         Message.objects.filter(conversation_id=FOREIGN_ID).count(),
         contact.name,

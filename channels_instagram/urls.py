@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("<str:key>/", views.webhook, name="instagram-webhook")]
