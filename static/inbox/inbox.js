@@ -820,6 +820,20 @@
     }
   });
 
+  // A live refresh of the list must not drop the conversations the agent has ticked, nor the
+  // keyboard focus (j/k) on a conversation.
+  var ticked = [], focusedItem = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target.id !== "conversation-list") return;
+    var active = document.activeElement && document.activeElement.closest && document.activeElement.closest(".conversation-item");
+    focusedItem = active && e.detail.target.contains(active) ? active.getAttribute("data-conversation-id") : null;
+    var source = e.detail.requestConfig && e.detail.requestConfig.elt;
+    var bulk = source && source.id === "bulk-form";  // a bulk action's answer starts afresh
+    ticked = bulk ? [] : Array.prototype.map.call(document.querySelectorAll(".bulk-pick:checked"), function (box) {
+      return box.value;
+    });
+  });
+
   // A live refresh of the timeline must not close a reaction menu the agent has open.
   var openMenus = [];
   document.addEventListener("htmx:beforeSwap", function (e) {
@@ -887,6 +901,14 @@
       });
     }
     if (target.id === "conversation-list") {
+      ticked.forEach(function (id) {
+        var box = target.querySelector('.bulk-pick[value="' + id + '"]');
+        if (box) box.checked = true;
+      });
+      ticked = [];
+      var refocus = focusedItem && target.querySelector('.conversation-item[data-conversation-id="' + focusedItem + '"] a');
+      if (refocus) refocus.focus();
+      focusedItem = null;
       updateTitle();
       bulkUpdate();
       // Whatever changed the list (a live event, a bulk action, paging) may change the counts:
