@@ -9,10 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from inbox import replies, services
 from inbox.ingest import message_ingest
-from inbox.models import AgentProfile, Conversation, Mention
+from inbox.models import AgentProfile, Conversation, Mention, Tag
 from tests.browser import LIVE_WAIT_MS
 from tests.factories import inbound, make_inbox, make_user
 from tests.livechat.test_widget_e2e import CHROMIUM, app_url, browser  # noqa: F401 - shared fixtures
@@ -78,6 +79,12 @@ def _open(page, conversation_id: int) -> None:
     page.wait_for_selector(f'.conversation-view[data-conversation-id="{conversation_id}"]', timeout=LIVE_WAIT_MS)
 
 
+def _open_count(page, expected: str) -> None:
+    """The sidebar's count of open conversations ("All") follows every change live."""
+    count = page.locator('[data-testid="view-count"][data-view="all"]')
+    expect(count).to_have_text(expected, timeout=LIVE_WAIT_MS)
+
+
 def _list_ids(page) -> list[int]:
     return [
         int(i)
@@ -103,6 +110,7 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
         ).message.conversation
         for n, name, text in ((1, "Sanne", "Hoi, een vraag"), (2, "Max", "Mijn pakket?"), (3, "Piet", "Retour"))
     )
+    Tag.objects.create(name="terugbellen", color="#dc2626")  # the team lead's tag list
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
     context.add_init_script(NOTIFICATION_SPY)
@@ -137,6 +145,7 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
         inbox=inbox, inbound=inbound("d4", sender_id="v4", name="Kees", text="Goedemiddag")
     ).message.conversation
     _notified(page, f"new_conversation-{newcomer.pk}-")
+    _open_count(page, "4")
     services.conversation_update(conversation=piet, actor=ben, assignee=anna)
     _notified(page, f"assigned-{piet.pk}-")
     reply = message_ingest(inbox=inbox, inbound=inbound("d5", sender_id="v3", text="Nog iets")).message
@@ -187,6 +196,7 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
     until = timezone.localtime(sanne.snoozed_until)
     assert sanne.status == "snoozed"
     assert (until.date(), until.hour, until.minute) == (timezone.localdate() + timedelta(days=1), 9, 0)
+    _open_count(page, "3")  # a snoozed conversation is no longer open
 
     # and resolves her way through the list: each resolve opens the next one, the last says so
     page.goto(f"{app_url}/")
@@ -196,6 +206,18 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
     order = _list_ids(page)
     assert sorted(order) == sorted([max_.pk, piet.pk, newcomer.pk])
     _open(page, order[0])
+    # she tags it from the picker: "terug" finds the team's tag
+    _reveal(page, '[data-testid="tags-input"]', "show-actions")
+    page.fill('[data-testid="tags-input"]', "terug")
+    expect(page.locator('[data-testid="tags-picker"] [role="option"]')).to_have_text("terugbellen")
+    page.keyboard.press("Enter")
+    chip = page.locator('[data-testid="tags-picker"] [data-testid="tag-chip"][data-name="terugbellen"]')
+    expect(chip).to_have_count(1, timeout=LIVE_WAIT_MS)
+    page.wait_for_function(
+        "id => !!document.querySelector(`[data-conversation-id='${id}'].conversation-item .tag`)", arg=order[0]
+    )
+    assert list(Conversation.objects.get(pk=order[0]).tags.values_list("name", flat=True)) == ["terugbellen"]
+    page.focus("body")
     page.keyboard.press("Escape")
     page.keyboard.press("e")  # the shortcut
     page.wait_for_selector(f'.conversation-view[data-conversation-id="{order[1]}"]', timeout=LIVE_WAIT_MS)
@@ -206,6 +228,7 @@ def test_an_agents_day_in_dutch(app_url, browser, size):  # noqa: F811
     _reveal(page, '[data-testid="resolve"]', "show-actions")
     page.click('[data-testid="resolve"]')
     page.wait_for_selector('[data-testid="pane-empty"]', timeout=LIVE_WAIT_MS)
+    _open_count(page, "0")
     assert set(Conversation.objects.filter(pk__in=order).values_list("status", flat=True)) == {"resolved"}
     assert errors == []
     context.close()
