@@ -233,6 +233,9 @@ class Channel:
     comment_moderate: "Callable[[Message, str], None] | None" = None
     # HTML that shows the inbox working on a page of ours (the chat widget); None: no preview.
     preview_html: "Callable[[Inbox], str] | None" = None
+    # The template that shows a message of this channel in the timeline in its own way (an
+    # email's subject, quoted history and sandboxed HTML), or "" for the core's rendering.
+    message_template: "Callable[[Message], str] | None" = None
     # The channel in the demo (`load_demo`); None: the demo has no inbox of it.
     demo: ChannelDemo | None = None
     # Starting a conversation from a contact's page: (inbox, contact) -> the platform address

@@ -169,7 +169,12 @@ def conversation_timeline(conversation: Conversation) -> list:
     for source in _timeline_sources:
         items += [(kind, at, item) for at, kind, item in source(conversation)]
     items.sort(key=lambda item: item[1])
-    return [{"type": kind, "item": item} for kind, _, item in items]
+    kind_of_inbox = conversation.inbox.kind
+    own = channel_registry.get(kind_of_inbox).message_template if channel_registry.known(kind_of_inbox) else None
+    return [
+        {"type": kind, "item": item, "template": own(item) if own and kind == "message" else ""}
+        for kind, _, item in items
+    ]
 
 
 def _attach_assignee_names(events: list[ConversationEvent]) -> None:
