@@ -58,9 +58,11 @@ def test_a_lead_picks_a_period_and_reads_the_tables(app_url, browser):  # noqa: 
         page.click(".report-filters button[type=submit]")
         page.wait_for_selector('[data-testid="report-agents"]')
         # then
+        # the agents who answered, and the lead herself: online since she signed in
         agents = page.locator('[data-testid="report-agents"] tbody tr')
-        assert agents.count() == 2
+        assert agents.count() == 3
         assert "anna" in agents.nth(0).inner_text() and "ben" in agents.nth(1).inner_text()
+        assert "lea" in agents.nth(2).inner_text()
         volume = page.locator('[data-testid="report-volume"]').inner_text()
         assert "Live chat" in volume and "WhatsApp" in volume and "livechat" not in volume  # channel names, not ids
         assert "compliment" in page.locator('[data-testid="report-tags"]').inner_text()
