@@ -231,10 +231,13 @@ def private_reply_target(conversation: Conversation, *, now=None) -> Message:
     return comment
 
 
-def private_reply_send(*, conversation: Conversation, author, text: str) -> Message:
+def private_reply_send(
+    *, conversation: Conversation, author, text: str, sender_type: str = SenderType.AGENT
+) -> Message:
     """Answer the customer's latest comment in private: the reply goes out in (and opens, if
     needed) the person's direct conversation, addressed to the comment. Both conversations
-    link to each other and the comment is marked answered. Returns the reply."""
+    link to each other and the comment is marked answered. `sender_type`: bot when a rule sends
+    it (`author` None). Returns the reply."""
     from .replies import ReplyRefused, _replies_store
 
     text = (text or "").strip()
@@ -253,7 +256,7 @@ def private_reply_send(*, conversation: Conversation, author, text: str) -> Mess
             direct,
             [(text, MessageKind.TEXT, None)],
             author=author,
-            sender_type=SenderType.AGENT,
+            sender_type=sender_type,
             content=content,
             reply_to=None,
             private=False,

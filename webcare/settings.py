@@ -193,6 +193,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "inbox.tasks.message_deliver_task": {"queue": "outbound"},
     "inbox.tasks.outbox_sweep_task": {"queue": "outbound"},
+    "automation.tasks.comment_hide_task": {"queue": "outbound"},
     "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
     "channels_email.tasks.*": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
