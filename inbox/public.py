@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from crm import services as crm_services
+from kernel import realtime
 from kernel.refusals import Refused
+from kernel.tasks import enqueue_on_commit
 
 from . import channel_registry
 from .ingest import (
@@ -154,7 +156,36 @@ def comment_ingest(*, inbox: Inbox, comment: PublicComment) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=created)
         _publish_message_created(conversation, message, conversation_created=created)
         _automation_enqueue([message.pk])
+        if created and channel_registry.for_inbox(inbox).post_details is not None:
+            from .tasks import conversation_post_details_fetch_task  # tasks import services
+
+            enqueue_on_commit(conversation_post_details_fetch_task, conversation.pk)
     return IngestResult(message=message, created=True)
+
+
+def conversation_post_details_fetch(conversation_id: int) -> dict:
+    """Ask the platform about the post a public conversation is on (caption, picture,
+    permalink, an ad's name; a network call, outside any transaction) and keep what it says in
+    the conversation's source, for the post card. Nothing found: the card keeps the ids."""
+    conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id, public=True).first()
+    fetch = channel_registry.for_inbox(conversation.inbox).post_details if conversation else None
+    if fetch is None:
+        return {}
+    details = {key: value for key, value in fetch(conversation.inbox, dict(conversation.source)).items() if value}
+    if not details:
+        return {}
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        conversation.source = {**conversation.source, **details}
+        conversation.version += 1
+        conversation.save(update_fields=["source", "version", "updated_at"])
+        realtime.conversation_publish(
+            inbox_id=conversation.inbox_id,
+            conversation_id=conversation.pk,
+            event="conversation_updated",
+            version=conversation.version,
+        )
+    return details
 
 
 def _own_comment_ingest(inbox: Inbox, comment: PublicComment) -> Message | None:

@@ -60,7 +60,14 @@ def test_a_lead_gets_every_contract_key_with_real_numbers(api_client, filled):
     assert response.status_code == 200
     body = response.json()
     assert CONTRACT <= set(body)
-    assert body["volume"]["whatsapp"] == {"conversations": 1, "messages_in": 1, "messages_out": 1, "share": 0.5}
+    assert body["volume"]["whatsapp"] == {
+        "conversations": 1,
+        "public_conversations": 0,
+        "private_conversations": 1,
+        "messages_in": 1,
+        "messages_out": 1,
+        "share": 0.5,
+    }
     assert set(body["cases"]) >= {"open", "pending", "snoozed", "resolved", "closed"}
     assert body["first_response"]["median_seconds"] == 2100  # (600 + 3600) / 2
     assert body["first_response"]["p90_seconds"] == 3300  # 600 + 0.9 * 3000
