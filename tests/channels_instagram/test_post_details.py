@@ -80,7 +80,10 @@ def fb_graph(settings):
 
 
 def test_a_facebook_comment_thread_shows_its_posts_message_picture_and_link(  # noqa: F811
-    client, page_inbox, fb_graph, django_capture_on_commit_callbacks
+    client,
+    page_inbox,  # noqa: F811
+    fb_graph,
+    django_capture_on_commit_callbacks,
 ):
     from tests.channels_messenger.fakes import fixture_bytes, post_webhook
 
