@@ -156,7 +156,8 @@ def comment_ingest(*, inbox: Inbox, comment: PublicComment) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=created)
         _publish_message_created(conversation, message, conversation_created=created)
         _automation_enqueue([message.pk])
-        if created and channel_registry.for_inbox(inbox).post_details is not None:
+        known = bool(post.get("caption") or post.get("thumbnail_url"))  # a mention's look-up gave it
+        if created and not known and channel_registry.for_inbox(inbox).post_details is not None:
             from .tasks import conversation_post_details_fetch_task  # tasks import services
 
             enqueue_on_commit(conversation_post_details_fetch_task, conversation.pk)
