@@ -23,8 +23,8 @@ MEDIA = {
 }
 
 
-def _lookups(graph):
-    return [r for r in graph.requests if r.method == "GET" and r.path == f"/{ACCOUNT_ID}"]
+def _lookups(fake):
+    return [r for r in fake.requests if r.method == "GET" and r.path == f"/{ACCOUNT_ID}"]
 
 
 def test_a_mention_in_a_comment_becomes_a_public_mention_thread_with_its_post(deliver, graph, client):  # noqa: F811
