@@ -151,6 +151,9 @@ class DemoCustomer:
     email: str = ""
     verified: bool = False
     minutes_ago: int = 5  # when the first message came in
+    # A channel with public comments: the post these messages are comments under (a public
+    # conversation, `inbox.public`), e.g. {"post_id", "caption", "permalink"}; None: direct.
+    post: dict | None = None
 
 
 @dataclass(frozen=True)
