@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     INBOX_MEMBERS_CHANGED = "inbox.members_changed", "Inbox members changed"
     INBOX_SERVICE_LEVELS_CHANGED = "inbox.service_levels", "Inbox service levels changed"
     INBOX_SURVEY_CHANGED = "inbox.survey_changed", "Inbox survey changed"
+    INBOX_PUBLIC_REPLIES_CHANGED = "inbox.public_replies", "Inbox automatic public replies changed"
     AGENT_ROLE_CHANGED = "agent.role_changed", "Agent role changed"
     AGENT_CREATED = "agent.created", "Agent created"
     AGENT_INVITED = "agent.invited", "Agent invited"

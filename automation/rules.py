@@ -18,6 +18,8 @@ from django.db.models import Q
 from inbox import business_hours, replies
 from inbox import services as inbox_services
 from inbox.models import CannedResponse, Conversation, ConversationEvent, EventKind, Message, SenderType, Team
+from inbox.public import COMMENT_KINDS, CommentModerationRefused, comment_moderate, private_reply_send
+from kernel.tasks import enqueue_on_commit
 from reporting.sentiment import sentiment_analyse
 from reporting.surveys import survey_send
 
@@ -79,7 +81,52 @@ def _condition_holds(condition: dict, ctx: RuleContext) -> bool:
     if name == "business_hours":
         inside = business_hours.is_open(conversation.inbox, ctx.at)
         return inside if value == "inside" else not inside
+    if name == "public":
+        return conversation.public == (str(value).lower() == "yes")
+    if name == "post":
+        return conversation.public and _post_is(conversation, str(value))
     raise RuleBroken(f"Unknown condition '{name}'.")
+
+
+def _post_is(conversation: Conversation, wanted: str) -> bool:
+    """A post named by its id or by its permalink (with or without the trailing slash)."""
+    wanted = wanted.strip()
+    permalink = str(conversation.source.get("permalink") or "")
+    return wanted == conversation.thread_key or (bool(permalink) and wanted.rstrip("/") == permalink.rstrip("/"))
+
+
+def _comment_hide(ctx: RuleContext) -> str:
+    """Hiding calls the platform, so it runs after the rule's transaction commits (in a task)."""
+    from .tasks import comment_hide_task  # tasks import this module
+
+    message = ctx.message
+    if message is None or not ctx.conversation.public or message.kind not in COMMENT_KINDS:
+        raise RuleBroken("hide_comment needs a customer's comment in a public conversation.")
+    enqueue_on_commit(comment_hide_task, message.pk, inline_if_broker_down=comment_hide)
+    return "hide_comment"
+
+
+def _reply_privately(value, conversation: Conversation) -> str:
+    """Meta's private reply to the customer's latest comment: a canned answer by its shortcut,
+    else the words given; it goes out in the person's direct conversation, as the bot."""
+    canned = CannedResponse.objects.filter(shortcut=str(value).lstrip("/")).first()
+    text = canned.text if canned else str(value)
+    private_reply_send(conversation=conversation, author=None, text=text, sender_type=SenderType.BOT)
+    return f"reply_privately:{value}"
+
+
+def comment_hide(message_id: int) -> bool:
+    """Hide a customer's comment a rule asked to hide; False (logged) when the platform refused
+    or it is no longer a comment that can be hidden."""
+    message = Message.objects.select_related("conversation__inbox").filter(pk=message_id).first()
+    if message is None or message.content.get("hidden"):
+        return False
+    try:
+        comment_moderate(message=message, action="hide", actor=None)
+    except CommentModerationRefused as refused:
+        logger.warning("rule could not hide comment %s: %s", message_id, refused)
+        return False
+    return True
 
 
 def _action_apply(action: dict, ctx: RuleContext) -> str:
@@ -110,6 +157,10 @@ def _action_apply(action: dict, ctx: RuleContext) -> str:
             raise RuleBroken(f"Survey must be csat or nps, not '{value}'.")
         if survey_send(conversation.pk, kind=str(value)) is None:
             return f"{kind}:{value} (not sent: not resolved, asked before, or outside the window)"
+    elif kind == "hide_comment":
+        return _comment_hide(ctx)
+    elif kind == "reply_privately":
+        return _reply_privately(value, conversation)
     elif kind == "add_note":
         replies.reply_send(
             conversation=conversation, author=None, text=str(value), private=True, sender_type=SenderType.BOT

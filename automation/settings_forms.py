@@ -10,8 +10,10 @@ Rules are written one condition or action per line, in words a lead can read bac
     sentiment negative                  add_note Check the order history first
     tag vip
     contact_attribute tier gold
-    business_hours outside
-    inbox Webshop WhatsApp
+    business_hours outside              hide_comment
+    inbox Webshop WhatsApp              reply_privately dm-please
+    public yes
+    post https://www.instagram.com/p/C0ffee/
 
 and stored as the JSON the rule engine reads (`automation.rules`). Agents and teams are picked
 from lists, never typed: the form turns them into `assign_agent` / `assign_team` actions, and
@@ -33,8 +35,20 @@ from kernel.time_zones import time_zone_choices
 from .models import InboxAutomation, Rule
 from .rule_edits import RuleRefused, rule_check, rule_save
 
-CONDITION_FIELDS = ("text", "channel", "inbox", "language", "sentiment", "tag", "contact_attribute", "business_hours")
-ACTION_TYPES = ("add_tag", "set_priority", "send_canned", "send_survey", "add_note")
+CONDITION_FIELDS = (
+    "text",
+    "channel",
+    "inbox",
+    "language",
+    "sentiment",
+    "tag",
+    "contact_attribute",
+    "business_hours",
+    "public",
+    "post",
+)
+ACTION_TYPES = ("add_tag", "set_priority", "send_canned", "send_survey", "add_note", "hide_comment", "reply_privately")
+VALUELESS_ACTIONS = ("hide_comment",)
 PICKED_ACTIONS = ("assign_team", "assign_agent")  # chosen from lists below the text
 INTERVALS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
@@ -79,6 +93,8 @@ def conditions_parse(text: str) -> list[dict]:
                 )
             if name == "business_hours" and value not in ("inside", "outside"):
                 raise _error(_("Line %(n)s: business_hours is inside or outside."), {"n": number})
+            if name == "public" and value not in ("yes", "no"):
+                raise _error(_("Line %(n)s: public is yes or no."), {"n": number})
             if name == "inbox":
                 inbox = Inbox.objects.filter(name__iexact=value).first()
                 if inbox is None:
@@ -100,6 +116,9 @@ def actions_parse(text: str) -> list[dict]:
             raise forms.ValidationError(
                 _("Line %(n)s: unknown action “%(name)s”."), params={"n": number, "name": parts[0]}
             )
+        if parts[0] in VALUELESS_ACTIONS:
+            actions.append({"type": parts[0], "value": ""})
+            continue
         if len(parts) < 2:
             raise forms.ValidationError(
                 _("Line %(n)s: “%(name)s” needs a value."), params={"n": number, "name": parts[0]}
@@ -136,7 +155,7 @@ def actions_text(actions: list, *, editable: bool = False) -> str:
     actions = actions or []
     if editable:
         return "\n".join(
-            f"{a.get('type')} {a.get('value', '')}" for a in actions if a.get("type") not in PICKED_ACTIONS
+            f"{a.get('type')} {a.get('value', '')}".strip() for a in actions if a.get("type") not in PICKED_ACTIONS
         )
     agents = {u.pk: _person(u) for u in get_user_model().objects.filter(pk__in=_ids(actions, "assign_agent"))}
     teams = dict(Team.objects.filter(pk__in=_ids(actions, "assign_team")).values_list("pk", "name"))
@@ -146,7 +165,7 @@ def actions_text(actions: list, *, editable: bool = False) -> str:
         value = a.get("value", "")
         if a.get("type") in names:
             value = names[a["type"]].get(_as_id(value), value)
-        lines.append(f"{a.get('type')} {value}")
+        lines.append(f"{a.get('type')} {value}".strip())
     return "\n".join(lines)
 
 

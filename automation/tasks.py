@@ -21,3 +21,11 @@ def agent_online_assign_task(user_id: int) -> int:
     from .handlers import agent_online_assign
 
     return agent_online_assign(user_id)
+
+
+@shared_task(name="automation.tasks.comment_hide_task", ignore_result=True)
+def comment_hide_task(message_id: int) -> bool:
+    """A rule's `hide_comment`: hide the comment on the platform (a network call, after commit)."""
+    from .rules import comment_hide
+
+    return comment_hide(message_id)

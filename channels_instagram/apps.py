@@ -9,7 +9,7 @@ class InstagramConfig(AppConfig):
         from inbox import channel_registry
         from meta_platform.messaging_channel import messaging_channel
 
-        from . import parser, processor, rules, sender
+        from . import demo, parser, processor, rules, sender
         from . import setup as instagram_setup
 
         channel_registry.register(
@@ -27,5 +27,6 @@ class InstagramConfig(AppConfig):
                 cli_setup=instagram_setup.cli_setup,
                 setup_form=instagram_setup.InstagramSetupForm,
                 connection_test=instagram_setup.connection_test,
+                demo=demo.DEMO,
             )
         )

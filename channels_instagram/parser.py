@@ -17,6 +17,7 @@ from meta_platform.messaging_parser import (
     ID_MAX,
     REFERENCE_PREFIX,
     Ignored,
+    MentionNotice,
     MessagingParser,
     _compact,
     _dict,
@@ -62,7 +63,18 @@ class InstagramParser(MessagingParser):
         return {
             "comments": self._comment_change,
             "live_comments": lambda value, entry: self._comment_change(value, entry, live=True),
+            "mentions": self._mention_change,
         }
+
+    def _mention_change(self, value: dict, entry: dict) -> MentionNotice | Ignored:
+        """`mentions`: the account @mentioned in a comment (`comment_id` and `media_id`) or in a
+        caption (`media_id` only); the content is looked up (`channels_instagram.mentions`)."""
+        media_id, comment_id = str(value.get("media_id") or ""), str(value.get("comment_id") or "")
+        if not media_id:
+            return Ignored("mention without a media id", value)
+        return MentionNotice(
+            media_id=media_id[:ID_MAX], comment_id=comment_id[:ID_MAX], timestamp=_timestamp(entry.get("time"))
+        )
 
     def _comment_change(self, value: dict, entry: dict, *, live: bool = False) -> PublicComment | Ignored:
         """`comments` / `live_comments`: a comment (or reply) under the account's media. No

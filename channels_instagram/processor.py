@@ -8,10 +8,13 @@ from .profiles import profile_due
 
 
 def _follow_ups() -> MessagingFollowUps:
-    from .tasks import media_download_task, profile_fetch_task
+    from .tasks import media_download_task, mention_lookup_task, profile_fetch_task
 
     return MessagingFollowUps(
-        media_download_task=media_download_task, profile_fetch_task=profile_fetch_task, profile_due=profile_due
+        media_download_task=media_download_task,
+        profile_fetch_task=profile_fetch_task,
+        profile_due=profile_due,
+        mention_lookup_task=mention_lookup_task,
     )
 
 

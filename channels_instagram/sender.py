@@ -29,6 +29,24 @@ class InstagramSender(MessagingSender):
     send_metadata = False
     comment_reply_edge = "replies"
     comment_hide_field = "hide"
+    post_fields = {
+        "caption": "caption",
+        "media_type": "media_type",
+        "media_url": "media_url",
+        "thumbnail_url": "thumbnail_url",
+        "permalink": "permalink",
+        "timestamp": "posted_at",
+    }
+
+    def post_details_read(self, answer: dict) -> dict:
+        details = super().post_details_read(answer)
+        # A photo has no thumbnail of its own: its media_url is the picture (a video's
+        # media_url is the video, so it is never shown as the thumbnail).
+        if "thumbnail_url" not in details and details.get("media_type") in ("IMAGE", "CAROUSEL_ALBUM"):
+            if details.get("media_url"):
+                details["thumbnail_url"] = details["media_url"]
+        return details
+
     not_configured = "Channel not configured: this Instagram inbox has no access token or account id."
     too_large = _("Instagram accepts files up to {limit} MB; this one is {size} MB.")
 

@@ -11,7 +11,7 @@ from inbox.setup_forms import secret_field
 from meta_platform import setup
 
 from .errors import ERRORS
-from .graph import LOGIN_FACEBOOK, LOGIN_INSTAGRAM, GraphError, graph_request_for
+from .graph import LOGIN_FACEBOOK, LOGIN_INSTAGRAM, GraphError, graph_request_for, instagram_login
 
 LOGIN_CHOICES = [
     (LOGIN_FACEBOOK, _("Through its Facebook Page (Instagram API with Facebook Login)")),
@@ -87,4 +87,34 @@ def connection_test(inbox) -> ConnectionResult:
             error.message if error.code is None else ERRORS.reason_for(error.code, error.subcode, message=error.message)
         )
         return ConnectionResult(ok=False, error=str(reason))
-    return ConnectionResult(ok=True, facts=((_("Account"), "@" + str(account.get("username") or "")),))
+    return ConnectionResult(
+        ok=True, facts=((_("Account"), "@" + str(account.get("username") or "")), _subscribe(inbox))
+    )
+
+
+# Instagram Login subscribes the account itself, with Instagram's webhook fields.
+ACCOUNT_SUBSCRIBED_FIELDS = (
+    "comments",
+    "live_comments",
+    "messages",
+    "messaging_seen",
+    "message_reactions",
+    "messaging_postbacks",
+    "messaging_referral",
+)
+
+
+def _subscribe(inbox) -> tuple:
+    """Subscribe the app: the Page linked to the account (Facebook Login, whose `feed` and
+    messages carry the account's webhooks), or the account itself (Instagram Login)."""
+    token = inbox.credentials["access_token"]
+
+    def call(method, path, **kwargs):
+        return graph_request_for(method, path, inbox=inbox, token=token, **kwargs)
+
+    if instagram_login(inbox):
+        return setup.app_subscribe(call, inbox.external_id, ACCOUNT_SUBSCRIBED_FIELDS)
+    page_id = (inbox.config or {}).get("page_id") or ""
+    if not page_id:
+        return (_("Webhook subscription"), str(_("not subscribed: enter the Page id first")))
+    return setup.app_subscribe(call, page_id, setup.PAGE_SUBSCRIBED_FIELDS)

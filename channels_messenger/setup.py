@@ -35,4 +35,10 @@ def connection_test(inbox) -> ConnectionResult:
             error.message if error.code is None else errors.reason_for(error.code, error.subcode, message=error.message)
         )
         return ConnectionResult(ok=False, error=str(reason))
-    return ConnectionResult(ok=True, facts=((_("Page"), str(page.get("name") or "")),))
+    token = inbox.credentials["access_token"]
+
+    def call(method, path, **kwargs):
+        return graph_request(method, path, token=token, **kwargs)
+
+    subscribed = setup.app_subscribe(call, inbox.external_id, setup.PAGE_SUBSCRIBED_FIELDS)
+    return ConnectionResult(ok=True, facts=((_("Page"), str(page.get("name") or "")), subscribed))

@@ -17,7 +17,15 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from crm import keys
-from crm.models import Contact, ContactEmail, ContactMerge, ContactPhone, MergeSuggestion, SuggestionStatus
+from crm.models import (
+    Contact,
+    ContactEmail,
+    ContactIdentity,
+    ContactMerge,
+    ContactPhone,
+    MergeSuggestion,
+    SuggestionStatus,
+)
 from crm.phones import phone_candidates
 from inbox import access
 from inbox.models import Message
@@ -101,6 +109,13 @@ def _search_condition(text: str) -> Q:
         ids = set(ContactPhone.objects.filter(e164__in=candidates).values_list("contact_id", flat=True))
         ids |= set(Contact.objects.filter(phone__in=candidates).values_list("pk", flat=True))
         return Q(pk__in=ids)
+    if text.startswith("@") and " " not in text.strip():
+        # A platform username (Instagram's `@name`), kept on the identity.
+        username = text.strip()[1:].lower()
+        by_username = ContactIdentity.objects.filter(attributes__username=username) | ContactIdentity.objects.filter(
+            display_name__iexact=f"@{username}"
+        )
+        return Q(pk__in=set(by_username.values_list("contact_id", flat=True)))
     if "@" in text:
         lowered = keys.email_lower(text)
         ids = set(ContactEmail.objects.filter(email_lower=lowered).values_list("contact_id", flat=True))

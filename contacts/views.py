@@ -260,7 +260,11 @@ def _lookup_label(contact: Contact) -> str:
 
 def _detail(contact: Contact) -> str:
     """What tells two contacts of the same name apart: phone, email, channels."""
-    channels = ", ".join(sorted({str(identity.get_channel_display()) for identity in contact.identities.all()}))
+    channels = ", ".join(
+        sorted(
+            {f"{identity.get_channel_display()} {identity.shown_as}".strip() for identity in contact.identities.all()}
+        )
+    )
     label = _lookup_label(contact)
     return " · ".join(
         part for part in (contact.phone or contact.phone_raw, contact.email, channels) if part and part != label

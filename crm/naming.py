@@ -48,5 +48,10 @@ def contact_display_name(contact, *, page: str = "") -> str:
 
 def identity_label(identity) -> str:
     """A channel identity as shown beside its channel: the name or phone the platform gave,
-    never its internal id."""
-    return (identity.display_name or identity.phone or "").strip()
+    never its internal id; with the platform username when there is one (`@name`), so the same
+    person on two channels is recognised before a merge."""
+    label = (identity.display_name or identity.phone or "").strip()
+    username = str((identity.attributes or {}).get("username") or "").strip()
+    if username and f"@{username}".lower() not in label.lower():
+        return f"{label} (@{username})" if label else f"@{username}"
+    return label

@@ -17,8 +17,9 @@ from crm.models import Contact, ContactIdentity
 from inbox import channel_registry
 from inbox.ingest import message_ingest
 from inbox.models import Conversation, ConversationEvent, Inbox, Message
-from inbox.normalized import InboundMessage, SenderProfile
+from inbox.normalized import InboundMessage, PublicComment, SenderProfile
 from inbox.provisioning import agent_create, inbox_create
+from inbox.public import comment_ingest
 from reporting.models import ServiceLevelSetting
 from reporting.quality import quality_review_score, quality_reviews_draw
 from reporting.services import reports_backfill, survey_setting_set
@@ -305,25 +306,29 @@ def _demo_inbox_create(channel: channel_registry.Channel, agents: dict) -> Inbox
 
 
 def _live_customers_write(channels, *, now) -> None:
-    """The customers writing in right now, through the real ingest path (and its automation)."""
+    """The customers writing in right now, through the real ingest path (and its automation);
+    a customer whose channel declares a post comments under it (a public conversation)."""
     for inbox, demo in channels:
         for n, customer in enumerate(demo.customers):
+            sender = SenderProfile(
+                external_id=customer.external_id,
+                display_name=customer.name,
+                phone=customer.phone,
+                email=customer.email,
+                locale=customer.language,
+                details_verified=customer.verified,
+            )
             for m, text in enumerate(customer.messages):
+                at = now - timedelta(minutes=customer.minutes_ago) + timedelta(seconds=20 * m)
+                if customer.post:
+                    comment = PublicComment(
+                        external_id=f"demo-comment-{n}-{m}", author=sender, timestamp=at, text=text, post=customer.post
+                    )
+                    comment_ingest(inbox=inbox, comment=comment)
+                    continue
                 message_ingest(
                     inbox=inbox,
-                    inbound=InboundMessage(
-                        external_id=f"demo-live-{n}-{m}",
-                        text=text,
-                        sender=SenderProfile(
-                            external_id=customer.external_id,
-                            display_name=customer.name,
-                            phone=customer.phone,
-                            email=customer.email,
-                            locale=customer.language,
-                            details_verified=customer.verified,
-                        ),
-                        timestamp=now - timedelta(minutes=customer.minutes_ago) + timedelta(seconds=20 * m),
-                    ),
+                    inbound=InboundMessage(external_id=f"demo-live-{n}-{m}", text=text, sender=sender, timestamp=at),
                 )
 
 

@@ -151,6 +151,9 @@ class DemoCustomer:
     email: str = ""
     verified: bool = False
     minutes_ago: int = 5  # when the first message came in
+    # A channel with public comments: the post these messages are comments under (a public
+    # conversation, `inbox.public`), e.g. {"post_id", "caption", "permalink"}; None: direct.
+    post: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,10 @@ class Channel:
     # Channels with public comments: hide, unhide or delete one on the platform
     # (message, "hide" | "unhide" | "delete"); raises SendError with the platform's reason.
     comment_moderate: "Callable[[Message, str], None] | None" = None
+    # Channels with public comments: what the platform says about the post a thread is on
+    # (inbox, the conversation's source) -> {"caption", "thumbnail_url", "permalink", "ad_title",
+    # ...}, only what it could find; never raises for a platform failure (returns less).
+    post_details: "Callable[[Inbox, dict], dict] | None" = None
     # HTML that shows the inbox working on a page of ours (the chat widget); None: no preview.
     preview_html: "Callable[[Inbox], str] | None" = None
     # The template that shows a message of this channel in the timeline in its own way (an
@@ -289,7 +296,14 @@ def for_inbox(inbox: "Inbox") -> Channel:
     channel = get(inbox.kind)
     if not inbox.demo or channel.demo is None or channel.demo.send is None:
         return channel
-    return replace(channel, send=channel.demo.send, conversation_opened=None, agent_typing=None, connection_test=None)
+    return replace(
+        channel,
+        send=channel.demo.send,
+        conversation_opened=None,
+        agent_typing=None,
+        connection_test=None,
+        post_details=None,
+    )
 
 
 def get(kind: str) -> Channel:

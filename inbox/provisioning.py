@@ -174,6 +174,23 @@ def inbox_service_levels_set(
     return changes
 
 
+def inbox_public_replies_set(*, inbox: Inbox, allowed: bool, actor) -> bool:
+    """Whether the FAQ bot and the automatic replies may answer in the inbox's public comment
+    threads (`config["automation_public_replies"]`; off: they only ever write in private).
+    Returns whether it changed; a change is audit-logged."""
+    with transaction.atomic():
+        inbox = Inbox.objects.select_for_update().get(pk=inbox.pk)
+        before = bool(inbox.config.get("automation_public_replies"))
+        if before == allowed:
+            return False
+        inbox.config = {**inbox.config, "automation_public_replies": allowed}
+        inbox.save(update_fields=["config", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.INBOX_PUBLIC_REPLIES_CHANGED, target=inbox, before=before, after=allowed
+        )
+    return True
+
+
 def inbox_connection_test(*, inbox: Inbox) -> channel_registry.ConnectionResult | None:
     """Ask the platform whether the inbox's credentials work (network: call outside any
     transaction). A success clears "needs re-authorisation". None: the channel has no test."""

@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from crm import services as crm_services
+from kernel import realtime
 from kernel.refusals import Refused
+from kernel.tasks import enqueue_on_commit
 
 from . import channel_registry
 from .ingest import (
@@ -154,7 +156,37 @@ def comment_ingest(*, inbox: Inbox, comment: PublicComment) -> IngestResult:
         _conversation_after_inbound(conversation, message, inbound, created=created)
         _publish_message_created(conversation, message, conversation_created=created)
         _automation_enqueue([message.pk])
+        known = bool(post.get("caption") or post.get("thumbnail_url"))  # a mention's look-up gave it
+        if created and not known and channel_registry.for_inbox(inbox).post_details is not None:
+            from .tasks import conversation_post_details_fetch_task  # tasks import services
+
+            enqueue_on_commit(conversation_post_details_fetch_task, conversation.pk)
     return IngestResult(message=message, created=True)
+
+
+def conversation_post_details_fetch(conversation_id: int) -> dict:
+    """Ask the platform about the post a public conversation is on (caption, picture,
+    permalink, an ad's name; a network call, outside any transaction) and keep what it says in
+    the conversation's source, for the post card. Nothing found: the card keeps the ids."""
+    conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id, public=True).first()
+    fetch = channel_registry.for_inbox(conversation.inbox).post_details if conversation else None
+    if fetch is None:
+        return {}
+    details = {key: value for key, value in fetch(conversation.inbox, dict(conversation.source)).items() if value}
+    if not details:
+        return {}
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        conversation.source = {**conversation.source, **details}
+        conversation.version += 1
+        conversation.save(update_fields=["source", "version", "updated_at"])
+        realtime.conversation_publish(
+            inbox_id=conversation.inbox_id,
+            conversation_id=conversation.pk,
+            event="conversation_updated",
+            version=conversation.version,
+        )
+    return details
 
 
 def _own_comment_ingest(inbox: Inbox, comment: PublicComment) -> Message | None:
@@ -231,10 +263,13 @@ def private_reply_target(conversation: Conversation, *, now=None) -> Message:
     return comment
 
 
-def private_reply_send(*, conversation: Conversation, author, text: str) -> Message:
+def private_reply_send(
+    *, conversation: Conversation, author, text: str, sender_type: str = SenderType.AGENT
+) -> Message:
     """Answer the customer's latest comment in private: the reply goes out in (and opens, if
     needed) the person's direct conversation, addressed to the comment. Both conversations
-    link to each other and the comment is marked answered. Returns the reply."""
+    link to each other and the comment is marked answered. `sender_type`: bot when a rule sends
+    it (`author` None). Returns the reply."""
     from .replies import ReplyRefused, _replies_store
 
     text = (text or "").strip()
@@ -253,7 +288,7 @@ def private_reply_send(*, conversation: Conversation, author, text: str) -> Mess
             direct,
             [(text, MessageKind.TEXT, None)],
             author=author,
-            sender_type=SenderType.AGENT,
+            sender_type=sender_type,
             content=content,
             reply_to=None,
             private=False,

@@ -77,3 +77,11 @@ def demo_platform_tick_task() -> dict:
     from .simulated_platform import demo_platform_tick
 
     return demo_platform_tick()
+
+
+@shared_task(name="inbox.tasks.conversation_post_details_fetch_task", ignore_result=True)
+def conversation_post_details_fetch_task(conversation_id: int) -> dict:
+    """The post card of a new public conversation: caption, picture and permalink."""
+    from .public import conversation_post_details_fetch
+
+    return conversation_post_details_fetch(conversation_id)

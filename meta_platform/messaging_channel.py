@@ -41,6 +41,7 @@ def messaging_channel(*, kind: str, label: str, sender, window, processor, parse
         agent_typing=agent_typing,
         attachment_kind=sender.attachment_kind,
         comment_moderate=sender.SENDER.comment_moderate,
+        post_details=sender.SENDER.post_details,
         reactions=True,
         business_initiated_window=setup.BUSINESS_INITIATED_WINDOW,
         webhook_split=parser.webhook_split,

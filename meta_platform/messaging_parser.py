@@ -51,6 +51,16 @@ MAX_URL_LENGTH = 2000  # Attachment.remote_url
 
 
 @dataclass(frozen=True)
+class MentionNotice:
+    """Someone @mentioned the account in a comment (`comment_id`) or in a post's caption (only
+    `media_id`): the webhook carries ids alone, so the content is looked up afterwards."""
+
+    media_id: str
+    comment_id: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
 class Ignored:
     """An event we store raw but do not act on (unknown kind, an opt-in without a PSID)."""
 

@@ -33,7 +33,7 @@ from inbox.public import public_comment_apply
 from inbox.webhooks import payload_loads
 from kernel.tasks import enqueue_on_commit
 
-from .messaging_parser import Ignored, MessagingParser
+from .messaging_parser import Ignored, MentionNotice, MessagingParser
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,9 @@ class MessagingFollowUps:
     media_download_task: object
     profile_fetch_task: object
     profile_due: Callable
+    # A channel with mentions: the task that looks one up (inbox id, media id, comment id,
+    # ISO time) after commit, since the webhook carries only ids.
+    mention_lookup_task: object = None
 
 
 def messaging_events_handle(events, *, parser: MessagingParser, follow_ups: MessagingFollowUps) -> list[list[dict]]:
@@ -77,6 +80,10 @@ def messaging_events_handle(events, *, parser: MessagingParser, follow_ups: Mess
             message_unsent_apply(inbox=inbox, unsent=item)
         elif isinstance(item, PublicComment):
             public_comment_apply(inbox=inbox, comment=item)
+        elif isinstance(item, MentionNotice) and follow_ups.mention_lookup_task is not None:
+            enqueue_on_commit(
+                follow_ups.mention_lookup_task, inbox.pk, item.media_id, item.comment_id, item.timestamp.isoformat()
+            )
         elif isinstance(item, Ignored):
             logger.info("%s event in webhook event %s not acted on: %s", parser.name, event.pk, item.reason)
     return [[] for _ in events]

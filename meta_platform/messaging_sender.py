@@ -152,6 +152,41 @@ class MessagingSender:
         except GraphError as error:
             raise self.failure_record(error, inbox_id=inbox.pk) from error
 
+    # The post a comment is on: the fields asked of `GET /{post-id}` and where each goes in the
+    # conversation's source (Facebook Page posts; Instagram media overrides both).
+    post_fields = {"message": "caption", "permalink_url": "permalink", "full_picture": "thumbnail_url"}
+
+    def post_details(self, inbox, source: dict) -> dict:
+        """Caption, picture and permalink of the post (and an ad's name when the webhook gave
+        only its id); a failed call leaves its fields out, so the card keeps the ids."""
+        token = inbox.credentials.get("access_token", "")
+        details: dict = {}
+        if source.get("post_id"):
+            answer = self._lookup(inbox, f"/{source['post_id']}", ",".join(self.post_fields), token=token)
+            details.update(self.post_details_read(answer))
+        if source.get("ad_id") and not source.get("ad_title"):
+            name = self._lookup(inbox, f"/{source['ad_id']}", "name", token=token).get("name")
+            if name:
+                details["ad_title"] = str(name)[:300]
+        return details
+
+    def post_details_read(self, answer: dict) -> dict:
+        details = {}
+        for field, key in self.post_fields.items():
+            value = str(answer.get(field) or "")
+            if key in ("permalink", "thumbnail_url", "media_url") and not value.startswith("https://"):
+                continue  # shown as a link or an image: the platform's https addresses only
+            if value:
+                details[key] = value[:2000]
+        return details
+
+    def _lookup(self, inbox, path: str, fields: str, *, token: str) -> dict:
+        try:
+            return self.graph_request("GET", path, inbox=inbox, token=token, params={"fields": fields})
+        except GraphError as error:
+            logger.info("%s %s: %s; the post card keeps the ids", self.name, path, error)
+            return {}
+
     def _private_reply_send(self, message, *, token: str) -> SendResult:
         """Meta's Private Reply: one message to the person behind a comment, addressed to the
         comment (`recipient.comment_id`), allowed once per comment within 7 days of it; the

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from inbox.channel_registry import ConnectionResult, CopyValue, InboxSetup
 from inbox.setup_forms import ChannelSetupForm
 
+from .graph import GraphError
+
 # Meta's platforms let the business write first (a bot's survey, say) only inside 24 hours of
 # the customer's last message; Messenger's 7-day HUMAN_AGENT tag is for people, not bots.
 BUSINESS_INITIATED_WINDOW = timedelta(hours=23, minutes=50)
@@ -79,3 +81,30 @@ def credentials_missing(inbox) -> ConnectionResult | None:
     if not inbox.external_id or not (inbox.credentials or {}).get("access_token"):
         return ConnectionResult(ok=False, error=str(_("Enter the account id and the access token first.")))
     return None
+
+
+# What "Test connection" subscribes the app to on the Page (Page webhook fields: `feed` brings
+# the comments, the rest Messenger's messages). Meta sends only fields subscribed both here
+# and in the App Dashboard's webhook settings; the call needs `pages_manage_metadata`.
+PAGE_SUBSCRIBED_FIELDS = (
+    "feed",
+    "messages",
+    "messaging_postbacks",
+    "message_echoes",
+    "message_reads",
+    "message_reactions",
+    "messaging_referrals",
+)
+
+
+def app_subscribe(graph_call, account_id: str, fields: tuple[str, ...]) -> tuple:
+    """Subscribe the app to the account's webhooks (`POST /{id}/subscribed_apps?subscribed_fields=`),
+    as one fact for the "Test connection" result: what was subscribed, or why not."""
+    label = _("Webhook subscription")
+    try:
+        answer = graph_call("POST", f"/{account_id}/subscribed_apps", params={"subscribed_fields": ",".join(fields)})
+    except GraphError as error:
+        return (label, str(_("not subscribed: {reason}")).format(reason=error.message))
+    if not answer.get("success"):
+        return (label, str(_("not subscribed: {reason}")).format(reason=str(answer)[:200]))
+    return (label, ", ".join(fields))

@@ -193,7 +193,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "inbox.tasks.message_deliver_task": {"queue": "outbound"},
     "inbox.tasks.outbox_sweep_task": {"queue": "outbound"},
+    "automation.tasks.comment_hide_task": {"queue": "outbound"},
     "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
+    "inbox.tasks.conversation_post_details_fetch_task": {"queue": "ingest"},
     "channels_email.tasks.*": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
 }

@@ -23,6 +23,7 @@ from .figures import (
     tags,
     volume,
 )
+from .public import public_comments
 
 __all__ = ["ReportFilter", "summary_compute"]
 
@@ -47,4 +48,5 @@ def summary_compute(*, report_filter: ReportFilter, now=None) -> dict:
         "leads": leads(f),
         "bots": bots(f),
         "live": live(f, now=now),
+        "public": public_comments(f, now=now),
     }

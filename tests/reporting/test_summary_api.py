@@ -62,7 +62,7 @@ def test_a_lead_gets_every_contract_key_with_real_numbers(api_client, filled):
     assert CONTRACT <= set(body)
     assert body["volume"]["whatsapp"] == {
         "conversations": 1,
-        "public_conversations": 0,  # comments under posts
+        "public_conversations": 0,
         "private_conversations": 1,
         "messages_in": 1,
         "messages_out": 1,

@@ -76,6 +76,12 @@ class ServiceLevelsForm(forms.Form):
         max_length=500,
         help_text=_("Your own wording of the survey question; empty: the standard question."),
     )
+    # Only on inboxes whose channel carries public comments (the view drops it elsewhere).
+    automation_public_replies = forms.BooleanField(
+        label=_("Let the bot and the automatic replies answer public comments"),
+        required=False,
+        help_text=_("Off: they never write where everyone can read it; agents and rules still can."),
+    )
 
     @classmethod
     def initial_for(cls, inbox, survey: str, questions: dict | None = None) -> dict:
@@ -87,6 +93,7 @@ class ServiceLevelsForm(forms.Form):
             "next_response": later,
             "next_response_unit": later_unit,
             "survey": survey,
+            "automation_public_replies": bool(inbox.config.get("automation_public_replies")),
             **{f"question_{lang}": (questions or {}).get(lang, "") for lang in QUESTION_LANGUAGES},
         }
 

@@ -200,6 +200,9 @@ def inbox_service(request, pk: int):
     survey = setting.survey if setting else SurveySetting.Survey.OFF
     questions = setting.questions if setting else {}
     form = ServiceLevelsForm(request.POST or None, initial=ServiceLevelsForm.initial_for(inbox, survey, questions))
+    has_comments = _channel(inbox.kind).comment_moderate is not None
+    if not has_comments:
+        del form.fields["automation_public_replies"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         levels = provisioning.inbox_service_levels_set(
@@ -211,7 +214,10 @@ def inbox_service(request, pk: int):
         surveyed = survey_setting_set(
             inbox=inbox, survey=data["survey"], actor=request.user, questions=form.questions()
         )
-        messages.success(request, _("Saved.") if levels or surveyed else _("Nothing changed."))
+        public = has_comments and provisioning.inbox_public_replies_set(
+            inbox=inbox, allowed=data["automation_public_replies"], actor=request.user
+        )
+        messages.success(request, _("Saved.") if levels or surveyed or public else _("Nothing changed."))
         return redirect("settings-inbox-service", pk=inbox.pk)
     return render(
         request, "workspace/inboxes/service.html", {"settings_section": SECTION, "inbox": inbox, "form": form}

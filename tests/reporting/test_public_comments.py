@@ -1,0 +1,100 @@
+"""Crisis signals of public comments: comments per post per hour, the spike warning (10x the
+post's usual hourly comments), the negative share of public comments, and the public/private
+split per channel, in the summary API and on the lead dashboard."""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from reporting.kpis import ReportFilter, summary_compute
+from reporting.rollup import inbox_day_rollup
+from tests.factories import make_conversation, make_inbox, make_message, make_user
+
+from .conftest import ams
+
+pytestmark = pytest.mark.django_db
+
+NOW = ams(2026, 3, 31, 15, 30)
+POST = "17890000000000042"
+
+
+def _thread(inbox, post=POST):
+    return make_conversation(
+        inbox,
+        public=True,
+        thread_key=post,
+        source={"kind": "post", "post_id": post, "permalink": f"https://www.instagram.com/p/{post}/"},
+    )
+
+
+def _comments(conversation, at, n, text="Waar blijft mijn bestelling?"):
+    for i in range(n):
+        make_message(conversation, kind="comment", text=text, sent_at=at + timedelta(seconds=i))
+
+
+def _summary(inbox, now=NOW):
+    return summary_compute(report_filter=ReportFilter(start=date(2026, 3, 31), end=date(2026, 3, 31)), now=now)
+
+
+def test_a_post_with_ten_times_its_usual_comments_in_the_last_hour_warns(db):
+    inbox = make_inbox("instagram")
+    thread = _thread(inbox)
+    for day in range(1, 7):  # a steady two comments an hour for the past days
+        for hour in range(24):
+            _comments(thread, NOW - timedelta(days=day, hours=hour), 2)
+    _comments(thread, NOW - timedelta(minutes=50), 19)
+    assert _summary(inbox)["public"]["spikes"] == []  # 19 is under 10 x 2
+    _comments(thread, NOW - timedelta(minutes=20), 1)
+    [spike] = _summary(inbox)["public"]["spikes"]
+    assert (spike["post_id"], spike["last_hour"], spike["usual_per_hour"], spike["factor"]) == (POST, 20, 2.0, 10.0)
+    assert spike["permalink"] == f"https://www.instagram.com/p/{POST}/" and spike["channel"] == "instagram"
+
+
+def test_a_new_post_needs_ten_comments_in_an_hour_to_warn(db):
+    inbox = make_inbox("instagram")
+    _comments(_thread(inbox), NOW - timedelta(minutes=30), 9)
+    assert _summary(inbox)["public"]["spikes"] == []
+    _comments(_thread(inbox), NOW - timedelta(minutes=10), 1)  # another person on the same post
+    assert [s["last_hour"] for s in _summary(inbox)["public"]["spikes"]] == [10]
+
+
+def test_posts_are_listed_with_their_comments_and_busiest_hour(db):
+    inbox = make_inbox("messenger")
+    _comments(_thread(inbox, "p1"), ams(2026, 3, 31, 9, 5), 3)
+    _comments(_thread(inbox, "p1"), ams(2026, 3, 31, 11, 5), 5)
+    _comments(_thread(inbox, "p2"), ams(2026, 3, 31, 12, 5), 1)
+    direct = make_conversation(inbox)
+    make_message(direct, sent_at=ams(2026, 3, 31, 12, 0))  # not a comment
+    posts = _summary(inbox)["public"]["posts"]
+    assert [(p["post_id"], p["comments"], p["peak_per_hour"]) for p in posts] == [("p1", 8, 5), ("p2", 1, 1)]
+    assert posts[0]["peak_hour"] == "2026-03-31T09:00:00+00:00"  # 11:05 Amsterdam summer time
+
+
+def test_the_negative_share_counts_only_public_comments(db):
+    inbox = make_inbox("instagram")
+    thread = _thread(inbox)
+    make_message(
+        thread, kind="comment", text="Schandalig, slechte service, echt waardeloos!", sent_at=ams(2026, 3, 31, 10)
+    )
+    make_message(thread, kind="comment", text="Prachtig, geweldig, dank jullie wel!", sent_at=ams(2026, 3, 31, 10, 5))
+    make_message(make_conversation(inbox), text="Slecht, waardeloos, boos!", sent_at=ams(2026, 3, 31, 11))
+    inbox_day_rollup(inbox=inbox, day=date(2026, 3, 31), now=NOW)
+    public = _summary(inbox)["public"]["sentiment"]
+    assert (public["comments"], public["negative"], public["positive"]) == (2, 0.5, 0.5)
+
+
+def test_the_dashboard_shows_the_spike_the_posts_and_the_public_private_split(client, db):
+    now = timezone.now()
+    inbox = make_inbox("instagram", name="Shop Instagram")
+    _comments(_thread(inbox), now - timedelta(minutes=30), 12)
+    make_message(make_conversation(inbox), sent_at=now - timedelta(minutes=5))
+    today = timezone.localdate(now, ZoneInfo(inbox.time_zone))
+    inbox_day_rollup(inbox=inbox, day=today, now=now)
+    client.force_login(make_user("lea", role="lead"))
+    period = {"period": "custom", "from": today.isoformat(), "to": today.isoformat()}
+    html = client.get("/reports/", period).content.decode()
+    assert 'data-testid="comment-spike"' in html and f"https://www.instagram.com/p/{POST}/" in html
+    assert 'data-testid="report-posts"' in html
+    assert 'data-testid="volume-public">1<' in html and 'data-testid="volume-private">1<' in html
