@@ -21,6 +21,7 @@ from lists, never typed: the form turns them into `assign_agent` / `assign_team`
 its name and stored by id.
 """
 
+import json
 import re
 from datetime import date
 
@@ -29,7 +30,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from inbox import business_hours
-from inbox.models import Inbox, Team
+from inbox.models import Inbox, Tag, Team
 from kernel.time_zones import time_zone_choices
 
 from .models import InboxAutomation, Rule
@@ -208,6 +209,9 @@ class RuleForm(forms.ModelForm):
             ("", _("Nobody (no change)")),
             *((str(u.pk), _person(u)) for u in agents.order_by("first_name", "last_name", "username")),
         ]
+        tag_names = json.dumps(list(Tag.objects.order_by("name").values_list("name", flat=True)))
+        self.fields["conditions_lines"].widget.attrs.update({"data-line-tags": tag_names, "data-line-keyword": "tag"})
+        self.fields["actions_lines"].widget.attrs.update({"data-line-tags": tag_names, "data-line-keyword": "add_tag"})
         self.fields["assign_team"].widget.choices = [
             ("", _("No team (no change)")),
             *((str(t.pk), t.name) for t in Team.objects.order_by("name")),

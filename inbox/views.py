@@ -63,6 +63,14 @@ def home(request):
     context["members"] = selectors.assignable_agents(user=request.user)
     context["colleagues"] = _colleagues(request.user, context["members"])
     context["presence_texts"] = PRESENCE_TEXTS
+    context["bulk_tag_picker"] = tag_picker(
+        name="tags",
+        chosen=[],
+        available=Tag.objects.order_by("name"),
+        may_create=may_create_tags(request.user),
+        label=gettext_lazy("Tags to add"),
+        testid="bulk-tags",
+    )
     context["notification_preferences"] = notifications.notification_preferences(user=request.user).as_json()
     if conversation is not None:
         context.update(_conversation_context(request, conversation))
@@ -371,7 +379,7 @@ def _bulk_changes(request, action: str) -> dict:
     if action == "tag":
         tags = [t.strip() for t in request.POST.get("tags", "").split(",") if t.strip()]
         if not tags:
-            raise services.ConversationChangeRefused(gettext_lazy("Type the tags to add."), code="tags_required")
+            raise services.ConversationChangeRefused(gettext_lazy("Pick the tags to add."), code="tags_required")
         return {"tags": tags}
     if action == "resolve":
         return {"status": ConversationStatus.RESOLVED}

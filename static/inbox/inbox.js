@@ -482,6 +482,14 @@
     form.querySelector(".bulk-count").textContent = picked ? picked + " ✓" : "";
   }
 
+  // After a bulk action the tags picked for it are put away, so the next one starts empty.
+  document.addEventListener("webcare:bulk-done", function () {
+    var picker = document.querySelector("#bulk-form [data-tag-picker]");
+    if (!picker) return;
+    picker.querySelector(".tag-chips").textContent = "";
+    picker.querySelector("[data-tag-value]").value = "";
+  });
+
   // A button swapped in moments ago is wired by htmx only when the swap settles (20 ms):
   // wire it now, so a fast keyboard shortcut never clicks a dead button.
   function press(id) {

@@ -161,6 +161,95 @@
     lookupEnable(root, true);
   }
 
+  // ---- tags in rule lines ----------------------------------------------------------------------
+  // A rule's lines are typed text (textarea[data-line-tags]); on a line starting with the
+  // keyword (data-line-keyword: "tag" or "add_tag") the tags on the list are offered, and the
+  // one picked completes the line. The rule is stored exactly as typed.
+  function lineAt(area) {
+    var before = area.value.slice(0, area.selectionStart);
+    var start = before.lastIndexOf("\n") + 1;
+    return { start: start, text: before.slice(start) };
+  }
+  function lineSuggest(area) {
+    var list = area.parentNode.querySelector("[data-line-options]");
+    var line = lineAt(area);
+    var keyword = area.getAttribute("data-line-keyword");
+    var match = new RegExp("^\\s*" + keyword + "\\s+(.*)$").exec(line.text);
+    if (!match || area.selectionStart !== area.selectionEnd) { list.hidden = true; return; }
+    var query = match[1].toLowerCase();
+    var names = [];
+    try { names = JSON.parse(area.getAttribute("data-line-tags")); } catch (e) { names = []; }
+    var found = names.filter(function (n) { return n.toLowerCase().indexOf(query) !== -1 && n.toLowerCase() !== query; }).slice(0, 8);
+    list.textContent = "";
+    found.forEach(function (name, index) {
+      var li = document.createElement("li");
+      li.className = "picker-option";
+      li.id = list.id + "-" + index;
+      li.setAttribute("role", "option");
+      li.setAttribute("data-value", name);
+      li.setAttribute("data-testid", "picker-option");
+      li.setAttribute("aria-selected", index === 0 ? "true" : "false");
+      li.textContent = name;
+      list.appendChild(li);
+    });
+    list.hidden = found.length === 0;
+    area.setAttribute("aria-expanded", found.length ? "true" : "false");
+  }
+  function lineChoose(area, name) {
+    var line = lineAt(area);
+    var keyword = area.getAttribute("data-line-keyword");
+    var end = area.value.indexOf("\n", area.selectionStart);
+    if (end === -1) end = area.value.length;
+    var indent = /^\s*/.exec(line.text)[0];
+    var completed = indent + keyword + " " + name;
+    area.value = area.value.slice(0, line.start) + completed + area.value.slice(end);
+    area.selectionStart = area.selectionEnd = line.start + completed.length;
+    area.parentNode.querySelector("[data-line-options]").hidden = true;
+    area.setAttribute("aria-expanded", "false");
+    area.focus();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-line-tags]"), function (area, n) {
+    var wrap = document.createElement("div");
+    wrap.className = "line-tags";
+    area.parentNode.insertBefore(wrap, area);
+    wrap.appendChild(area);
+    var list = document.createElement("ul");
+    list.className = "picker-options";
+    list.id = "line-tags-" + n;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("data-line-options", "");
+    list.setAttribute("data-testid", "line-tag-options");
+    list.hidden = true;
+    wrap.appendChild(list);
+    area.setAttribute("aria-controls", list.id);
+    area.setAttribute("aria-autocomplete", "list");
+    area.addEventListener("input", function () { lineSuggest(area); });
+    area.addEventListener("click", function () { lineSuggest(area); });
+    area.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
+    area.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      var options = list.querySelectorAll("[role=option]");
+      var index = -1;
+      Array.prototype.forEach.call(options, function (o, i) { if (o.getAttribute("aria-selected") === "true") index = i; });
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        index = e.key === "ArrowDown" ? (index + 1) % options.length : (index - 1 + options.length) % options.length;
+        Array.prototype.forEach.call(options, function (o, i) { o.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      } else if ((e.key === "Enter" || e.key === "Tab") && index >= 0) {
+        e.preventDefault();
+        lineChoose(area, options[index].getAttribute("data-value"));
+      } else if (e.key === "Escape") {
+        list.hidden = true;
+      }
+    });
+    list.addEventListener("mousedown", function (e) {
+      var option = e.target.closest("[role=option]");
+      if (!option) return;
+      e.preventDefault();
+      lineChoose(area, option.getAttribute("data-value"));
+    });
+  });
+
   // ---- events ----------------------------------------------------------------------------------
   function pickerOf(el) { return el && el.closest ? el.closest("[data-tag-picker], [data-lookup]") : null; }
   function choose(root, option) {

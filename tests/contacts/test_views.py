@@ -134,6 +134,13 @@ def test_bulk_tag_tags_only_visible_contacts(client, world):
     assert world["hidden"].tags.count() == 0
 
 
+def test_the_bulk_tag_box_suggests_the_contact_tags_on_the_list(client, world):
+    ContactTag.objects.create(name="newsletter")
+    page = client.get("/contacts/").content.decode()
+    assert 'list="bulk-tag-names"' in page
+    assert '<datalist id="bulk-tag-names"><option value="newsletter"></datalist>' in page
+
+
 def test_merge_and_undo_from_the_contact_page(client, world):
     website = world["conversation"].inbox
     other = message_ingest(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from inbox.models import CannedResponse, Conversation, Message, Tag
 from tests.browser import LIVE_WAIT_MS
@@ -234,7 +235,8 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
         resolved = Conversation.objects.get(pk=focused_id)
         assert resolved.status == "resolved" and resolved.assignee.username == "anna"
 
-        # bulk: select the two others, tag them and assign them to me
+        # bulk: select the two others, tag them from the picker
+        Tag.objects.get_or_create(name="vraag")  # agents apply the tags leads keep
         page.goto(app_url + "/")
         # The socket's catch-up refresh of the list on connect would drop boxes checked before it.
         page.wait_for_function("() => window.webcareInboxSocket && window.webcareInboxSocket()?.readyState === 1")
@@ -243,11 +245,14 @@ def test_keyboard_canned_responses_notes_and_bulk(app_url, browser, graph, wa_in
         boxes.nth(0).check()
         boxes.nth(1).check()
         page.wait_for_selector('[data-testid="bulk-bar"]', state="visible")
-        Tag.objects.get_or_create(name="vraag")  # agents apply the tags leads keep
-        page.fill("#bulk-tags", "vraag")
+        page.fill('[data-testid="bulk-tags-input"]', "vra")
+        page.click('[data-testid="bulk-bar"] [data-testid="picker-option"] >> text=vraag')
+        expect(page.locator('[data-testid="bulk-bar"] [data-testid="tag-chip"]')).to_have_count(1)
         page.click('[data-testid="bulk-bar"] button[value="tag"]')
         page.wait_for_selector('[data-testid="bulk-bar"]', state="hidden")
         page.wait_for_selector(".conversation-item .tag >> text=vraag")
+        # the next bulk action starts with no tags picked
+        expect(page.locator('[data-testid="bulk-bar"] [data-testid="tag-chip"]')).to_have_count(0)
         tagged = Conversation.objects.filter(tags__name="vraag")
         assert tagged.count() == 2 and resolved.pk not in set(tagged.values_list("pk", flat=True))
         assert page.errors == []
@@ -261,6 +266,7 @@ AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.10.3.min.js"
 def test_a_live_list_refresh_keeps_ticked_conversations(app_url, browser, graph, wa_inbox, team):  # noqa: F811
     for n, (wa_id, name) in enumerate([("31611111111", "Eva"), ("31622222222", "Finn")]):
         post_webhook(app_url, wa_inbox, whatsapp_text(f"wamid.e2e.t{n}", f"Vraag {n}", wa_id=wa_id, name=name))
+    Tag.objects.get_or_create(name="terugbellen")  # agents apply the tags leads keep
     context, page = log_in(browser, app_url, "anna")
     try:
         boxes = page.locator(".bulk-pick")
@@ -277,8 +283,8 @@ def test_a_live_list_refresh_keeps_ticked_conversations(app_url, browser, graph,
 
         assert set(page.eval_on_selector_all(".bulk-pick:checked", "els => els.map(e => e.value)")) == ticked
         assert page.locator('[data-testid="bulk-bar"]').is_visible()
-        Tag.objects.get_or_create(name="terugbellen")  # agents apply the tags leads keep
-        page.fill("#bulk-tags", "terugbellen")
+        page.fill('[data-testid="bulk-tags-input"]', "terug")
+        page.keyboard.press("Enter")
         page.click('[data-testid="bulk-bar"] button[value="tag"]')
         page.wait_for_selector(".conversation-item .tag >> text=terugbellen")
         tagged = Conversation.objects.filter(tags__name="terugbellen").values_list("pk", flat=True)
