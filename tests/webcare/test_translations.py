@@ -9,7 +9,9 @@ import pytest
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 ENTRY = re.compile(
-    r'^(#, .*\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(?:msgid_plural ((?:".*"\n)+))?((?:msgstr.*\n(?:".*"\n)*)+)', re.M
+    r'^(#, .*\n)?(?:#.*\n)*(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural ((?:".*"\n)+))?'
+    r'((?:msgstr.*\n(?:".*"\n)*)+)',
+    re.M,
 )
 
 
@@ -22,12 +24,12 @@ def _entries(language: str):
     source = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     source = "\n".join(line for line in source.splitlines() if not line.startswith("#~")) + "\n"
     for match in ENTRY.finditer(source):
-        flags, msgid, plural, msgstrs = match.groups()
+        flags, context, msgid, plural, msgstrs = match.groups()
         msgid = _text(msgid)
         if not msgid:
             continue  # the header
         translations = [_text(part) for part in re.split(r"^msgstr(?:\[\d\])? ", msgstrs, flags=re.M)[1:]]
-        yield msgid, bool(plural), translations, "fuzzy" in (flags or "")
+        yield (_text(context) if context else None), msgid, bool(plural), translations, "fuzzy" in (flags or "")
 
 
 @pytest.mark.smoke
@@ -35,14 +37,15 @@ def _entries(language: str):
 def test_every_string_is_translated_and_compiled(language):
     entries = list(_entries(language))
     assert len(entries) > 170
-    untranslated = [msgid for msgid, _, translations, fuzzy in entries if fuzzy or not all(translations)]
+    untranslated = [msgid for _, msgid, _, translations, fuzzy in entries if fuzzy or not all(translations)]
     assert untranslated == []
     with open(LOCALE / language / "LC_MESSAGES" / "django.mo", "rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
     stale = [
         msgid
-        for msgid, plural, translations, _ in entries
-        if not plural and catalogue.gettext(msgid) != translations[0]
+        for context, msgid, plural, translations, _ in entries
+        if not plural
+        and (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) != translations[0]
     ]
     assert stale == [], "run: manage.py compilemessages"
 
