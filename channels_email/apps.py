@@ -29,5 +29,6 @@ class EmailConfig(AppConfig):
                 connection_test=setup.connection_test,
                 setup_copy_values=setup.copy_values,
                 demo=demo.DEMO,
+                follow_up_send=sender.follow_up_send,
             )
         )

@@ -241,6 +241,10 @@ class Channel:
     # What may be sent is then the channel's `window` and `templates`, as in any conversation.
     start_address: "Callable[[Inbox, object], str] | None" = None
     start_refused_reason: "str | Promise" = ""
+    # Channels that can carry another channel's reply to a customer who left (email for live
+    # chat): (this channel's inbox, the reply, a link back to the conversation) -> the id the
+    # copy went out with (an email's Message-ID), or SendError. None: it cannot.
+    follow_up_send: "Callable[[Inbox, Message, str], str] | None" = None
 
 
 class StartRefused(Refused):
