@@ -30,5 +30,7 @@ class EmailConfig(AppConfig):
                 setup_copy_values=setup.copy_values,
                 demo=demo.DEMO,
                 follow_up_send=sender.follow_up_send,
+                composer_fields=sender.composer_fields,
+                composer_content=sender.composer_content,
             )
         )

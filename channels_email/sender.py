@@ -138,7 +138,7 @@ def email_compose(message: Message) -> EmailMultiAlternatives:
         body=text,
         from_email=formataddr((from_name(message), inbox_address(inbox))),
         to=[to],
-        cc=_cc(inbox, last_in, customer=to),
+        cc=_chosen_cc(message) if _chosen_cc(message) is not None else _cc(inbox, last_in, customer=to),
         headers=headers,
     )
     mail.attach_alternative(html, "text/html")
@@ -214,8 +214,10 @@ def follow_up_send(inbox, message: Message, link: str) -> str:
 
 def _subject(conversation, message: Message) -> str:
     own = (message.content or {}).get("email", {}).get("subject")
-    if own:
-        return own
+    return own or thread_subject(conversation)
+
+
+def thread_subject(conversation) -> str:
     first = (
         Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
         .order_by("sent_at", "id")
@@ -223,6 +225,52 @@ def _subject(conversation, message: Message) -> str:
     )
     subject = (first.content["email"].get("subject") if first else "") or conversation.inbox.name
     return subject if subject.lower().startswith(("re:", "aw:", "antw:")) else f"Re: {subject}"
+
+
+def _chosen_cc(message: Message) -> list[str] | None:
+    """The CC the agent set in the composer (an empty list: nobody), or None: reply to all."""
+    cc = (message.content or {}).get("email", {}).get("cc")
+    return [str(address) for address in cc] if isinstance(cc, list) else None
+
+
+def composer_fields(conversation) -> list:
+    """The subject the reply goes out with, and its CC (reply to all, editable)."""
+    from inbox.channel_registry import ComposerField
+
+    last_in = (
+        Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
+        .order_by("-id")
+        .first()
+    )
+    external_id = conversation.identity.external_id
+    customer = identity_address(external_id) if "@" in external_id else (conversation.contact.email or "")
+    cc = _cc(conversation.inbox, last_in, customer=customer)
+    return [
+        ComposerField(name="subject", label=_("Subject"), value=thread_subject(conversation), readonly=True),
+        ComposerField(name="cc", label=_("CC"), value=", ".join(cc)),
+    ]
+
+
+def composer_content(conversation, typed: dict) -> dict:
+    """The CC as typed (commas or semicolons between addresses); our own address is left out."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from inbox.channel_registry import ComposerRefused
+
+    if "cc" not in typed:
+        return {}
+    cc = []
+    for address in (part.strip() for part in typed["cc"].replace(";", ",").split(",")):
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ComposerRefused(_("'{address}' is not an email address."), address=address) from None
+        if not is_own_address(conversation.inbox, address) and address.lower() not in cc:
+            cc.append(address.lower())
+    return {"email": {"cc": cc[:20]}}
 
 
 def _cc(inbox, last_in: Message | None, *, customer: str) -> list[str]:
