@@ -64,6 +64,7 @@ class LivechatSetupForm(ChannelSetupForm):
 
     email_after_minutes = forms.IntegerField(
         label=_("Answer by email after (minutes)"),
+        required=False,
         min_value=1,
         max_value=1440,
         initial=10,
