@@ -78,3 +78,15 @@ def message_id_for(inbox, message_pk: int) -> str:
     domain = inbox_address(inbox).rpartition("@")[2] or "webcare.invalid"
     digest = hmac.new(settings.SECRET_KEY.encode(), f"email-message:{message_pk}".encode(), hashlib.sha256)
     return f"<webcare.{message_pk}.{digest.hexdigest()[:8]}@{domain}>"
+
+
+_OUR_MESSAGE_ID = re.compile(r"^<webcare\.(\d{1,18})\.([0-9a-f]{8})@")
+
+
+def message_pk_from_id(inbox, message_id: str) -> int | None:
+    """The message one of our Message-IDs was made for, if its check holds."""
+    match = _OUR_MESSAGE_ID.match((message_id or "").strip().lower())
+    if not match:
+        return None
+    pk = int(match.group(1))
+    return pk if hmac.compare_digest(message_id_for(inbox, pk).lower(), message_id.strip().lower()) else None

@@ -30,5 +30,8 @@ class EmailConfig(AppConfig):
                 setup_copy_values=setup.copy_values,
                 demo=demo.DEMO,
                 message_template=rules.message_template,
+                follow_up_send=sender.follow_up_send,
+                composer_fields=sender.composer_fields,
+                composer_content=sender.composer_content,
             )
         )

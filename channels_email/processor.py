@@ -6,6 +6,7 @@ to `failed` once.
 """
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from django.utils import timezone
@@ -44,6 +45,14 @@ def raw_email_apply(row: RawEmail) -> str:
         identity = conversation.identity.external_id
     else:
         identity = thread_identity(parsed.sender.email, parsed.message_id)
+    if conversation is not None and conversation.inbox_id != inbox.pk:
+        # An answer to a reply that continued another inbox's conversation by email (a live
+        # chat the visitor left): it belongs there, as that visitor. The address is not the
+        # platform's to vouch for there, so it changes nothing on the contact.
+        inbound = _inbound(row, parsed, identity)
+        inbound = replace(inbound, sender=SenderProfile(external_id=identity), attachments=())
+        message_ingest(inbox=conversation.inbox, inbound=inbound)
+        return "auto_reply" if parsed.auto_reply else "message"
     result = message_ingest(inbox=inbox, inbound=_inbound(row, parsed, identity))
     if result.created and result.message.attachments.exists():
         from .tasks import attachments_store_task

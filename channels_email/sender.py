@@ -92,8 +92,8 @@ def mail_connection(inbox):
     )
 
 
-def from_name(message: Message) -> str:
-    inbox = message.conversation.inbox
+def from_name(message: Message, *, inbox=None) -> str:
+    inbox = inbox or message.conversation.inbox
     company = str((inbox.config or {}).get("company") or inbox.name)
     author = message.author
     if message.sender_type != SenderType.AGENT or author is None:
@@ -138,7 +138,7 @@ def email_compose(message: Message) -> EmailMultiAlternatives:
         body=text,
         from_email=formataddr((from_name(message), inbox_address(inbox))),
         to=[to],
-        cc=_cc(inbox, last_in, customer=to),
+        cc=_chosen_cc(message) if _chosen_cc(message) is not None else _cc(inbox, last_in, customer=to),
         headers=headers,
     )
     mail.attach_alternative(html, "text/html")
@@ -149,10 +149,75 @@ def email_compose(message: Message) -> EmailMultiAlternatives:
     return mail
 
 
+def follow_up_send(inbox, message: Message, link: str) -> str:
+    """An agent's reply in another channel's conversation (a live chat the visitor left), as an
+    email from this inbox to the contact's address. Its Message-ID is ours for that message and
+    its Reply-To the conversation's own address, so the answer threads back into that
+    conversation (see `threads`). Returns the Message-ID."""
+    conversation = message.conversation
+    to = (conversation.contact.email or "").strip()
+    if not to:
+        raise PermanentSendError(_("This conversation has no email address to write to."), code="no_address")
+    earlier = list(
+        Message.objects.filter(
+            conversation=conversation, private=False, pk__lt=message.pk, content__email__isnull=False
+        )
+        .exclude(external_id__isnull=True)
+        .order_by("id")
+    )
+    thread_ids = [m.external_id for m in earlier if m.external_id.startswith("<")]
+    message_id = message_id_for(inbox, message.pk)
+    headers = {
+        "Message-ID": message_id,
+        "Date": format_datetime(timezone.localtime(message.sent_at)),
+        "Reply-To": conversation_address(inbox, conversation.pk),
+        "Auto-Submitted": "no",
+    }
+    if thread_ids:
+        headers["In-Reply-To"] = thread_ids[-1]
+        headers["References"] = " ".join(thread_ids[-MAX_REFERENCES:])
+    config = inbox.config or {}
+    company = str(config.get("company") or inbox.name)
+    text, html = _bodies(message, None, signature=str(config.get("signature") or ""))
+    if link:
+        lead = _("Continue the chat on our website:")
+        text += f"\n\n{lead}\n{link}\n"
+        html += f'<p>{escape(lead)}<br><a href="{escape(link)}">{escape(link)}</a></p>'
+    subject = _("Your chat with %(company)s") % {"company": company}
+    mail = EmailMultiAlternatives(
+        subject=f"Re: {subject}" if thread_ids else subject,
+        body=text,
+        from_email=formataddr((from_name(message, inbox=inbox), inbox_address(inbox))),
+        to=[to],
+        headers=headers,
+    )
+    mail.attach_alternative(html, "text/html")
+    try:
+        mail_connection(inbox).send_messages([mail])
+    except smtplib.SMTPRecipientsRefused as error:
+        reason = "; ".join(f"{address}: {_smtp_text(answer)}" for address, answer in error.recipients.items())
+        raise PermanentSendError(_("The mail server refused the recipient: %(reason)s") % {"reason": reason},
+                                 code="recipient_refused") from None  # fmt: skip
+    except smtplib.SMTPResponseException as error:
+        text = _smtp_text((error.smtp_code, error.smtp_error))
+        if 500 <= error.smtp_code < 600:
+            raise PermanentSendError(_("The mail server refused the email: %(reason)s") % {"reason": text},
+                                     code=str(error.smtp_code)) from None  # fmt: skip
+        raise RetryableSendError(_("The mail server asked us to try later: %(reason)s") % {"reason": text},
+                                 code=str(error.smtp_code)) from None  # fmt: skip
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        raise RetryableSendError(
+            _("Could not reach the mail server: %(reason)s") % {"reason": error or type(error).__name__}, code="network"
+        ) from None
+    return message_id
+
+
 def _subject(conversation, message: Message) -> str:
     own = (message.content or {}).get("email", {}).get("subject")
-    if own:
-        return own
+    return own or thread_subject(conversation)
+
+
+def thread_subject(conversation) -> str:
     first = (
         Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
         .order_by("sent_at", "id")
@@ -160,6 +225,52 @@ def _subject(conversation, message: Message) -> str:
     )
     subject = (first.content["email"].get("subject") if first else "") or conversation.inbox.name
     return subject if subject.lower().startswith(("re:", "aw:", "antw:")) else f"Re: {subject}"
+
+
+def _chosen_cc(message: Message) -> list[str] | None:
+    """The CC the agent set in the composer (an empty list: nobody), or None: reply to all."""
+    cc = (message.content or {}).get("email", {}).get("cc")
+    return [str(address) for address in cc] if isinstance(cc, list) else None
+
+
+def composer_fields(conversation) -> list:
+    """The subject the reply goes out with, and its CC (reply to all, editable)."""
+    from inbox.channel_registry import ComposerField
+
+    last_in = (
+        Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
+        .order_by("-id")
+        .first()
+    )
+    external_id = conversation.identity.external_id
+    customer = identity_address(external_id) if "@" in external_id else (conversation.contact.email or "")
+    cc = _cc(conversation.inbox, last_in, customer=customer)
+    return [
+        ComposerField(name="subject", label=_("Subject"), value=thread_subject(conversation), readonly=True),
+        ComposerField(name="cc", label=_("CC"), value=", ".join(cc)),
+    ]
+
+
+def composer_content(conversation, typed: dict) -> dict:
+    """The CC as typed (commas or semicolons between addresses); our own address is left out."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from inbox.channel_registry import ComposerRefused
+
+    if "cc" not in typed:
+        return {}
+    cc = []
+    for address in (part.strip() for part in typed["cc"].replace(";", ",").split(",")):
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ComposerRefused(_("'{address}' is not an email address."), address=address) from None
+        if not is_own_address(conversation.inbox, address) and address.lower() not in cc:
+            cc.append(address.lower())
+    return {"email": {"cc": cc[:20]}}
 
 
 def _cc(inbox, last_in: Message | None, *, customer: str) -> list[str]:

@@ -5,14 +5,26 @@ and the customer's); then a conversation's own reply address among its recipient
 same subject from the same customer. Nothing found: a new thread.
 """
 
-from inbox.models import Conversation, Direction, Message
+from inbox.models import Conversation, Direction, Inbox, Message
 
-from .addresses import conversation_id_from_address
+from .addresses import conversation_id_from_address, message_pk_from_id
 from .parser import ParsedEmail
 
 
 def conversation_for(inbox, parsed: ParsedEmail) -> Conversation | None:
-    return _by_references(inbox, parsed) or _by_reply_address(inbox, parsed) or _by_subject(inbox, parsed)
+    return (
+        _by_references(inbox, parsed)
+        or _by_our_message_id(inbox, parsed)
+        or _by_reply_address(inbox, parsed)
+        or _by_subject(inbox, parsed)
+    )
+
+
+def linked_inbox_ids(inbox) -> list[int]:
+    """This inbox and the inboxes whose replies continue through it (live chat by email): an
+    answer to such a reply belongs to that inbox's conversation."""
+    linked = Inbox.objects.filter(config__email_inbox_id=inbox.pk).values_list("pk", flat=True)
+    return [inbox.pk, *linked]
 
 
 def _by_references(inbox, parsed: ParsedEmail) -> Conversation | None:
@@ -20,7 +32,7 @@ def _by_references(inbox, parsed: ParsedEmail) -> Conversation | None:
     if not ids:
         return None
     found = (
-        Message.objects.filter(inbox=inbox, external_id__in=ids[:50])
+        Message.objects.filter(inbox_id__in=linked_inbox_ids(inbox), external_id__in=ids[:50])
         .select_related("conversation__identity")
         .order_by("-sent_at", "-id")
         .first()
@@ -28,11 +40,31 @@ def _by_references(inbox, parsed: ParsedEmail) -> Conversation | None:
     return found.conversation if found else None
 
 
+def _by_our_message_id(inbox, parsed: ParsedEmail) -> Conversation | None:
+    """Our Message-ID of a reply that went out as a copy (live chat by email) is the id of no
+    stored message; it names the message it copies, with a keyed check."""
+    for message_id in (parsed.in_reply_to, *reversed(parsed.references)):
+        pk = message_pk_from_id(inbox, message_id or "")
+        if pk is not None:
+            found = (
+                Message.objects.filter(pk=pk, inbox_id__in=linked_inbox_ids(inbox))
+                .select_related("conversation__identity")
+                .first()
+            )
+            if found is not None:
+                return found.conversation
+    return None
+
+
 def _by_reply_address(inbox, parsed: ParsedEmail) -> Conversation | None:
     for address in (*[a.email for a in (*parsed.to, *parsed.cc)], *parsed.delivered_to):
         conversation_id = conversation_id_from_address(inbox, address)
         if conversation_id is not None:
-            found = Conversation.objects.filter(pk=conversation_id, inbox=inbox).select_related("identity").first()
+            found = (
+                Conversation.objects.filter(pk=conversation_id, inbox_id__in=linked_inbox_ids(inbox))
+                .select_related("identity")
+                .first()
+            )
             if found is not None:
                 return found
     return None

@@ -251,6 +251,31 @@ class Channel:
     # What may be sent is then the channel's `window` and `templates`, as in any conversation.
     start_address: "Callable[[Inbox, object], str] | None" = None
     start_refused_reason: "str | Promise" = ""
+    # Channels whose replies carry more than text: the composer's extra fields for a
+    # conversation, and how the typed values ({name: text}) become the reply's `content`
+    # (ComposerRefused for a value that cannot be sent).
+    composer_fields: "Callable[[Conversation], list[ComposerField]] | None" = None
+    composer_content: "Callable[[Conversation, dict], dict] | None" = None
+    # Channels that can carry another channel's reply to a customer who left (email for live
+    # chat): (this channel's inbox, the reply, a link back to the conversation) -> the id the
+    # copy went out with (an email's Message-ID), or SendError. None: it cannot.
+    follow_up_send: "Callable[[Inbox, Message, str], str] | None" = None
+
+
+@dataclass(frozen=True)
+class ComposerField:
+    """One extra field of the composer for a channel's replies (an email's subject, its CC)."""
+
+    name: str  # posted as `channel_<name>`
+    label: "str | Promise"
+    value: str = ""
+    readonly: bool = False
+
+
+class ComposerRefused(Refused):
+    """What was typed in a channel's composer field cannot be sent; `reason` says why."""
+
+    code = "composer_refused"
 
 
 class StartRefused(Refused):

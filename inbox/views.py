@@ -114,6 +114,7 @@ def _conversation_context(request, conversation):
         "other_conversations": selectors.contact_other_conversations(user=request.user, conversation=conversation),
         "identities": conversation.contact.identities.all(),
         "window": window,
+        "composer_fields": channel.composer_fields(conversation) if channel.composer_fields else [],
         "templates": selectors.message_templates(conversation.inbox) if not window.open else [],
         "members": members,
         "teams": Team.objects.order_by("name"),
@@ -186,15 +187,30 @@ def conversation_reply(request, pk: int):
             )
             return _timeline_response(request, conversation, error)
         reply_to = request.POST.get("reply_to", "")
+        private = request.POST.get("private") in ("1", "on", "true")
+        channel = channel_registry.get(conversation.inbox.kind)
+        content = None
+        if (
+            channel.composer_content is not None
+            and not private
+            and (request.POST.get("text", "").strip() or request.FILES)
+        ):
+            typed = {
+                key[len("channel_") :]: value[:2000]
+                for key, value in request.POST.items()
+                if key.startswith("channel_")
+            }
+            content = channel.composer_content(conversation, typed) or None
         replies.reply_messages_send(
             conversation=conversation,
             author=request.user,
             text=request.POST.get("text", "")[:4096],
-            private=request.POST.get("private") in ("1", "on", "true"),
+            private=private,
+            content=content,
             files=[replies.OutgoingFile.from_upload(upload) for upload in request.FILES.getlist("file")],
             **({"reply_to": _reply_target(conversation, reply_to)} if reply_to else {}),
         )
-    except (replies.ReplyRefused, public.PrivateReplyRefused) as refused:
+    except (replies.ReplyRefused, public.PrivateReplyRefused, channel_registry.ComposerRefused) as refused:
         error = refused.reason
     return _timeline_response(request, conversation, error)
 

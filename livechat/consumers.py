@@ -29,7 +29,7 @@ from kernel import realtime
 from kernel.json_text import json_loads
 from kernel.proxies import scope_client_address
 
-from . import selectors, services, sessions
+from . import presence, selectors, services, sessions
 
 HELLO_TIMEOUT_SECONDS = 15
 TYPING_INTERVAL_SECONDS = 1.0
@@ -57,6 +57,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         self.hello_deadline = asyncio.get_running_loop().call_later(HELLO_TIMEOUT_SECONDS, self._hello_overdue)
 
     async def disconnect(self, code):
+        await self._heard()
         deadline = getattr(self, "hello_deadline", None)
         if deadline is not None:
             deadline.cancel()
@@ -83,6 +84,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
+        await self._heard()
         if kind == "hello":
             await self._hello(content)
         elif kind == "ping":
@@ -108,6 +110,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             user_id=content.get("user_id"),
             user_hash_hex=content.get("user_hash"),
             ip=scope_client_address(self.scope),
+            resume=content.get("resume"),
         )
         if opened.visitor is None:
             await self._error(
@@ -120,6 +123,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         self.visitor = opened.visitor
         self.page = content.get("page") if isinstance(content.get("page"), str) else ""
         self.language = services.visitor_language(content.get("lang"))
+        await self._heard()
         # Join the pending group before looking the identity up: a first message committed in
         # another tab meanwhile is then either seen by the lookup or announced to this socket.
         await self._join(services.pending_group(self.visitor.identity_key))
@@ -194,6 +198,12 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "typing", "name": event.get("name"), "typing": event.get("typing", True)})
         elif name == "availability_changed":
             await self._availability()
+
+    async def _heard(self) -> None:
+        """The visitor's widget is open (see `presence`): an agent's reply goes by email only
+        once it has been quiet for a while."""
+        if getattr(self, "visitor", None) is not None:
+            await database_sync_to_async(presence.presence_touch)(self.inbox.pk, self.visitor.identity_key)
 
     async def _availability(self):
         state = await database_sync_to_async(selectors.widget_availability)(self.inbox)

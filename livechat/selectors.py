@@ -172,6 +172,8 @@ def widget_config(inbox: Inbox) -> dict:
         "prechat": prechat_fields(inbox),
         "files": {"types": rules["types"], "max": rules["max_bytes"]} if rules["enabled"] else None,
         "maxText": limits.MAX_TEXT_LENGTH,
+        # Only with an email inbox to answer from may the offline notice promise an email.
+        "byEmail": bool(config.get("email_inbox_id")),
     }
 
 

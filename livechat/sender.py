@@ -25,4 +25,7 @@ def send_to_visitor(message: Message) -> SendResult:
     )
     if message.sender_type == SenderType.AGENT:
         messages_seen(conversation=message.conversation, until=message.sent_at)
+        from .follow_up import reply_follow_up_maybe
+
+        reply_follow_up_maybe(message)
     return SendResult(external_id=f"livechat-{message.pk}", status="sent")

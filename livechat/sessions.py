@@ -27,6 +27,8 @@ from django.core import signing
 from inbox.models import Inbox
 
 TOKEN_SALT = "livechat.visitor-token"  # noqa: S105 (a salt, not a secret)
+RESUME_SALT = "livechat.resume-link"
+RESUME_DAYS = 14
 MAX_USER_ID_LENGTH = 100
 
 
@@ -56,6 +58,28 @@ def visitor_new(inbox: Inbox) -> tuple[Visitor, str]:
 def token_for(visitor: Visitor) -> str:
     """A token stamped with the time it was issued (signing.dumps signs with a timestamp)."""
     return signing.dumps({"v": visitor.visitor_id, "i": visitor.inbox_id}, salt=TOKEN_SALT)
+
+
+def resume_token_for(inbox: Inbox, identity_key: str) -> str:
+    """The token of a link that reopens this visitor's chat (sent by email to a visitor who
+    left). Only an anonymous visitor's session can be resumed this way: a verified user's is
+    theirs through the host site's login."""
+    if not identity_key.startswith("v-"):
+        return ""
+    return signing.dumps({"v": identity_key, "i": inbox.pk}, salt=RESUME_SALT)
+
+
+def visitor_from_resume(inbox: Inbox, resume: str) -> Visitor | None:
+    """The visitor of a resume link for this inbox; None for a forged, foreign or expired one."""
+    if not resume or not isinstance(resume, str) or len(resume) > 300:
+        return None
+    try:
+        data = signing.loads(resume, salt=RESUME_SALT, max_age=RESUME_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("i") != inbox.pk or not str(data.get("v", "")).startswith("v-"):
+        return None
+    return Visitor(visitor_id=data["v"], inbox_id=inbox.pk)
 
 
 def token_lifetime_seconds() -> int:
@@ -129,14 +153,17 @@ class SessionOpened:
     refused_retry_after: int = 0  # > 0: too many new sessions from this address
 
 
-def session_open(inbox: Inbox, *, token, user_id=None, user_hash_hex=None, ip: str = "") -> SessionOpened:
+def session_open(inbox: Inbox, *, token, user_id=None, user_hash_hex=None, ip: str = "", resume=None) -> SessionOpened:
     """The visitor of a valid token, or a new visitor (counted against the per-address limit).
     A bad or expired token is not an error the visitor can fix: they simply start a new
     session. A valid token is renewed (issued again, with today's time), so a visitor who
-    keeps coming back keeps their history; the widget stores the token it is given."""
+    keeps coming back keeps their history; the widget stores the token it is given. A valid
+    resume link (`resume`) wins over the token: it is how a visitor who left gets back to the
+    conversation answered by email, in whatever browser they open the email."""
     from . import limits
 
-    visitor = visitor_from_token(inbox, token) if token else None
+    visitor = visitor_from_resume(inbox, resume) if resume else None
+    visitor = visitor or (visitor_from_token(inbox, token) if token else None)
     new = visitor is None
     if new:
         verdict = limits.session_start(ip or "unknown")

@@ -62,8 +62,28 @@ class LivechatSetupForm(ChannelSetupForm):
         label=_("Position"), choices=[("right", _("Bottom right")), ("left", _("Bottom left"))]
     )
 
+    email_after_minutes = forms.IntegerField(
+        label=_("Answer by email after (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=1440,
+        initial=10,
+        help_text=_("How long the visitor's chat window must have been closed before a reply also goes by email."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from .follow_up import follow_up_inboxes
+
+        self.fields["email_inbox"] = forms.ChoiceField(
+            label=_("Continue by email from"),
+            required=False,
+            choices=[("", _("Not by email"))] + [(str(i.pk), i.name) for i in follow_up_inboxes()],
+            help_text=_(
+                "A visitor who left and gave an email address gets the agents' replies by email from this "
+                "inbox, with a link back to the chat; their answer lands in the same conversation."
+            ),
+        )
         for code, label in GREETING_LANGUAGES:
             self.fields[f"greeting_{code}"] = forms.CharField(label=label, required=False, max_length=500)
         for name in PRECHAT_FIELDS:
@@ -82,6 +102,8 @@ class LivechatSetupForm(ChannelSetupForm):
             "allowed_origins": "\n".join(config.get("allowed_origins") or []),
             "color": config.get("color") or "#2563eb",
             "position": config.get("position") or "right",
+            "email_inbox": str(config.get("email_inbox_id") or ""),
+            "email_after_minutes": config.get("email_after_minutes") or 10,
         }
         initial.update({f"greeting_{code}": greeting.get(code, "") for code, _label in GREETING_LANGUAGES})
         prechat = config.get("prechat") or {}
@@ -102,6 +124,8 @@ class LivechatSetupForm(ChannelSetupForm):
             "position": cleaned["position"],
             "greeting": greeting,
             "prechat": prechat,
+            "email_inbox_id": int(cleaned["email_inbox"]) if cleaned.get("email_inbox") else None,
+            "email_after_minutes": cleaned.get("email_after_minutes") or 10,
         }
 
 

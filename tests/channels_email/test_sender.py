@@ -157,3 +157,47 @@ def test_the_demo_inbox_writes_replies_as_files_without_any_server(
     reply.refresh_from_db()
     [written] = list((settings.MEDIA_ROOT / "demo-mail").iterdir())
     assert reply.status == "sent" and "Offline reply" in written.read_text()
+
+
+def test_a_reply_through_an_esp_goes_out_by_anymail_with_the_threading_headers(
+    conversation, anna, smtp_server, django_capture_on_commit_callbacks
+):
+    from django.core import mail as outbox
+
+    inbox = conversation.inbox
+    inbox.config = {**inbox.config, "smtp_backend": "esp", "esp_backend": "anymail.backends.test.EmailBackend"}
+    inbox.credentials = {**inbox.credentials, "esp_api_key": "esp-key"}
+    inbox.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_send(conversation=conversation, author=anna, text="Sent through the ESP.")
+
+    reply.refresh_from_db()
+    assert reply.status == "sent" and smtp_server.received == []  # not by the inbox's SMTP server
+    [sent] = outbox.outbox
+    assert sent.from_email == "Anna from Acme <support@acme.test>" and sent.to == ["emily@example.org"]
+    assert sent.extra_headers["Message-ID"] == reply.external_id
+    assert sent.extra_headers["In-Reply-To"] == "<first@example.org>"
+
+
+def test_the_composer_shows_the_subject_and_a_cc_the_agent_can_change(
+    client, conversation, anna, smtp_server, django_capture_on_commit_callbacks
+):
+    client.force_login(anna)
+    page = client.get(f"/?c={conversation.pk}").content.decode()
+    assert 'name="channel_subject" value="Re: Broken mug" readonly' in page
+    assert 'name="channel_cc" value="tom@example.org"' in page
+
+    refused = client.post(
+        f"/inbox/conversations/{conversation.pk}/reply/", {"text": "Hello", "channel_cc": "tom@, ann@example.org"}
+    )
+    assert "&#x27;tom@&#x27; is not an email address." in refused.content.decode()
+    assert smtp_server.received == [] and not Message.objects.filter(direction="out").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/inbox/conversations/{conversation.pk}/reply/",
+            {"text": "Looping in our warehouse.", "channel_cc": "warehouse@acme-logistics.example; support@acme.test"},
+        )
+    [received] = smtp_server.received
+    assert received["message"]["Cc"] == "warehouse@acme-logistics.example"  # Tom taken off, our own address too
+    assert sorted(received["to"]) == ["emily@example.org", "warehouse@acme-logistics.example"]

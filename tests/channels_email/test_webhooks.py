@@ -87,3 +87,63 @@ def test_a_mailgun_inbound_email_is_checked_by_its_signature(client, hooked_inbo
 def test_an_unknown_inbox_or_provider_is_404(client, hooked_inbox):
     assert client.post("/webhooks/email/nope/postmark/", "{}", content_type="application/json").status_code == 404
     assert client.post(f"/webhooks/email/{hooked_inbox.public_key}/carrier-pigeon/").status_code == 404
+
+
+def test_a_sendgrid_inbound_parse_with_the_raw_mime_lands_in_the_inbox(client, hooked_inbox):
+    url = f"/webhooks/email/{hooked_inbox.public_key}/sendgrid/"
+    raw = fixture_bytes("gmail_en_reply.eml").decode()
+    # SendGrid's Inbound Parse with "POST the raw, full MIME message" on: multipart form fields.
+    form = {
+        "email": raw,
+        "envelope": json.dumps({"to": ["support@acme.test"], "from": "emily.carter@gmail.example"}),
+        "charsets": json.dumps({"to": "UTF-8", "from": "UTF-8", "subject": "UTF-8"}),
+    }
+
+    refused = client.post(url, form, HTTP_AUTHORIZATION=_basic("acme:wrong"))
+    assert refused.status_code == 403 and not RawEmail.objects.exists()
+    accepted = client.post(url, form, HTTP_AUTHORIZATION=_basic("acme:hook-secret"))
+
+    assert accepted.status_code == 200
+    message = Message.objects.get()
+    assert message.text.startswith("Hi Anna,") and message.conversation.contact.email == "emily.carter@gmail.example"
+
+
+def _sns(raw: bytes, *, message_id: str = "sns-1") -> dict:
+    ses_event = {
+        "notificationType": "Received",
+        "mail": {"source": "emily.carter@gmail.example", "destination": ["support@acme.test"]},
+        "receipt": {"recipients": ["support@acme.test"], "action": {"type": "SNS", "encoding": "BASE64"}},
+        "content": base64.b64encode(raw).decode(),
+    }
+    return {
+        "Type": "Notification",
+        "MessageId": message_id,
+        "TopicArn": "arn:aws:sns:eu-west-1:111122223333:inbound",
+        "Message": json.dumps(ses_event),
+        "Timestamp": "2026-12-03T10:00:00.000Z",
+    }
+
+
+def test_an_amazon_ses_inbound_notification_lands_in_the_inbox_and_mismatched_headers_are_refused(client, hooked_inbox):
+    url = f"/webhooks/email/{hooked_inbox.public_key}/amazon_ses/"
+    body = json.dumps(_sns(fixture_bytes("gmail_en_reply.eml")))
+    auth = _basic("acme:hook-secret")
+
+    # SNS names the message in its headers and in the body: a body that does not match is refused.
+    tampered = client.post(
+        url, body, content_type="text/plain", HTTP_AUTHORIZATION=auth,
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification", HTTP_X_AMZ_SNS_MESSAGE_ID="sns-other",
+    )  # fmt: skip
+    wrong_auth = client.post(
+        url, body, content_type="text/plain", HTTP_AUTHORIZATION=_basic("acme:nope"),
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification", HTTP_X_AMZ_SNS_MESSAGE_ID="sns-1",
+    )  # fmt: skip
+    assert (tampered.status_code, wrong_auth.status_code) == (403, 403) and not RawEmail.objects.exists()
+    accepted = client.post(
+        url, body, content_type="text/plain", HTTP_AUTHORIZATION=auth,
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification", HTTP_X_AMZ_SNS_MESSAGE_ID="sns-1",
+    )  # fmt: skip
+
+    assert accepted.status_code == 200
+    message = Message.objects.get()
+    assert message.text.startswith("Hi Anna,") and RawEmail.objects.get().source == "webhook"

@@ -272,6 +272,8 @@ def test_a_lead_sets_up_a_live_chat_with_snippet_and_preview(client, lead):
         "position": "left",
         "greeting": {"nl": "Hoi! Waarmee kunnen we helpen?"},
         "prechat": {"email": "required"},
+        "email_inbox_id": None,  # replies do not continue by email until an email inbox is chosen
+        "email_after_minutes": 10,
     }
     page = client.get(f"/settings/inboxes/{inbox.pk}/").content.decode()
     assert f'data-webcare-key="{inbox.public_key}"' in page.replace("&quot;", '"')

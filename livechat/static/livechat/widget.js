@@ -14,6 +14,7 @@
       msgs: "Messages", name: "Name", email: "Email", phone: "Phone", req: "required", typing: "{n} is typing…",
       seen: "Seen", sending: "Sending…", online: "We're online", away: "We're away",
       off: "We're not here right now. Leave a message and your email address so we can reach you.",
+      offm: "We're not here right now. Leave a message and your email address; we'll answer by email.",
       back: "We're back {t}.", conn: "Reconnecting…", unread: "{n} new", img: "Images", upto: "up to {n} MB",
       fill: "Please fill in the marked fields.", failed: "Not sent", unavail: "Chat is not available on this page.",
       e_message_too_long: "That message is too long.", e_rate_limited: "Slow down a little; sending shortly…",
@@ -23,6 +24,7 @@
       msgs: "Berichten", name: "Naam", email: "E-mail", phone: "Telefoon", req: "verplicht", typing: "{n} typt…",
       seen: "Gelezen", sending: "Versturen…", online: "We zijn online", away: "We zijn afwezig",
       off: "We zijn er nu niet. Laat een bericht en je e-mailadres achter, zodat we je kunnen bereiken.",
+      offm: "We zijn er nu niet. Laat een bericht en je e-mailadres achter; we antwoorden per e-mail.",
       back: "We zijn terug {t}.", conn: "Opnieuw verbinden…", unread: "{n} nieuw", img: "Afbeeldingen", upto: "tot {n} MB",
       fill: "Vul de gemarkeerde velden in.", failed: "Niet verstuurd", unavail: "Chat is op deze pagina niet beschikbaar.",
       e_message_too_long: "Dat bericht is te lang.", e_rate_limited: "Even rustig aan; we versturen het zo…",
@@ -32,6 +34,7 @@
       msgs: "Nachrichten", name: "Name", email: "E-Mail", phone: "Telefon", req: "Pflichtfeld", typing: "{n} schreibt…",
       seen: "Gelesen", sending: "Wird gesendet…", online: "Wir sind online", away: "Wir sind abwesend",
       off: "Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse, damit wir Sie erreichen können.",
+      offm: "Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse; wir antworten per E-Mail.",
       back: "Wir sind {t} wieder da.", conn: "Verbindung wird wiederhergestellt…", unread: "{n} neu", img: "Bilder",
       upto: "bis {n} MB", fill: "Bitte füllen Sie die markierten Felder aus.", failed: "Nicht gesendet",
       unavail: "Der Chat ist auf dieser Seite nicht verfügbar.", e_message_too_long: "Diese Nachricht ist zu lang.",
@@ -72,6 +75,8 @@
   function qput(q) { mem[q.c] = q; if (store) try { store.setItem(QK + q.c, JSON.stringify(q)); } catch (e) { /* memory only */ } }
   function qdel(c) { delete mem[c]; if (store) try { store.removeItem(QK + c); } catch (e) { /* none */ } }
 
+  var resume = (location.hash.match(/[#&]webcare_resume=([^&]+)/) || [])[1] || null;
+  if (resume) resume = decodeURIComponent(resume);
   var st = load(), mem = {}, open = false, built = false, ws = null, ready = false, retry = 0, sess = null, recheck = null;
   var byId = {}, byCid = {}, unread = 0, seenUpTo = 0, lastTyping = 0, typingTimer = null, askFields = [];
 
@@ -115,7 +120,9 @@
   launcher.onclick = function () { setOpen(!open); };
   (d.body ? function (f) { f(); } : function (f) { d.addEventListener("DOMContentLoaded", f); })(function () {
     d.body.appendChild(host);
-    if (st.o) setOpen(true, true); /* the chat was open on the previous page */
+    /* a link from a reply sent by email reopens that chat here, with its history */
+    if (resume) setOpen(true);
+    else if (st.o) setOpen(true, true); /* the chat was open on the previous page */
   });
 
   /* --- panel, built on first open ------------------------------------------------------ */
@@ -175,7 +182,7 @@
     ws = new WebSocket(BASE.replace(/^http/, "ws") + "/ws/livechat/" + encodeURIComponent(C.key) + "/");
     ws.onopen = function () {
       var u = w.webcareSettings || {};
-      send({type: "hello", token: st.t || null, user_id: u.userId || null, user_hash: u.userHash || null, page: location.href, lang: lang});
+      send({type: "hello", token: st.t || null, resume: resume, user_id: u.userId || null, user_hash: u.userHash || null, page: location.href, lang: lang});
     };
     ws.onmessage = function (e) { var m; try { m = JSON.parse(e.data); } catch (x) { return; } on(m); };
     ws.onclose = function (e) {
@@ -190,13 +197,14 @@
   function presence(m) {
     sub.textContent = m.online ? (m.agents.length ? m.agents.join(", ") : t.online) : t.away;
     panel.setAttribute("data-online", m.online ? "true" : "false");
-    say(m.online ? "" : t.off + (m.opens_at ? " " + fmt(t.back, when(m.opens_at)) : ""));
+    say(m.online ? "" : (C.byEmail ? t.offm : t.off) + (m.opens_at ? " " + fmt(t.back, when(m.opens_at)) : ""));
   }
   function say(text) { if (notice) { notice.textContent = text || ""; notice.hidden = !text; } }
   function on(m) {
     if (m.type === "session") {
       sess = m; ready = true; retry = 0;
       if (st.t !== m.token) { st.t = m.token; save(); }
+      if (resume) { resume = null; try { history.replaceState(null, "", location.href.split("#")[0]); } catch (x) { /* ok */ } }
       presence(m);
       m.messages.forEach(function (x) { if (x.client_id && mem[x.client_id]) qdel(x.client_id); add(x); });
       ask();
