@@ -1,6 +1,7 @@
 """Emails per second into the inbox: from a real IMAP server (dovecot, polled) and through a
 provider's inbound webhook (Postmark's JSON, through django-anymail), each the whole path:
-stored raw, parsed, threaded, ingested.
+stored raw, parsed, threaded, ingested, automation in-process. Prints emails per second and
+database queries per email for each path.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/webcare_bench .venv/bin/python bench/email_ingest.py [N]
 """
@@ -24,6 +25,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from channels_email.imap import mailbox_poll  # noqa: E402
@@ -49,6 +51,20 @@ def mail(run: str, n: int, address: str) -> bytes:
     return message.as_bytes()
 
 
+class QueryCounter:
+    """Counts the database queries run inside `connection.execute_wrapper(...)`."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+queries = QueryCounter()
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     call_command("migrate", verbosity=0)
@@ -66,9 +82,11 @@ def main() -> None:
         for n in range(count):
             server.append(user, mail(run, n, inbox.config["address"]))
         started = time.perf_counter()
-        while Message.objects.filter(inbox=inbox).count() < count:
-            mailbox_poll(inbox)
+        with connection.execute_wrapper(queries):
+            while Message.objects.filter(inbox=inbox).count() < count:
+                mailbox_poll(inbox)
         imap_seconds = time.perf_counter() - started
+        imap_queries, queries.count = queries.count, 0
     finally:
         server.stop()
     client = Client()
@@ -76,16 +94,21 @@ def main() -> None:
     bodies = [json.dumps({"RawEmail": mail(run + "w", n, inbox.config["address"]).decode(), "Headers": []})
               for n in range(count)]  # fmt: skip
     started = time.perf_counter()
-    for body in bodies:
-        response = client.post(f"/webhooks/email/{inbox.public_key}/postmark/", body, content_type="application/json",
-                               HTTP_AUTHORIZATION=auth, HTTP_HOST="127.0.0.1")  # fmt: skip
-        assert response.status_code == 200, response.content
+    with connection.execute_wrapper(queries):
+        for body in bodies:
+            response = client.post(
+                f"/webhooks/email/{inbox.public_key}/postmark/", body, content_type="application/json",
+                HTTP_AUTHORIZATION=auth, HTTP_HOST="127.0.0.1",
+            )  # fmt: skip
+            assert response.status_code == 200, response.content
     webhook_seconds = time.perf_counter() - started
     assert Message.objects.filter(inbox=inbox).count() == 2 * count
     print(json.dumps({
         "emails": count,
         "imap_per_second": round(count / imap_seconds, 1),
         "webhook_per_second": round(count / webhook_seconds, 1),
+        "imap_queries_per_email": round(imap_queries / count, 1),
+        "webhook_queries_per_email": round(queries.count / count, 1),
         "database": django.db.connection.vendor,
     }))  # fmt: skip
 

@@ -2,11 +2,13 @@
 
 New mail is found by UID (above the highest UID we processed under the folder's UIDVALIDITY; on
 a first visit or a new UIDVALIDITY, the unread mail), fetched with BODY.PEEK (which leaves it
-unread), stored raw (committed), processed, and only then marked \\Seen. A worker that dies at
-any point loses nothing: the next poll finds the mail still unread above our UID, and the
-stored row (matched by UID or Message-ID) is processed instead of stored twice.
+unread), stored raw (committed), processed, and only then marked \\Seen or moved to the inbox's
+folder for processed mail. A worker that dies at any point loses nothing: the next poll finds
+the mail still above our UID, and the stored row (matched by UID or Message-ID) is processed
+(or, processed already, only marked or moved) instead of stored twice.
 """
 
+import base64
 import imaplib
 import logging
 import re
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 IMAP_TIMEOUT = 30
 POLL_LOCK_SECONDS = 300
 BATCH = 200  # the most messages one poll takes; the next poll continues
+SETTLE_EVERY = 25  # processed mail is marked or moved on the server in groups of this many
 
 
 class ImapError(Exception):
@@ -55,7 +58,7 @@ def imap_session(inbox):
             client.login(config.get("imap_user", ""), credentials.get("imap_password", ""))
         except imaplib.IMAP4.error as error:
             raise ImapError(_("The IMAP server refused the login: %(reason)s") % {"reason": _text(error)}) from None
-        status, data = client.select(_quoted(config.get("imap_folder") or "INBOX"))
+        status, data = client.select(_quoted(mailbox_name(config.get("imap_folder") or "INBOX")))
         if status != "OK":
             raise ImapError(
                 _("The folder %(folder)s cannot be opened: %(reason)s")
@@ -86,19 +89,23 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def mailbox_poll(inbox, *, on_stored=None) -> dict:
+def mailbox_poll(inbox, *, on_stored=None, on_processed=None) -> dict:
     """Take the folder's new mail into the inbox; returns counts. One poll per inbox at a time
-    (a lock in the cache); a second caller returns at once. `on_stored(uid)`: a test hook."""
+    (a lock in the cache); a second caller returns at once. `on_stored(uid)` and
+    `on_processed(uid)`: test hooks, called before processing and before the mail is marked
+    or moved."""
     lock = f"email-poll:{inbox.pk}"
     if not cache.add(lock, 1, timeout=POLL_LOCK_SECONDS):
         return {"skipped": 1}
     try:
-        return _poll(inbox, on_stored=on_stored)
+        return _poll(inbox, on_stored=on_stored, on_processed=on_processed)
     finally:
         cache.delete(lock)
 
 
-def _poll(inbox, *, on_stored) -> dict:
+def _poll(inbox, *, on_stored, on_processed) -> dict:
+    from .models import RawEmail
+
     state, _ = MailboxState.objects.get_or_create(inbox=inbox)
     counts = {"fetched": 0, "processed": 0, "failed": 0}
     try:
@@ -110,14 +117,29 @@ def _poll(inbox, *, on_stored) -> dict:
                 uids = _search(client, "UNSEEN")
             else:
                 uids = [uid for uid in _search(client, f"UID {state.last_uid + 1}:*") if uid > state.last_uid]
-            for uid in sorted(uids)[:BATCH]:
-                outcome = _take(inbox, client, uidvalidity, uid, counts, on_stored)
-                state.last_uid = max(state.last_uid, uid)
-                MailboxState.objects.filter(pk=state.pk).update(uidvalidity=uidvalidity, last_uid=state.last_uid)
-                if outcome == "failed":
-                    counts["failed"] += 1
-                else:
+            uids = sorted(uids)[:BATCH]
+            # Mail we stored before (a poll that died before marking or moving it) in one query.
+            stored = {
+                row.uid: row for row in RawEmail.objects.filter(inbox=inbox, uidvalidity=uidvalidity, uid__in=uids)
+            }
+            settle = _Settle(inbox, client)
+            for start in range(0, len(uids), SETTLE_EVERY):
+                chunk, done = uids[start : start + SETTLE_EVERY], []
+                for uid in chunk:
+                    outcome = _take(inbox, client, uidvalidity, uid, stored.get(uid), counts, on_stored)
+                    if outcome == "failed":
+                        counts["failed"] += 1
+                        continue
                     counts["processed"] += 1
+                    if outcome != "gone":
+                        done.append(uid)
+                    if on_processed is not None:
+                        on_processed(uid)
+                # Marked or moved only after processing; the position is saved only after that,
+                # so a poll that dies in between finds the mail again, recognises it and settles it.
+                settle(done)
+                state.last_uid = max(state.last_uid, *chunk)
+                MailboxState.objects.filter(pk=state.pk).update(uidvalidity=uidvalidity, last_uid=state.last_uid)
             state.idle_supported = "IDLE" in capabilities
     except ImapError as error:
         MailboxState.objects.filter(pk=state.pk).update(last_error=str(error), last_polled_at=timezone.now())
@@ -139,10 +161,7 @@ def _search(client, criteria: str) -> list[int]:
     return [int(uid) for uid in b" ".join(d for d in data if d).split()]
 
 
-def _take(inbox, client, uidvalidity: int, uid: int, counts: dict, on_stored) -> str:
-    from .models import RawEmail
-
-    row = RawEmail.objects.filter(inbox=inbox, uidvalidity=uidvalidity, uid=uid).first()
+def _take(inbox, client, uidvalidity: int, uid: int, row, counts: dict, on_stored) -> str:
     if row is None:
         raw, size, truncated = _fetch(client, uid)
         if raw is None:
@@ -154,10 +173,95 @@ def _take(inbox, client, uidvalidity: int, uid: int, counts: dict, on_stored) ->
         )  # fmt: skip
     if on_stored is not None:
         on_stored(uid)
-    outcome = row.outcome if row.status == RawEmailStatus.PROCESSED else raw_email_process(row.pk)
-    if outcome != "failed":
-        client.uid("STORE", str(uid), "+FLAGS.SILENT", "(\\Seen)")
-    return outcome
+    if row.status == RawEmailStatus.PROCESSED:
+        return row.outcome
+    row.inbox = inbox  # the poll's own instance: its credentials are decrypted once, not per email
+    return raw_email_process(row.pk, row=row)
+
+
+AFTER_SEEN, AFTER_MOVE = "seen", "move"
+DEFAULT_PROCESSED_FOLDER = "Webcare/Processed"
+
+
+class _Settle:
+    """What becomes of processed mail on the server: marked \\Seen (the default), or moved to
+    the inbox's folder for processed mail (`config.after_processing = "move"`,
+    `config.processed_folder`), with MOVE (RFC 6851) where the server offers it, else COPY,
+    \\Deleted and UID EXPUNGE (RFC 4315: only these messages; a server without UIDPLUS gets a
+    plain EXPUNGE). The folder is created when the server says it is missing."""
+
+    def __init__(self, inbox, client) -> None:
+        config = inbox.config or {}
+        self.client = client
+        self.move = config.get("after_processing") == AFTER_MOVE
+        self.folder = (config.get("processed_folder") or "").strip() or DEFAULT_PROCESSED_FOLDER
+        self.capabilities: set[str] | None = None
+        self.mailbox = ""
+
+    def __call__(self, uids: list[int]) -> None:
+        if not uids:
+            return
+        uid_set = ",".join(str(uid) for uid in uids)
+        if not self.move:
+            self.client.uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Seen)")
+            return
+        if self.capabilities is None:
+            self._learn()
+        status, data = self._move(uid_set)
+        if status != "OK" and b"[TRYCREATE]" in b" ".join(d for d in data if isinstance(d, bytes)):
+            self.client.create(self.mailbox)
+            self.client.subscribe(self.mailbox)
+            status, data = self._move(uid_set)
+        if status != "OK":
+            raise ImapError(
+                _("The mail could not be moved to the folder %(folder)s: %(reason)s")
+                % {"folder": self.folder, "reason": _text(data)}
+            )
+
+    def _learn(self) -> None:
+        # imaplib keeps the capabilities the server named before the login; MOVE and UIDPLUS
+        # are often named only after it.
+        status, data = self.client.capability()
+        self.capabilities = set(_text(data).upper().split()) if status == "OK" else set()
+        status, data = self.client.list('""', '""')
+        match = _DELIMITER.search(data[0] or b"") if status == "OK" and data else None
+        delimiter = match.group(1).decode() if match and match.group(1) else "/"
+        self.mailbox = _quoted(mailbox_name(self.folder.replace("/", delimiter)))
+
+    def _move(self, uid_set: str):
+        client = self.client
+        if "MOVE" in self.capabilities:
+            return client.uid("MOVE", uid_set, self.mailbox)
+        status, data = client.uid("COPY", uid_set, self.mailbox)
+        if status != "OK":
+            return status, data
+        client.uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Deleted)")
+        if "UIDPLUS" in self.capabilities:
+            return client.uid("EXPUNGE", uid_set)
+        return client.expunge()
+
+
+_DELIMITER = re.compile(rb'\) (?:"(.)"|NIL)')
+
+
+def mailbox_name(name: str) -> str:
+    """A folder name as IMAP writes it: modified UTF-7 (RFC 3501 5.1.3), so "Geprüft" works."""
+    out, pending = [], []
+
+    def flush():
+        if pending:
+            encoded = base64.b64encode("".join(pending).encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + encoded.replace("/", ",") + "-")
+            pending.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return "".join(out)
 
 
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")

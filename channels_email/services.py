@@ -67,14 +67,16 @@ def _headers_only(raw: bytes) -> bytes:
     return raw[: 64 * 1024]
 
 
-def raw_email_process(raw_email_id: int) -> str:
-    """Process a stored email (again); returns its outcome, or "failed" (kept for a retry)."""
+def raw_email_process(raw_email_id: int, *, row: RawEmail | None = None) -> str:
+    """Process a stored email (again); returns its outcome, or "failed" (kept for a retry).
+    `row`: the row as its caller just stored or read it, with its inbox (not read again)."""
     from .processor import raw_email_apply
 
     claimed = RawEmail.objects.filter(pk=raw_email_id).exclude(status=RawEmailStatus.PROCESSED)
     if not claimed.update(attempts=F("attempts") + 1):
         return RawEmail.objects.filter(pk=raw_email_id).values_list("outcome", flat=True).first() or "missing"
-    row = RawEmail.objects.select_related("inbox").get(pk=raw_email_id)
+    if row is None:
+        row = RawEmail.objects.select_related("inbox").get(pk=raw_email_id)
     try:
         with transaction.atomic():
             outcome = raw_email_apply(row)

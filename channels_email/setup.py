@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from inbox.channel_registry import ConnectionResult, CopyValue, InboxSetup
 from inbox.setup_forms import ChannelSetupForm, secret_field
 
-from .imap import ImapError, imap_login_check
+from .imap import AFTER_MOVE, AFTER_SEEN, DEFAULT_PROCESSED_FOLDER, ImapError, imap_login_check
 from .sender import SMTP_TIMEOUT
 
 SECURITY_CHOICES = [("ssl", _("SSL/TLS")), ("starttls", _("STARTTLS")), ("none", _("None (only on a trusted network)"))]
@@ -60,8 +60,15 @@ def setup_summary(inbox) -> dict:
 
 CONFIG_FIELDS = (
     "address", "company", "from_pattern", "signature", "imap_host", "imap_port", "imap_security", "imap_user",
-    "imap_folder", "smtp_host", "smtp_port", "smtp_security", "smtp_user", "plus_addressing",
+    "imap_folder", "smtp_host", "smtp_port", "smtp_security", "smtp_user", "plus_addressing", "after_processing",
+    "processed_folder",
 )  # fmt: skip
+# What the poller does to the mailbox beyond reading it: only an admin decides.
+ADMIN_FIELDS = ("after_processing", "processed_folder")
+AFTER_PROCESSING_CHOICES = [
+    (AFTER_SEEN, _("Mark as read")),
+    (AFTER_MOVE, _("Move to a folder")),
+]
 
 
 class EmailSetupForm(ChannelSetupForm):
@@ -71,7 +78,8 @@ class EmailSetupForm(ChannelSetupForm):
     account_field = "address"
     field_order = ["name", "address", "company", "from_pattern", "signature", "imap_host", "imap_port",
                    "imap_security", "imap_user", "imap_password", "imap_folder", "smtp_host", "smtp_port",
-                   "smtp_security", "smtp_user", "smtp_password", "plus_addressing"]  # fmt: skip
+                   "smtp_security", "smtp_user", "smtp_password", "plus_addressing", "after_processing",
+                   "processed_folder"]  # fmt: skip
 
     address = forms.EmailField(
         label=_("Support address"), help_text=_("Where customers write to, e.g. support@acme.nl.")
@@ -100,17 +108,42 @@ class EmailSetupForm(ChannelSetupForm):
                     "customer's client drops the threading headers. Only if your provider delivers plus-addresses."),
     )  # fmt: skip
 
+    after_processing = forms.ChoiceField(
+        label=_("After processing"), choices=AFTER_PROCESSING_CHOICES, initial=AFTER_SEEN, required=False,
+        help_text=_("What happens to an email in the mailbox once it is in the inbox."),
+    )  # fmt: skip
+    processed_folder = forms.CharField(
+        label=_("Folder for processed mail"), max_length=255, required=False, initial=DEFAULT_PROCESSED_FOLDER,
+        help_text=_("With \"Move to a folder\": e.g. Webcare/Processed (/ for a subfolder). Created if missing."),
+    )  # fmt: skip
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "smtp_password" in self.fields:
             self.fields["smtp_password"].required = False  # some relays take no login
+        if not self.credentials_editable:
+            for name in ADMIN_FIELDS:
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "after_processing" in self.fields:
+            cleaned["after_processing"] = cleaned.get("after_processing") or AFTER_SEEN
+        if cleaned.get("after_processing") == AFTER_MOVE:
+            folder = (cleaned.get("processed_folder") or "").strip().strip("/")
+            if not folder:
+                self.add_error("processed_folder", _("Name the folder to move processed mail to."))
+            elif folder.upper() == (cleaned.get("imap_folder") or "INBOX").strip().upper():
+                self.add_error("processed_folder", _("Choose another folder than the one that is read."))
+            cleaned["processed_folder"] = folder
+        return cleaned
 
     def initial_from(self, inbox) -> dict:
         config = inbox.config or {}
         return {**super().initial_from(inbox), **{key: config[key] for key in CONFIG_FIELDS if key in config}}
 
     def config_from(self, cleaned: dict) -> dict:
-        config = {key: cleaned.get(key) for key in CONFIG_FIELDS}
+        config = {key: cleaned.get(key) for key in CONFIG_FIELDS if key in self.fields}
         config["address"] = cleaned["address"].lower()
         return config
 

@@ -68,5 +68,6 @@ def inbound_webhook(request, key: str, provider: str):
         row, _ = raw_email_store(inbox=inbox, raw=event.message.as_bytes(), source=RawEmailSource.WEBHOOK)
         rows.append(row)
     for row in rows:
-        raw_email_process(row.pk)  # a failure stays stored for the reprocessing task
+        row.inbox = inbox
+        raw_email_process(row.pk, row=row)  # a failure stays stored for the reprocessing task
     return HttpResponse()

@@ -1,5 +1,6 @@
 """An email inbox, a real SMTP server (aiosmtpd) that keeps what it receives, and fixtures."""
 
+import contextlib
 import email
 import email.policy
 import pathlib
@@ -78,8 +79,8 @@ def email_inbox(smtp_server):
     )
 
 
-@pytest.fixture
-def dovecot():
+@contextlib.contextmanager
+def running_dovecot(capabilities: str = ""):
     import shutil
     import tempfile
 
@@ -89,7 +90,7 @@ def dovecot():
         pytest.fail("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does it)")
     # Not under pytest's tmp_path: its parents are private to us, and dovecot reads mail as its own user.
     root = pathlib.Path(tempfile.mkdtemp(prefix="webcare-dovecot-"))
-    server = Dovecot(root, free_port())
+    server = Dovecot(root, free_port(), capabilities=capabilities)
     try:
         server.start()
         yield server
@@ -99,17 +100,27 @@ def dovecot():
 
 
 @pytest.fixture
-def imap_inbox(email_inbox, dovecot):
+def dovecot():
+    with running_dovecot() as server:
+        yield server
+
+
+def imap_connect(inbox, server):
     from .dovecot import PASSWORD
 
-    email_inbox.config = {
-        **email_inbox.config,
+    inbox.config = {
+        **inbox.config,
         "imap_host": "127.0.0.1",
-        "imap_port": dovecot.port,
+        "imap_port": server.port,
         "imap_security": "none",
         "imap_user": "support",
         "imap_folder": "INBOX",
     }
-    email_inbox.credentials = {**email_inbox.credentials, "imap_password": PASSWORD}
-    email_inbox.save()
-    return email_inbox
+    inbox.credentials = {**inbox.credentials, "imap_password": PASSWORD}
+    inbox.save()
+    return inbox
+
+
+@pytest.fixture
+def imap_inbox(email_inbox, dovecot):
+    return imap_connect(email_inbox, dovecot)

@@ -49,12 +49,21 @@ service stats {{
     port = 0
   }}
 }}
+{extra}
 """
+
+# What dovecot names after the login, less MOVE: a server that has to be told COPY, \Deleted, EXPUNGE.
+WITHOUT_MOVE = (
+    "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN "
+    "NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE ESEARCH LITERAL+"
+)
 
 
 class Dovecot:
-    def __init__(self, root: Path, port: int) -> None:
+    def __init__(self, root: Path, port: int, *, capabilities: str = "") -> None:
+        """`capabilities`: what the server names after the login instead of its own list."""
         self.root, self.port = root, port
+        self.capabilities = capabilities
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -85,6 +94,7 @@ class Dovecot:
                 login=login,
                 internal=internal,
                 group=group,
+                extra=f"imap_capability = {self.capabilities}" if self.capabilities else "",
             )  # fmt: skip
         )
         self.process = subprocess.Popen(
@@ -132,5 +142,29 @@ class Dovecot:
         try:
             client.select(folder)
             return [int(uid) for uid in client.uid("SEARCH", None, "SEEN")[1][0].split()]
+        finally:
+            client.logout()
+
+    def folder(self, user: str, folder: str) -> list[tuple[str, bool]]:
+        """The Message-IDs in one of the user's folders, in UID order, each with whether it
+        carries \\Deleted (mail marked for removal but still there)."""
+        client = self.client(user)
+        try:
+            status, _ = client.select(f'"{folder}"', readonly=True)
+            if status != "OK":
+                return []
+            found = []
+            for part in client.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")[1]:
+                if isinstance(part, tuple):
+                    message_id = part[1].decode().split(":", 1)[-1].strip()
+                    found.append((message_id, b"\\Deleted" in part[0]))
+            return found
+        finally:
+            client.logout()
+
+    def folders(self, user: str) -> list[str]:
+        client = self.client(user)
+        try:
+            return [line.decode().rsplit(" ", 1)[-1].strip('"') for line in client.list()[1] if line]
         finally:
             client.logout()

@@ -61,3 +61,29 @@ def test_a_lead_cannot_connect_a_mailbox_with_passwords(client):
     client.force_login(make_user("lead", role="lead"))
 
     assert client.get("/settings/inboxes/new/email/").status_code == 404
+
+
+def test_an_admin_chooses_to_move_processed_mail_and_a_lead_neither_sees_nor_resets_it(client, dovecot):
+    admin = make_user("root", role="admin")
+    client.force_login(admin)
+    client.post("/settings/inboxes/new/email/", _form(imap_port=str(dovecot.port)))
+    inbox = Inbox.objects.get(kind="email")
+    assert inbox.config["after_processing"] == "seen"  # the default: mark as read
+
+    missing = client.post(f"/settings/inboxes/{inbox.pk}/", _form(after_processing="move", processed_folder=""))
+    assert "Name the folder to move processed mail to." in missing.content.decode()
+    saved = client.post(
+        f"/settings/inboxes/{inbox.pk}/", _form(after_processing="move", processed_folder="Webcare/Processed")
+    )
+    assert saved.status_code == 302
+    inbox.refresh_from_db()
+    assert (inbox.config["after_processing"], inbox.config["processed_folder"]) == ("move", "Webcare/Processed")
+
+    client.force_login(make_user("lead", role="lead"))
+    page = client.get(f"/settings/inboxes/{inbox.pk}/").content.decode()
+    assert "After processing" not in page and "Folder for processed mail" not in page
+    form = {k: v for k, v in _form(name="Renamed").items() if not k.endswith("password")}
+    response = client.post(f"/settings/inboxes/{inbox.pk}/", {**form, "after_processing": "seen"})
+    assert response.status_code == 302
+    inbox.refresh_from_db()
+    assert inbox.name == "Renamed" and inbox.config["after_processing"] == "move"
