@@ -14,6 +14,7 @@ from inbox.setup_forms import ChannelSetupForm, secret_field
 
 from .imap import AFTER_MOVE, AFTER_SEEN, DEFAULT_PROCESSED_FOLDER, ImapError, imap_login_check
 from .sender import SMTP_TIMEOUT
+from .sns import TOPIC_ARN
 
 SECURITY_CHOICES = [("ssl", _("SSL/TLS")), ("starttls", _("STARTTLS")), ("none", _("None (only on a trusted network)"))]
 
@@ -61,10 +62,11 @@ def setup_summary(inbox) -> dict:
 CONFIG_FIELDS = (
     "address", "company", "from_pattern", "signature", "imap_host", "imap_port", "imap_security", "imap_user",
     "imap_folder", "smtp_host", "smtp_port", "smtp_security", "smtp_user", "plus_addressing", "after_processing",
-    "processed_folder",
+    "processed_folder", "ses_topic_arn",
 )  # fmt: skip
-# What the poller does to the mailbox beyond reading it: only an admin decides.
-ADMIN_FIELDS = ("after_processing", "processed_folder")
+# What the poller does to the mailbox beyond reading it, and which SNS topic may subscribe
+# the webhook: only an admin decides.
+ADMIN_FIELDS = ("after_processing", "processed_folder", "ses_topic_arn")
 AFTER_PROCESSING_CHOICES = [
     (AFTER_SEEN, _("Mark as read")),
     (AFTER_MOVE, _("Move to a folder")),
@@ -79,7 +81,7 @@ class EmailSetupForm(ChannelSetupForm):
     field_order = ["name", "address", "company", "from_pattern", "signature", "imap_host", "imap_port",
                    "imap_security", "imap_user", "imap_password", "imap_folder", "smtp_host", "smtp_port",
                    "smtp_security", "smtp_user", "smtp_password", "plus_addressing", "after_processing",
-                   "processed_folder"]  # fmt: skip
+                   "processed_folder", "ses_topic_arn"]  # fmt: skip
 
     address = forms.EmailField(
         label=_("Support address"), help_text=_("Where customers write to, e.g. support@acme.nl.")
@@ -115,6 +117,14 @@ class EmailSetupForm(ChannelSetupForm):
     processed_folder = forms.CharField(
         label=_("Folder for processed mail"), max_length=255, required=False, initial=DEFAULT_PROCESSED_FOLDER,
         help_text=_("With \"Move to a folder\": e.g. Webcare/Processed (/ for a subfolder). Created if missing."),
+    )  # fmt: skip
+
+    ses_topic_arn = forms.RegexField(
+        label=_("Amazon SNS topic (ARN)"), regex=TOPIC_ARN, max_length=300, required=False,
+        help_text=_("Only with Amazon SES inbound: the topic whose subscription to the webhook is confirmed "
+                    "automatically, e.g. arn:aws:sns:eu-west-1:123456789012:inbound. Empty: any topic that "
+                    "knows the webhook's password."),
+        error_messages={"invalid": _("Enter a topic ARN such as arn:aws:sns:eu-west-1:123456789012:inbound.")},
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -6,10 +6,13 @@ auth user:password the provider is given (`inbound_webhook_secret`), and Mailgun
 signing key (`mailgun_signing_key`). Anymail checks them; a request that fails is 403 with
 nothing stored. The email is stored raw (committed) before it is processed, so the provider's
 retry of a request we failed to answer finds it (by Message-ID) instead of storing it twice.
+Amazon SNS's subscription confirmation for the SES webhook is answered by `sns`.
 """
 
+import json
 import logging
 
+from anymail.exceptions import AnymailError
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +22,7 @@ from inbox.models import Inbox
 
 from .models import RawEmailSource
 from .services import raw_email_process, raw_email_store
+from .sns import SubscriptionRefused, sns_subscription_confirm
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,12 @@ def inbound_webhook(request, key: str, provider: str):
     secret = credentials.get("inbound_webhook_secret", "")
     if not secret:
         return HttpResponseForbidden("No webhook secret is set for this inbox.")
+    if provider == "amazon_ses" and not request.META.get("HTTP_AUTHORIZATION"):
+        # SNS sends the basic auth of its URL only after a 401 that asks for it.
+        response = HttpResponse(status=401)
+        response["WWW-Authenticate"] = 'Basic realm="Webcare email inbound"'
+        return response
+    # SNS subscriptions are confirmed below (sns.py), not by anymail (boto3, any topic).
     options = {"webhook_secret": secret, "auto_confirm_sns_subscriptions": False}
     if provider == "mailgun":
         options["webhook_signing_key"] = credentials.get("mailgun_signing_key", "")
@@ -56,6 +66,17 @@ def inbound_webhook(request, key: str, provider: str):
         view.run_validators(request)
     except SuspiciousOperation:
         return HttpResponseForbidden("Bad signature or credentials.")
+    except AnymailError:
+        return HttpResponse("Not a message of this provider.", status=400)
+    if provider == "amazon_ses":
+        sns_message = json.loads(request.body)  # the validators have read it as JSON already
+        if sns_message.get("Type") == "SubscriptionConfirmation":
+            try:
+                sns_subscription_confirm(inbox=inbox, message=sns_message)
+            except SubscriptionRefused as refused:
+                logger.warning("SNS subscription for inbox %s not confirmed: %s", inbox.pk, refused)
+                return HttpResponse(str(refused), status=refused.status, content_type="text/plain")
+            return HttpResponse("Subscription confirmed.", content_type="text/plain")
     try:
         events = view.parse_events(request)
     except Exception:

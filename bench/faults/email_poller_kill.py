@@ -7,10 +7,13 @@ without warning, and started again.
 
 Claims:
 - every email arrives as exactly one message (none lost, none twice);
-- every email is stored raw exactly once, and all are marked seen on the server.
+- every email is stored raw exactly once, and all are marked seen on the server;
+- with `--after move` (the inbox moves processed mail to a folder): all of them left the folder
+  that is read, and the processed folder holds each exactly once.
 
     createdb -h 127.0.0.1 -U postgres webcare_faults   # once; the script migrates it
-    .venv/bin/python bench/faults/email_poller_kill.py --database-url postgres://postgres@127.0.0.1:5432/webcare_faults
+    .venv/bin/python bench/faults/email_poller_kill.py \
+        --database-url postgres://postgres@127.0.0.1:5432/webcare_faults [--after move]
 """
 
 import argparse
@@ -41,6 +44,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (required: migrated, written to)")
     parser.add_argument("--mails", type=int, default=150)
+    parser.add_argument("--after", choices=["seen", "move"], default="seen", help="what becomes of processed mail")
     args = parser.parse_args()
     if not args.database_url:
         print("skipped: give --database-url of a scratch PostgreSQL database (it is migrated and written to)")
@@ -61,6 +65,11 @@ def main() -> int:
             env=env, check=True, capture_output=True, text=True,
         )  # fmt: skip
         inbox_id = json.loads(created.stdout.strip().splitlines()[-1])["id"]
+        if args.after == "move":
+            configure = (f"from inbox.models import Inbox; i = Inbox.objects.get(pk={inbox_id}); "
+                         "i.config = {**i.config, 'after_processing': 'move', "
+                         "'processed_folder': 'Webcare/Processed'}; i.save()")  # fmt: skip
+            subprocess.run([*manage, "shell", "-c", configure], env=env, check=True)
         for n in range(args.mails):
             mail = EmailMessage()
             mail["From"] = f"Customer {n} <customer{n}@example.org>"
@@ -92,14 +101,27 @@ def main() -> int:
         poller.send_signal(signal.SIGTERM)
         poller.wait()
         raw, messages, distinct = counts()
-        seen = len(server.seen_uids(user))
+        if args.after == "move":
+            left = server.folder(user, "INBOX")
+            moved = [message_id for message_id, _deleted in server.folder(user, "Webcare.Processed")]
+        else:
+            seen = len(server.seen_uids(user))
     finally:
         server.stop()
     claims = [
         (messages == args.mails == distinct, f"every email is one message: {messages} messages, {distinct} distinct, "
                                              f"{args.mails} sent"),
-        (raw == args.mails and seen == args.mails, f"stored raw once and seen: {raw} stored, {seen} seen"),
     ]  # fmt: skip
+    if args.after == "move":
+        claims.append(
+            (raw == args.mails and not left and len(moved) == len(set(moved)) == args.mails,
+             f"stored raw once and moved once: {raw} stored, {len(left)} left in INBOX, {len(moved)} moved "
+             f"({len(set(moved))} distinct)")
+        )  # fmt: skip
+    else:
+        claims.append(
+            (raw == args.mails and seen == args.mails, f"stored raw once and seen: {raw} stored, {seen} seen")
+        )
     for ok, claim in claims:
         print(("PASS " if ok else "FAIL ") + claim)
     return 0 if all(ok for ok, _ in claims) else 1

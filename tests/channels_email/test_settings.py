@@ -87,3 +87,18 @@ def test_an_admin_chooses_to_move_processed_mail_and_a_lead_neither_sees_nor_res
     assert response.status_code == 302
     inbox.refresh_from_db()
     assert inbox.name == "Renamed" and inbox.config["after_processing"] == "move"
+
+
+def test_the_sns_topic_an_admin_names_must_be_a_topic_arn(client, dovecot):
+    client.force_login(make_user("root", role="admin"))
+    client.post("/settings/inboxes/new/email/", _form(imap_port=str(dovecot.port)))
+    inbox = Inbox.objects.get(kind="email")
+
+    refused = client.post(f"/settings/inboxes/{inbox.pk}/", _form(ses_topic_arn="https://sns.example/topic"))
+    saved = client.post(
+        f"/settings/inboxes/{inbox.pk}/", _form(ses_topic_arn="arn:aws:sns:eu-west-1:111122223333:inbound")
+    )
+
+    assert "Enter a topic ARN such as" in refused.content.decode() and saved.status_code == 302
+    inbox.refresh_from_db()
+    assert inbox.config["ses_topic_arn"] == "arn:aws:sns:eu-west-1:111122223333:inbound"

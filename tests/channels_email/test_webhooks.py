@@ -147,3 +147,98 @@ def test_an_amazon_ses_inbound_notification_lands_in_the_inbox_and_mismatched_he
     assert accepted.status_code == 200
     message = Message.objects.get()
     assert message.text.startswith("Hi Anna,") and RawEmail.objects.get().source == "webhook"
+
+
+TOPIC = "arn:aws:sns:eu-west-1:111122223333:inbound"
+SUBSCRIBE_URL = (
+    "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=2336412f37fb6"
+)
+
+
+@pytest.fixture
+def sns_fetches(monkeypatch):
+    """Amazon SNS is an outside service: its HTTPS requests are answered here, at requests'
+    transport, and recorded."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    fetched = []
+
+    def send(adapter, request, **kwargs):
+        fetched.append(request.url)
+        response = requests.Response()
+        response.status_code, response.url, response.request = 200, request.url, request
+        response._content = (
+            b"<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>"
+            + (TOPIC + ":b1e2").encode()
+            + b"</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>"
+        )
+        return response
+
+    monkeypatch.setattr(HTTPAdapter, "send", send)
+    return fetched
+
+
+def _confirmation(**overrides) -> dict:
+    return {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
+        "Token": "2336412f37fb6",
+        "TopicArn": TOPIC,
+        "Message": "You have chosen to subscribe to the topic " + TOPIC + ".",
+        "SubscribeURL": SUBSCRIBE_URL,
+        "Timestamp": "2026-12-03T10:00:00.000Z",
+        **overrides,
+    }
+
+
+def _post_sns(client, inbox, body: dict, auth: str | None = "acme:hook-secret"):
+    headers = {"HTTP_X_AMZ_SNS_MESSAGE_TYPE": body["Type"], "HTTP_X_AMZ_SNS_MESSAGE_ID": body["MessageId"]}
+    if auth:
+        headers["HTTP_AUTHORIZATION"] = _basic(auth)
+    return client.post(
+        f"/webhooks/email/{inbox.public_key}/amazon_ses/", json.dumps(body), content_type="text/plain", **headers
+    )
+
+
+def test_sns_asks_for_basic_auth_with_a_401_then_the_subscription_is_confirmed(client, hooked_inbox, sns_fetches):
+    challenge = _post_sns(client, hooked_inbox, _confirmation(), auth=None)
+    assert challenge.status_code == 401 and challenge["WWW-Authenticate"].startswith("Basic ")
+    wrong = _post_sns(client, hooked_inbox, _confirmation(), auth="acme:guess")
+    assert wrong.status_code == 403 and sns_fetches == []
+
+    confirmed = _post_sns(client, hooked_inbox, _confirmation())
+
+    assert confirmed.status_code == 200
+    assert sns_fetches == [SUBSCRIBE_URL]
+    assert not RawEmail.objects.exists()
+
+
+def test_only_the_expected_topic_is_confirmed_when_the_inbox_names_one(client, hooked_inbox, sns_fetches):
+    hooked_inbox.config = {**hooked_inbox.config, "ses_topic_arn": "arn:aws:sns:eu-west-1:111122223333:other"}
+    hooked_inbox.save()
+
+    refused = _post_sns(client, hooked_inbox, _confirmation())
+
+    assert refused.status_code == 403 and sns_fetches == []
+    hooked_inbox.config = {**hooked_inbox.config, "ses_topic_arn": TOPIC}
+    hooked_inbox.save()
+    assert _post_sns(client, hooked_inbox, _confirmation()).status_code == 200 and sns_fetches == [SUBSCRIBE_URL]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        SUBSCRIBE_URL.replace("https://", "http://"),
+        SUBSCRIBE_URL.replace("sns.eu-west-1.amazonaws.com", "sns.eu-west-1.amazonaws.com.evil.example"),
+        SUBSCRIBE_URL.replace("sns.eu-west-1.amazonaws.com", "169.254.169.254"),
+        SUBSCRIBE_URL.replace("sns.eu-west-1.amazonaws.com", "sns.us-east-1.amazonaws.com"),
+        SUBSCRIBE_URL.replace("sns.eu-west-1", "user@sns.eu-west-1"),
+        SUBSCRIBE_URL.replace("ConfirmSubscription", "Unsubscribe"),
+    ],
+    ids=["http", "lookalike-host", "metadata-ip", "other-region", "userinfo", "other-action"],
+)
+def test_a_subscribe_url_that_is_not_amazon_sns_is_never_fetched(client, hooked_inbox, sns_fetches, url):
+    response = _post_sns(client, hooked_inbox, _confirmation(SubscribeURL=url))
+
+    assert response.status_code == 400 and sns_fetches == []
