@@ -35,13 +35,18 @@ def _step(name: str, message_id: int, function, *args, **kwargs):
 
 
 def _messages_load(message_ids) -> dict[int, Message]:
-    """Messages with their conversation, contact and inbox in two queries. Messages of one inbox
+    """Messages with their conversation, contact and inbox in one query. Messages of one inbox
     share one Inbox instance, without its credentials: automation does not send (the outbox task
     does), so there is nothing to decrypt."""
-    messages = list(Message.objects.select_related("conversation__contact").filter(pk__in=message_ids))
-    inboxes = Inbox.objects.defer("credentials").in_bulk({message.conversation.inbox_id for message in messages})
+    messages = list(
+        Message.objects.select_related("conversation__contact", "conversation__inbox")
+        .defer("conversation__inbox__credentials")
+        .filter(pk__in=message_ids)
+    )
+    inboxes: dict[int, Inbox] = {}
     for message in messages:
-        message.conversation.inbox = inboxes[message.conversation.inbox_id]
+        inbox = inboxes.setdefault(message.conversation.inbox_id, message.conversation.inbox)
+        message.conversation.inbox = inbox
     return {message.pk: message for message in messages}
 
 
@@ -64,13 +69,18 @@ def message_received(message_id: int) -> None:
     if message is None or message.sender_type != SenderType.CONTACT:
         return
     conversation = message.conversation
+    # The contact's own language (the live-chat widget's, or set by an agent) wins: the bot,
+    # auto-replies and surveys all speak it. Only without one is it read from the text.
+    locale = (conversation.contact.locale or "")[:2].lower()
+
+    def language_of(known: str) -> str:
+        return locale if locale in LANGUAGES else language_detect(message.text or "", fallback=known)
+
     with transaction.atomic():
-        state, created = conversation_state_lock(conversation)
-        # The contact's own language (the live-chat widget's, or set by an agent) wins: the
-        # bot, auto-replies and surveys all speak it. Only without one is it read from the text.
-        locale = (conversation.contact.locale or "")[:2].lower()
-        if locale in LANGUAGES or language_known(message.text or "") or not state.language:
-            language = locale if locale in LANGUAGES else language_detect(message.text or "", fallback=state.language)
+        # A new row is written with its language at once (no second write).
+        state, created = conversation_state_lock(conversation, language=lambda: language_of(""))
+        if not created and (locale in LANGUAGES or language_known(message.text or "") or not state.language):
+            language = language_of(state.language)
             if language != state.language:
                 state.language = language
                 state.save(update_fields=["language", "updated_at"])

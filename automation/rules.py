@@ -171,13 +171,17 @@ def _action_apply(action: dict, ctx: RuleContext) -> str:
 
 
 def rules_enabled(inbox_id: int, trigger: str) -> list[Rule]:
-    """The enabled rules of `trigger` for the inbox (its own and every inbox's), in order."""
+    """The enabled rules of `trigger` for the inbox (its own and every inbox's), in order. The
+    rules of every trigger are read together: a new conversation's first message asks for two."""
 
-    def load():
-        rules = Rule.objects.filter(enabled=True, trigger=trigger).filter(Q(inbox__isnull=True) | Q(inbox_id=inbox_id))
-        return list(rules.order_by("position", "pk"))
+    def load() -> dict[str, list[Rule]]:
+        rules = Rule.objects.filter(enabled=True).filter(Q(inbox__isnull=True) | Q(inbox_id=inbox_id))
+        by_trigger: dict[str, list[Rule]] = {}
+        for rule in rules.order_by("position", "pk"):
+            by_trigger.setdefault(rule.trigger, []).append(rule)
+        return by_trigger
 
-    return batch_memo(("rules", inbox_id, trigger), load)
+    return batch_memo(("rules", inbox_id), load).get(trigger, [])
 
 
 def rules_run(ctx: RuleContext, rules: list[Rule] | None = None) -> list[RuleRun]:

@@ -62,8 +62,9 @@ def _inbox_automation(inbox: Inbox) -> InboxAutomation:
         return InboxAutomation.objects.get(inbox=inbox)
 
 
-def conversation_state_lock(conversation: Conversation) -> tuple[ConversationAutomation, bool]:
+def conversation_state_lock(conversation: Conversation, *, language=None) -> tuple[ConversationAutomation, bool]:
     """The conversation's automation row, locked (call inside a transaction); True if new.
+    `language()`, if given, is the language a new row starts with.
 
     The lock serialises automation for one conversation: two messages arriving together
     cannot both get the bot's answer or the out-of-hours reply."""
@@ -73,7 +74,8 @@ def conversation_state_lock(conversation: Conversation) -> tuple[ConversationAut
         return state, False
     try:
         with transaction.atomic():
-            return ConversationAutomation.objects.create(conversation=conversation), True
+            initial = language() if language else ""
+            return ConversationAutomation.objects.create(conversation=conversation, language=initial), True
     except IntegrityError:  # created concurrently: wait for theirs
         return locked.get(conversation=conversation), False
 

@@ -53,8 +53,9 @@ def raw_email_apply(row: RawEmail) -> str:
         inbound = replace(inbound, sender=SenderProfile(external_id=identity), attachments=())
         message_ingest(inbox=conversation.inbox, inbound=inbound)
         return "auto_reply" if parsed.auto_reply else "message"
-    result = message_ingest(inbox=inbox, inbound=_inbound(row, parsed, identity))
-    if result.created and result.message.attachments.exists():
+    inbound = _inbound(row, parsed, identity)
+    result = message_ingest(inbox=inbox, inbound=inbound)
+    if result.created and inbound.attachments:
         from .tasks import attachments_store_task
 
         enqueue_on_commit(attachments_store_task, row.pk, inline_if_broker_down=_attachments_store)

@@ -5,6 +5,8 @@ and the customer's); then a conversation's own reply address among its recipient
 same subject from the same customer. Nothing found: a new thread.
 """
 
+from django.db.models import Q
+
 from inbox.models import Conversation, Direction, Inbox, Message
 
 from .addresses import conversation_id_from_address, message_pk_from_id
@@ -20,11 +22,11 @@ def conversation_for(inbox, parsed: ParsedEmail) -> Conversation | None:
     )
 
 
-def linked_inbox_ids(inbox) -> list[int]:
+def linked_inbox_ids(inbox):
     """This inbox and the inboxes whose replies continue through it (live chat by email): an
-    answer to such a reply belongs to that inbox's conversation."""
-    linked = Inbox.objects.filter(config__email_inbox_id=inbox.pk).values_list("pk", flat=True)
-    return [inbox.pk, *linked]
+    answer to such a reply belongs to that inbox's conversation. A subquery of the lookup that
+    uses it, not a query of its own."""
+    return Inbox.objects.filter(Q(pk=inbox.pk) | Q(config__email_inbox_id=inbox.pk)).values("pk")
 
 
 def _by_references(inbox, parsed: ParsedEmail) -> Conversation | None:

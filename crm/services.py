@@ -74,7 +74,12 @@ def identify(
     candidates = phone_candidates(phone) if phone else []
     e164 = candidates[0] if candidates else ""
     email = (email or "").strip()
-    contact = (contact_by_phone(candidates) or contact_by_email(email)) if details_verified else None
+    contact, email_key = None, None
+    if details_verified:
+        contact = contact_by_phone(candidates)
+        if contact is None:
+            email_key = _verified_email_key(email)
+            contact = email_key.contact if email_key is not None else _contact_by_email_column(email)
     contact_is_new = contact is None
     if contact is None:
         contact = contact_create(name=display_name, phone=phone, email=email, locale=locale, verified=details_verified)
@@ -82,7 +87,7 @@ def identify(
         _fill_blanks(contact, name=display_name, phone=e164, email=email, locale=locale)
         if phone:
             contact_phone_add(contact=contact, raw=phone)
-        if email:
+        if email and email_key is None:  # matched by this very key: nothing to add
             contact_email_add(contact=contact, email=email)
 
     try:
@@ -134,21 +139,32 @@ def contact_by_phone(candidates: list[str]) -> Contact | None:
 
 def contact_by_email(email: str) -> Contact | None:
     """The oldest live contact holding this address (case-insensitively) as a verified key."""
+    key = _verified_email_key(email)
+    return key.contact if key is not None else _contact_by_email_column(email)
+
+
+def _verified_email_key(email: str) -> ContactEmail | None:
+    """The verified key row of the oldest live contact holding this address, with its contact."""
     lowered = keys.email_lower(email)
     if not lowered:
         return None
-    found = (
+    return (
         ContactEmail.objects.filter(email_lower=lowered, verified=True, contact__merged_into__isnull=True)
+        .select_related("contact")
         .order_by("contact_id")
-        .values_list("contact_id", flat=True)
         .first()
     )
-    if found is None:
-        # LOWER(email) = ..., which the crm_contact_email_lower index serves (iexact's UPPER does
-        # not); as for phones, only where no key row says otherwise.
-        contacts = Contact.objects.annotate(email_lower=Lower("email")).exclude(emails__email_lower=lowered)
-        return contacts.filter(email_lower=lowered, merged_into__isnull=True).order_by("id").first()
-    return Contact.objects.get(pk=found)
+
+
+def _contact_by_email_column(email: str) -> Contact | None:
+    # Contacts written before emails had their own table, or by bulk tools: LOWER(email) = ...,
+    # which the crm_contact_email_lower index serves (iexact's UPPER does not); as for phones,
+    # only where no key row says otherwise.
+    lowered = keys.email_lower(email)
+    if not lowered:
+        return None
+    contacts = Contact.objects.annotate(email_lower=Lower("email")).exclude(emails__email_lower=lowered)
+    return contacts.filter(email_lower=lowered, merged_into__isnull=True).order_by("id").first()
 
 
 def contact_create(
