@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from .html import has_remote_images, html_sanitize, html_to_text
@@ -88,8 +89,13 @@ def message_parse(raw: bytes) -> EmailMessage:
 
 
 def message_id_of(raw: bytes) -> str:
-    """The Message-ID (angle brackets kept), or a stable one made from the bytes."""
-    found = _message_ids(_header(message_parse(raw), "Message-ID"))
+    """The Message-ID (angle brackets kept), or a stable one made from the bytes. Reads the
+    headers only: the body is parsed once, by `email_parse`."""
+    return _message_id(BytesHeaderParser(policy=email.policy.default).parsebytes(raw), raw)
+
+
+def _message_id(message: Message, raw: bytes) -> str:
+    found = _message_ids(_header(message, "Message-ID"))
     if found:
         return found[0][:255]
     return f"<sha256.{hashlib.sha256(raw).hexdigest()}@webcare.invalid>"
@@ -103,7 +109,7 @@ def email_parse(raw: bytes) -> ParsedEmail:
     split = text_split(text)
     senders = _addresses(message, "From")
     return ParsedEmail(
-        message_id=message_id_of(raw),
+        message_id=_message_id(message, raw),
         subject=" ".join(_header(message, "Subject").split())[:998],
         sender=senders[0] if senders else Address(email=""),
         to=tuple(_addresses(message, "To")),
