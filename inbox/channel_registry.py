@@ -246,11 +246,16 @@ class Channel:
     # The channel in the demo (`load_demo`); None: the demo has no inbox of it.
     demo: ChannelDemo | None = None
     # Starting a conversation from a contact's page: (inbox, contact) -> the platform address
-    # to write to (a wa_id, a PSID), or StartRefused with the reason (no number, never wrote to
-    # this Page). None: the channel cannot start one, and `start_refused_reason` says why.
-    # What may be sent is then the channel's `window` and `templates`, as in any conversation.
+    # to write to (a wa_id, a PSID, an email thread's identity), or StartRefused with the reason
+    # (no number, never wrote to this Page). None: the channel cannot start one, and
+    # `start_refused_reason` says why. What may be sent is then the channel's `window` and
+    # `templates`, as in any conversation; the composer's fields (`composer_fields` of a
+    # conversation without messages) are asked for in the start form too.
     start_address: "Callable[[Inbox, object], str] | None" = None
     start_refused_reason: "str | Promise" = ""
+    # Whether a start continues the customer's unclosed conversation in the inbox. False: every
+    # start is a thread of its own (an email with a subject of its own), a new conversation.
+    start_continues: bool = True
     # Channels whose replies carry more than text: the composer's extra fields for a
     # conversation, and how the typed values ({name: text}) become the reply's `content`
     # (ComposerRefused for a value that cannot be sent).
@@ -270,6 +275,7 @@ class ComposerField:
     label: "str | Promise"
     value: str = ""
     readonly: bool = False
+    required: bool = False
 
 
 class ComposerRefused(Refused):
