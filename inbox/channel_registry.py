@@ -265,6 +265,11 @@ class Channel:
     # chat): (this channel's inbox, the reply, a link back to the conversation) -> the id the
     # copy went out with (an email's Message-ID), or SendError. None: it cannot.
     follow_up_send: "Callable[[Inbox, Message, str], str] | None" = None
+    # A customer's message that reached one of this channel's conversations by another channel
+    # (the visitor's email answer to a live chat), just stored (`created=True`) or changed since
+    # (its files stored): show it where the customer is now (an open widget). Called inside the
+    # transaction that wrote it; publishes after commit. None: nothing to show anywhere.
+    message_relayed: "Callable[..., None] | None" = None  # (message, *, created)
 
 
 @dataclass(frozen=True)
