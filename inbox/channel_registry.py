@@ -267,8 +267,8 @@ class Channel:
     follow_up_send: "Callable[[Inbox, Message, str], str] | None" = None
     # A customer's message that reached one of this channel's conversations by another channel
     # (the visitor's email answer to a live chat), just stored (`created=True`) or changed since
-    # (its files stored): show it where the customer is now (an open widget). Called inside the
-    # transaction that wrote it; publishes after commit. None: nothing to show anywhere.
+    # (its files stored): show it where the customer is now (an open widget). Called by the
+    # code that wrote it, in or after its transaction; publish after commit. None: nothing to show.
     message_relayed: "Callable[..., None] | None" = None  # (message, *, created)
 
 
