@@ -25,14 +25,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.stack import percentile  # noqa: E402
 from inbox.ingest import message_ingest  # noqa: E402
 from inbox.normalized import InboundMessage, SenderProfile  # noqa: E402
 from inbox.provisioning import inbox_create  # noqa: E402
-
-
-def percentile(samples, share):
-    ordered = sorted(samples)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
 def main() -> None:
