@@ -297,7 +297,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
     READ = "read", _("Read")
-    FAILED = "failed", "Failed"
+    FAILED = "failed", _("Failed")
 
 
 # Statuses only move forward along this order; `failed` is terminal (see ingest).
@@ -359,7 +359,7 @@ class Message(TimestampedModel):
 class AttachmentStatus(models.TextChoices):
     PENDING = "pending", _("Downloading")
     STORED = "stored", _("Stored")
-    FAILED = "failed", "Failed"
+    FAILED = "failed", _("Failed")
 
 
 class Attachment(TimestampedModel):
