@@ -47,6 +47,9 @@ class PermanentSendError(SendError):
 class SendResult:
     external_id: str | None = None
     status: str = "sent"
+    # Who the platform delivered to, when it says so and we addressed something else (Meta's
+    # private reply goes to a comment and answers with the person's Messenger/Direct id).
+    recipient_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from crm import services as crm_services
+from crm.models import ContactIdentity
 from kernel import realtime
 from kernel.refusals import Refused
 from kernel.tasks import enqueue_on_commit
@@ -36,7 +37,16 @@ from .ingest import (
     message_edit_apply,
     message_updated_publish,
 )
-from .models import Conversation, DeliveryStatus, Direction, Inbox, Message, MessageKind, SenderType
+from .models import (
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    Inbox,
+    Message,
+    MessageKind,
+    SenderType,
+)
 from .normalized import InboundMessage, MessageEdit, PublicComment
 
 logger = logging.getLogger(__name__)
@@ -180,12 +190,7 @@ def conversation_post_details_fetch(conversation_id: int) -> dict:
         conversation.source = {**conversation.source, **details}
         conversation.version += 1
         conversation.save(update_fields=["source", "version", "updated_at"])
-        realtime.conversation_publish(
-            inbox_id=conversation.inbox_id,
-            conversation_id=conversation.pk,
-            event="conversation_updated",
-            version=conversation.version,
-        )
+        _updated_publish(conversation)
     return details
 
 
@@ -278,7 +283,8 @@ def private_reply_send(
     comment = private_reply_target(conversation)
     now = timezone.now()
     with transaction.atomic():
-        direct, created = _conversation_for(inbox=conversation.inbox, identity=conversation.identity, at=now)
+        identity = _direct_identity(conversation.identity)
+        direct, created = _conversation_for(inbox=conversation.inbox, identity=identity, at=now)
         if not direct.source:
             link = {"kind": "private_reply", "public_conversation_id": conversation.pk}
             direct.source = {**link, **_post_of(conversation)}
@@ -312,6 +318,106 @@ def private_reply_send(
             direct_conversation=direct.pk,
         )
     return reply
+
+
+# Where a commenter's identity keeps the id a private reply reached (Messenger's PSID).
+MESSAGING_ID = "messaging_id"
+
+
+def _direct_identity(commenter: ContactIdentity) -> ContactIdentity:
+    """The identity a private reply's direct conversation belongs to: the one an earlier
+    private reply to the same commenter reached, else the commenter's own (on Instagram the
+    commenter's id is their id in Direct)."""
+    known = commenter.attributes.get(MESSAGING_ID)
+    if known:
+        found = ContactIdentity.objects.filter(channel=commenter.channel, external_id=known).first()
+        if found is not None:
+            return found
+    return commenter
+
+
+def private_reply_recipient_link(*, message_id: int, recipient_id: str) -> str:
+    """The platform answered a private reply with the person's id in its messaging
+    (`recipient_id`: on Facebook their Messenger PSID, which is not their id in the `feed`
+    webhook; on Instagram the IGSID, usually the commenter's id already). Their answer will come
+    from that id, so it must land in the direct conversation the reply opened:
+
+    - the id is new: it becomes an identity of the commenter's contact and the conversation
+      moves to it (so do the agent's next replies, which Meta addresses by that id);
+    - the id is the contact's already, or another contact's (kept theirs, with a merge
+      suggestion: `crm.services.identity_link`): the conversation moves to it when it has no
+      open direct conversation here, else the two conversations are linked (the public one
+      and the private reply's point to where the person writes).
+
+    The commenter's identity remembers the id, so later private replies go straight to that
+    conversation. Idempotent. Returns what was done."""
+    recipient_id = str(recipient_id)[: ContactIdentity._meta.get_field("external_id").max_length]
+    with transaction.atomic():
+        message = Message.objects.filter(pk=message_id).first()
+        if message is None or not message.content.get("private_reply_to"):
+            return "unknown"
+        direct = Conversation.objects.select_for_update().select_related("identity").get(pk=message.conversation_id)
+        commenter = direct.identity
+        if commenter.external_id == recipient_id:
+            return "same"
+        linked = crm_services.identity_link(identity=commenter, external_id=recipient_id, reason="private_reply")
+        if commenter.attributes.get(MESSAGING_ID) != recipient_id:
+            commenter.attributes = {**commenter.attributes, MESSAGING_ID: recipient_id}
+            commenter.save(update_fields=["attributes", "updated_at"])
+        target = linked.identity
+        open_there = (
+            Conversation.objects.select_for_update()
+            .filter(inbox_id=direct.inbox_id, identity=target, thread_key="")
+            .exclude(status=ConversationStatus.CLOSED)
+            .exclude(pk=direct.pk)
+            .first()
+        )
+        public_id = direct.source.get("public_conversation_id")
+        if open_there is None and _only_private_replies(direct):
+            direct.identity, direct.contact_id = target, target.contact_id
+            direct.version += 1
+            direct.save(update_fields=["identity", "contact", "version", "updated_at"])
+            _updated_publish(direct)
+            done = "moved"
+        elif open_there is not None:
+            open_there.source = {**open_there.source, "public_conversation_id": public_id or direct.pk}
+            open_there.version += 1
+            open_there.save(update_fields=["source", "version", "updated_at"])
+            direct.source = {**direct.source, "direct_conversation_id": open_there.pk}
+            direct.version += 1
+            direct.save(update_fields=["source", "version", "updated_at"])
+            if public_id:
+                public = Conversation.objects.select_for_update().filter(pk=public_id).first()
+                if public is not None:
+                    public.source = {**public.source, "direct_conversation_id": open_there.pk}
+                    public.save(update_fields=["source", "updated_at"])
+            for changed in (open_there, direct):
+                _updated_publish(changed)
+            done = "linked"
+        else:
+            done = "kept"  # the conversation holds more than private replies: it stays whose it is
+        logger.info(
+            "private reply %s reached %s: conversation %s %s%s",
+            message_id,
+            target.pk,
+            direct.pk,
+            done,
+            " (another contact's id: merge suggested)" if linked.conflict else "",
+        )
+    return done
+
+
+def _only_private_replies(conversation: Conversation) -> bool:
+    return not conversation.messages.exclude(direction=Direction.OUT, content__has_key="private_reply_to").exists()
+
+
+def _updated_publish(conversation: Conversation) -> None:
+    realtime.conversation_publish(
+        inbox_id=conversation.inbox_id,
+        conversation_id=conversation.pk,
+        event="conversation_updated",
+        version=conversation.version,
+    )
 
 
 def _post_of(conversation: Conversation) -> dict:

@@ -197,7 +197,10 @@ class MessagingSender:
             answer = self._post(inbox, token=token, json=body)
         except GraphError as error:
             raise self.failure_record(error, inbox_id=inbox.pk) from error
-        return SendResult(external_id=self._message_id(answer))
+        # `recipient_id` is the person's id in Messenger (the PSID, not the commenter's id in
+        # `feed`) or in Direct: the inbox links it to the commenter's contact.
+        recipient = str(answer.get("recipient_id") or "") or None
+        return SendResult(external_id=self._message_id(answer), recipient_id=recipient)
 
     def quick_replies(self, content: dict) -> list[dict]:
         """An outbound choice (`content["choices"]`: id, title) as quick replies (at most 13,
