@@ -52,6 +52,16 @@ class SendResult:
     recipient_id: str | None = None
 
 
+class LookupFailed(Exception):
+    """A platform look-up failed (network, rate limit, permission, Meta down): worth another
+    try later. `partial` holds what the other calls of the same look-up found."""
+
+    def __init__(self, reason: str, *, partial: dict | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial or {}
+
+
 @dataclass(frozen=True)
 class WindowState:
     open: bool

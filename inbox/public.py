@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
@@ -167,31 +168,83 @@ def comment_ingest(*, inbox: Inbox, comment: PublicComment) -> IngestResult:
         _publish_message_created(conversation, message, conversation_created=created)
         _automation_enqueue([message.pk])
         known = bool(post.get("caption") or post.get("thumbnail_url"))  # a mention's look-up gave it
-        if created and not known and channel_registry.for_inbox(inbox).post_details is not None:
+        # A new thread asks about its post; a later comment retries a failed look-up when due.
+        retry = not created and post_details_retry_due(conversation)
+        if ((created and not known) or retry) and channel_registry.for_inbox(inbox).post_details is not None:
             from .tasks import conversation_post_details_fetch_task  # tasks import services
 
             enqueue_on_commit(conversation_post_details_fetch_task, conversation.pk)
     return IngestResult(message=message, created=True)
 
 
+# A failed post look-up is tried again after these delays, then given up (the card keeps the
+# ids): Meta down or rate-limited recovers within hours; a deleted post or a missing
+# permission never does, so the attempts are bounded.
+POST_LOOKUP_RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+POST_LOOKUP = "post_lookup"  # in the source: {"failures": n, "retry_at": ISO time or ""}
+
+
 def conversation_post_details_fetch(conversation_id: int) -> dict:
     """Ask the platform about the post a public conversation is on (caption, picture,
     permalink, an ad's name; a network call, outside any transaction) and keep what it says in
-    the conversation's source, for the post card. Nothing found: the card keeps the ids."""
+    the conversation's source, for the post card. A failed look-up keeps what was found and
+    the number of failures, with when to try again (`POST_LOOKUP_RETRY_DELAYS`): the sweeper
+    and the person's next comment try again then, and the card fills in."""
+    from .channel_registry import LookupFailed
+
     conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id, public=True).first()
     fetch = channel_registry.for_inbox(conversation.inbox).post_details if conversation else None
     if fetch is None:
         return {}
-    details = {key: value for key, value in fetch(conversation.inbox, dict(conversation.source)).items() if value}
-    if not details:
+    failed = None
+    try:
+        found = fetch(conversation.inbox, dict(conversation.source))
+    except LookupFailed as failure:
+        found, failed = failure.partial, failure
+    details = {key: value for key, value in found.items() if value}
+    if not details and failed is None and POST_LOOKUP not in conversation.source:
         return {}
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-        conversation.source = {**conversation.source, **details}
+        source = {**conversation.source, **details}
+        if failed is None:
+            source.pop(POST_LOOKUP, None)
+        else:
+            failures = int((source.get(POST_LOOKUP) or {}).get("failures") or 0) + 1
+            delays = POST_LOOKUP_RETRY_DELAYS
+            retry_at = timezone.now() + delays[failures - 1] if failures <= len(delays) else None
+            source[POST_LOOKUP] = {"failures": failures, "retry_at": retry_at.isoformat() if retry_at else ""}
+            logger.info(
+                "post of conversation %s not looked up (%s failures): %s; %s",
+                conversation_id,
+                failures,
+                failed.reason,
+                f"again at {retry_at.isoformat()}" if retry_at else "given up",
+            )
+        conversation.source = source
         conversation.version += 1
         conversation.save(update_fields=["source", "version", "updated_at"])
         _updated_publish(conversation)
     return details
+
+
+def post_details_retry_due(conversation: Conversation, *, now=None) -> bool:
+    """Whether the conversation's failed post look-up is due for another try."""
+    retry_at = parse_datetime(str((conversation.source.get(POST_LOOKUP) or {}).get("retry_at") or ""))
+    return retry_at is not None and retry_at <= (now or timezone.now())
+
+
+def post_details_retries_enqueue(*, now=None, limit: int = 200) -> int:
+    """The sweeper: try again every public conversation whose post look-up failed and is due.
+    Returns how many were enqueued."""
+    from .tasks import conversation_post_details_fetch_task  # tasks import services
+
+    now = now or timezone.now()
+    waiting = Conversation.objects.filter(public=True, source__has_key=POST_LOOKUP).only("pk", "source")
+    due = [conversation.pk for conversation in waiting[: limit * 5] if post_details_retry_due(conversation, now=now)]
+    for conversation_id in due[:limit]:
+        enqueue_on_commit(conversation_post_details_fetch_task, conversation_id)
+    return len(due[:limit])
 
 
 def _own_comment_ingest(inbox: Inbox, comment: PublicComment) -> Message | None:
