@@ -443,7 +443,8 @@ def _in_flight_echo_match(inbox: Inbox, echo: OutboundEcho) -> Message | None:
     """An echo of a reply we are sending right now, whose send call has not answered (or whose
     answer is not stored yet): a platform that takes no `metadata` (Instagram) can echo it
     first, and it would pass for a message sent outside Webcare. The oldest reply of ours in
-    flight to the same person with the same content and no platform id yet takes the echo's id
+    flight to the same person (or a private reply, whose person only the platform knows yet)
+    with the same content and no platform id yet takes the echo's id
     and counts as sent, under its row lock; the send's answer then changes nothing (it updates
     pending messages only), or, if it came first, this finds the id taken and the echo is known.
     Runs inside the caller's transaction."""
@@ -458,9 +459,13 @@ def _in_flight_echo_match(inbox: Inbox, echo: OutboundEcho) -> Message | None:
             external_id__isnull=True,
             attempts__gte=1,  # a send has started
             created_at__gte=timezone.now() - ECHO_MATCH_WINDOW,
-            conversation__identity__external_id=echo.recipient.external_id,
             kind__in=kinds,
             text=echo.text,
+        )
+        # A private reply is addressed to a comment: the person it reaches is known only from
+        # the answer (or this echo), so it matches whoever the echo names.
+        .filter(
+            Q(conversation__identity__external_id=echo.recipient.external_id) | Q(content__has_key="private_reply_to")
         )
         .order_by("pk")
         .first()

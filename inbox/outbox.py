@@ -67,7 +67,10 @@ def message_deliver(message_id: int) -> str:
     if result.recipient_id and message.content.get("private_reply_to"):
         from .public import private_reply_recipient_link  # public imports the ingest this module uses
 
-        private_reply_recipient_link(message_id=message.pk, recipient_id=result.recipient_id)
+        try:
+            private_reply_recipient_link(message_id=message.pk, recipient_id=result.recipient_id)
+        except Exception:  # the reply went out: a failed link must not make it look unsent
+            logger.exception("private reply %s: recipient %s not linked", message.pk, result.recipient_id)
     return "sent"
 
 

@@ -206,7 +206,11 @@ class MessagingSender:
         comment (`recipient.comment_id`), allowed once per comment within 7 days of it; the
         24-hour window plays no part (the person's answer opens it)."""
         inbox = message.conversation.inbox
-        body = {"recipient": {"comment_id": message.content["private_reply_to"]}, "message": {"text": message.text}}
+        reference = {"metadata": f"{REFERENCE_PREFIX}{message.pk}"} if self.send_metadata else {}
+        body = {
+            "recipient": {"comment_id": message.content["private_reply_to"]},
+            "message": {"text": message.text, **reference},
+        }
         try:
             answer = self._post(inbox, token=token, json=body)
         except GraphError as error:

@@ -98,3 +98,28 @@ def test_an_echo_that_outruns_the_send_answer_is_our_reply_not_one_sent_outside_
     # A redelivery of the echo changes nothing.
     race_graph.echo_deliver("Ja, in maat M en L.")
     assert Message.objects.filter(direction="out").count() == 1
+
+
+def test_the_echo_of_a_private_reply_that_outruns_its_answer_is_the_reply_and_the_person_is_linked(
+    race_graph, ig_inbox
+):
+    from crm.models import Contact
+    from inbox.public import private_reply_send
+    from tests.channels_instagram.test_mentions import _mentioned_comment
+
+    race_graph.inbox = ig_inbox
+    race_graph.script("GET", f"/{ACCOUNT_ID}", _mentioned_comment({}))  # known by username only
+    assert post_webhook(Client(), ig_inbox, fixture_bytes("mention")).status_code == 200
+    public = Conversation.objects.get()
+    assert public.identity.external_id == "@sanne.dv"
+
+    reply = private_reply_send(conversation=public, author=make_user(inboxes=[ig_inbox]), text="Zie uw DM")
+
+    # The echo (to the IGSID, which nobody here had yet) came first and was recognised as the reply.
+    assert [row["pk"] for row in race_graph.seen_before_answer] == [reply.pk]
+    assert list(Message.objects.filter(direction="out").values_list("pk", flat=True)) == [reply.pk]
+    reply.refresh_from_db()
+    assert (reply.status, reply.external_id) == ("sent", RACE_MID)
+    direct = reply.conversation
+    assert direct.identity.external_id == IGSID and direct.contact == public.contact
+    assert Contact.objects.count() == 1

@@ -94,10 +94,15 @@ def test_a_failed_look_up_makes_no_conversation_and_keeps_the_event(deliver, gra
 
 
 def _mentioned_comment(author: dict) -> Answer:
+    """The mentioning comment as `mentioned_comment` gives it, written an hour ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     comment = {
         "id": "17900000000000007",
         "text": "@modehuis hebben jullie deze ook in maat 40?",
-        "timestamp": "2026-12-02T09:30:00+0000",
+        "timestamp": (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+0000"),
         "username": "sanne.dv",
         "media": MEDIA,
         **author,
