@@ -88,7 +88,7 @@ def credentials_missing(inbox) -> ConnectionResult | None:
 # on Messenger). Meta sends only fields subscribed both here and in the App Dashboard's webhook
 # settings; the call needs `pages_manage_metadata`. An Instagram account connected through the
 # Page needs the Page subscribed to any field, its own fields being the app's; it asks for the
-# same list, because each call replaces the Page's list and the Page may have a Messenger inbox.
+# same list, so that testing either inbox of a Page with both leaves what both need.
 PAGE_SUBSCRIBED_FIELDS = (
     "feed",
     "messages",
