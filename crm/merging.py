@@ -248,6 +248,23 @@ def suggestions_refresh(*, contact: Contact) -> list[MergeSuggestion]:
     return created
 
 
+def suggestion_record(*, contact: Contact, other: Contact, reason: str) -> MergeSuggestion | None:
+    """Suggest merging two contacts for a reason the channel knows (`private_reply`: the person
+    answered a private reply to a comment from a Messenger id another contact has). A pair
+    already suggested or decided is left as it is. Returns the new suggestion, or None."""
+    if contact.pk == other.pk:
+        return None
+    first, second = sorted((contact.pk, other.pk))
+    try:
+        with transaction.atomic():
+            suggestion, made = MergeSuggestion.objects.get_or_create(
+                first_id=first, second_id=second, defaults={"reason": reason}
+            )
+    except IntegrityError:  # made concurrently
+        return None
+    return suggestion if made else None
+
+
 def suggestion_accept(*, suggestion: MergeSuggestion, survivor: Contact, actor=None) -> ContactMerge:
     """Accept: merge the pair into `survivor` (one of the two)."""
     if survivor.pk not in (suggestion.first_id, suggestion.second_id):

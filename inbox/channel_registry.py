@@ -47,6 +47,19 @@ class PermanentSendError(SendError):
 class SendResult:
     external_id: str | None = None
     status: str = "sent"
+    # Who the platform delivered to, when it says so and we addressed something else (Meta's
+    # private reply goes to a comment and answers with the person's Messenger/Direct id).
+    recipient_id: str | None = None
+
+
+class LookupFailed(Exception):
+    """A platform look-up failed (network, rate limit, permission, Meta down): worth another
+    try later. `partial` holds what the other calls of the same look-up found."""
+
+    def __init__(self, reason: str, *, partial: dict | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial or {}
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ CELERY_TASK_ROUTES = {
     "automation.tasks.comment_hide_task": {"queue": "outbound"},
     "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
     "inbox.tasks.conversation_post_details_fetch_task": {"queue": "ingest"},
+    "inbox.tasks.post_details_retry_sweep_task": {"queue": "ingest"},
     "channels_email.tasks.*": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
 }
@@ -209,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake_task", "schedule": 60.0},
+    # Post cards whose look-up failed, again when due (`inbox.public.POST_LOOKUP_RETRY_DELAYS`).
+    "post-details-retry-sweep": {"task": "inbox.tasks.post_details_retry_sweep_task", "schedule": 120.0},
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},
     "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep_task", "schedule": 120.0},
