@@ -316,6 +316,7 @@ LABELS = [
     "Channel",
     "Comments",
     "Most in one hour",
+    "Now",
     "Open the post",
 ]
 
