@@ -285,7 +285,9 @@ class _People:
             number=self.number,
             name=f"{first} {last}",
             phone=texts.phone(language, self.number),
-            email=f"{local}{self.number % 100}@example.com",
+            # the whole number: an address is an email customer's identity, so two people of the
+            # same name must never share one
+            email=f"{local}{self.number}@example.com",
             language=language,
         )
 
