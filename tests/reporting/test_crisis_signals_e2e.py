@@ -181,10 +181,6 @@ def _row(page, post_id: str):
     return page.locator(f'[data-testid="report-posts"] tbody tr[data-post-id="{post_id}"]')
 
 
-def _summary(lead_filter):
-    return summary_compute(report_filter=lead_filter)
-
-
 @pytest.fixture
 def fast_live_dashboard(settings):
     """The dashboard's live part asks every second instead of every minute."""
@@ -249,7 +245,7 @@ def test_a_lead_sees_a_comment_spike_arrive_live_with_the_services_figures_in_th
         page.reload()
         expect(page.locator('[data-testid="comment-spike"]')).to_have_count(1)
         lead_filter = access_report_filter(lead, _period(page))
-        summary = _summary(lead_filter)
+        summary = summary_compute(report_filter=lead_filter)
         public = summary["public"]
         # the service's figures, which are also the hand-counted ones
         assert [(p["post_id"], p["comments"]) for p in public["posts"]] == [(IG_POST, 66), (FB_POST, 36)]
