@@ -267,6 +267,8 @@ WEBCARE_OUTBOX_LEASE_SECONDS = env_int("WEBCARE_OUTBOX_LEASE_SECONDS", 120)
 # An Online agent with no inbox tab open (no inbox websocket heartbeat) for this many minutes
 # becomes Away.
 WEBCARE_AWAY_AFTER_MINUTES = env_int("WEBCARE_AWAY_AFTER_MINUTES", 5)
+# How often an open reports page asks again for its "Public comments" section (spike warnings).
+WEBCARE_REPORTS_LIVE_SECONDS = env_int("WEBCARE_REPORTS_LIVE_SECONDS", 60)
 
 # First run: while no admin exists, /setup/ creates the first one for whoever gives the setup
 # token. Unset: the server derives one and prints it in its log at start; set: this one

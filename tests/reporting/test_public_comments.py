@@ -98,3 +98,19 @@ def test_the_dashboard_shows_the_spike_the_posts_and_the_public_private_split(cl
     assert 'data-testid="comment-spike"' in html and f"https://www.instagram.com/p/{POST}/" in html
     assert 'data-testid="report-posts"' in html
     assert 'data-testid="volume-public">1<' in html and 'data-testid="volume-private">1<' in html
+
+
+def test_the_open_dashboard_asks_for_the_public_comments_section_alone_with_the_same_access(client, db):
+    now = timezone.now()
+    inbox, other = make_inbox("instagram", name="Shop Instagram"), make_inbox("whatsapp")
+    _comments(_thread(inbox), now - timedelta(minutes=30), 12)
+    client.force_login(make_user("lea", role="lead"))
+    dashboard = client.get("/reports/", {"period": "7d"}).content.decode()
+    assert 'hx-get="/reports/public/?' in dashboard and 'hx-trigger="every 60s"' in dashboard
+    section = client.get("/reports/public/", {"period": "7d"}).content.decode()
+    assert section.startswith("<section") and 'data-testid="comment-spike"' in section
+    assert 'data-testid="post-spike"' in section and "Shop Instagram" in section and "Instagram" in section
+    assert client.get("/reports/public/", {"period": "custom", "from": "nope", "to": "x"}).status_code == 400
+    client.force_login(make_user("anna", inboxes=[other]))
+    assert client.get("/reports/public/", {"period": "7d", "inbox": inbox.pk}).status_code == 404
+    assert 'data-testid="comment-spike"' not in client.get("/reports/public/", {"period": "7d"}).content.decode()
