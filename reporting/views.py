@@ -195,6 +195,11 @@ def reports_public(request):
     except ReportFilterInvalid as invalid:
         return HttpResponseBadRequest(f"{invalid.field}: {invalid.reason}", content_type="text/plain")
     public = _public_shown(public_comments(report_filter))
+    # A screen reader reads an alert out each time it is put on the page: a spike the open page
+    # has shown already stays on screen but is not announced again at every refresh.
+    announced = set(request.GET.get("announced", "").split(","))
+    for spike in public["spikes"]:
+        spike["announced"] = str(spike["post_id"]) in announced
     return render(request, "reporting/_public_comments.html", {"public": public, "params": params})
 
 

@@ -114,3 +114,17 @@ def test_the_open_dashboard_asks_for_the_public_comments_section_alone_with_the_
     client.force_login(make_user("anna", inboxes=[other]))
     assert client.get("/reports/public/", {"period": "7d", "inbox": inbox.pk}).status_code == 404
     assert 'data-testid="comment-spike"' not in client.get("/reports/public/", {"period": "7d"}).content.decode()
+
+
+def test_a_spike_the_open_page_shows_already_is_not_announced_again_at_each_refresh(client, db):
+    now = timezone.now()
+    inbox = make_inbox("instagram", name="Shop Instagram")
+    _comments(_thread(inbox), now - timedelta(minutes=30), 12)
+    client.force_login(make_user("lea", role="lead"))
+    first = client.get("/reports/public/", {"period": "7d"}).content.decode()
+    assert 'role="alert" data-testid="comment-spike"' in first
+    assert f'"announced": "{POST}"' in first  # what the page sends back with its next refresh
+    again = client.get("/reports/public/", {"period": "7d", "announced": POST}).content.decode()
+    assert 'data-testid="comment-spike"' in again and 'role="alert"' not in again
+    other = client.get("/reports/public/", {"period": "7d", "announced": "another-post"}).content.decode()
+    assert 'role="alert" data-testid="comment-spike"' in other
