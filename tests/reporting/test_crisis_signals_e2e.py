@@ -286,6 +286,7 @@ def test_a_lead_sees_a_comment_spike_arrive_live_with_the_services_figures_in_th
                     assert not re.search(rf"\b{re.escape(english)}\b", text), f"{language}: {english!r} left in English"
             factor = "10,0"  # numbers written the reader's way
             assert factor in page.locator('[data-testid="comment-spike"]').inner_text()
+            assert "24,5%" in page.locator('[data-testid="public-sentiment"]').inner_text()
         assert page.errors == []
     finally:
         context.close()

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reporting.kpis import ReportFilter, summary_compute
 from reporting.rollup import inbox_day_rollup
+from reporting.templatetags.reporting import percent, signed_percent
 from tests.factories import make_conversation, make_inbox, make_message, make_user
 
 from .conftest import ams
@@ -128,3 +129,10 @@ def test_a_spike_the_open_page_shows_already_is_not_announced_again_at_each_refr
     assert 'data-testid="comment-spike"' in again and 'role="alert"' not in again
     other = client.get("/reports/public/", {"period": "7d", "announced": "another-post"}).content.decode()
     assert 'role="alert" data-testid="comment-spike"' in other
+
+
+def test_shares_and_changes_use_the_decimal_mark_of_the_readers_language():
+    assert (percent(0.245), signed_percent(0.031), signed_percent(-0.5)) == ("24.5%", "+3.1%", "-50.0%")
+    for language in ("nl", "de"):
+        with translation.override(language):
+            assert (percent(0.245), signed_percent(0.031), percent(None)) == ("24,5%", "+3,1%", "–")
