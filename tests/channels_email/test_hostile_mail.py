@@ -120,3 +120,25 @@ def test_the_customer_and_whoever_was_on_the_thread_still_answer_into_it(
 
     assert Conversation.objects.count() == 1
     assert list(emily.messages.order_by("id").values_list("text", flat=True))[-2:] == ["Sam here", "Thanks"]
+
+
+def test_line_breaks_in_an_agents_name_or_the_company_add_no_header_and_the_reply_still_goes(
+    email_inbox, smtp_server, django_capture_on_commit_callbacks
+):
+    email_inbox.config = {**email_inbox.config, "company": "Acme\r\nX-Company: 1"}
+    email_inbox.save()
+    deliver(email_inbox, mail(subject="Refund", text="Please refund"))
+    conversation = Conversation.objects.get()
+    agent = make_user("anna", inboxes=[email_inbox])
+    agent.first_name = "Anna\r\nBcc: victim@example.net"
+    agent.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_send(conversation=conversation, author=agent, text="On its way")
+    reply.refresh_from_db()
+
+    assert reply.status == "sent", reply.error
+    [received] = smtp_server.received
+    assert received["to"] == ["emily@example.org"]
+    assert "Bcc" not in received["message"] and "X-Company" not in received["message"]
+    assert received["message"]["From"] == '"Anna Bcc: victim@example.net from Acme X-Company: 1" <support@acme.test>'
