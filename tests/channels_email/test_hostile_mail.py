@@ -142,3 +142,22 @@ def test_line_breaks_in_an_agents_name_or_the_company_add_no_header_and_the_repl
     assert received["to"] == ["emily@example.org"]
     assert "Bcc" not in received["message"] and "X-Company" not in received["message"]
     assert received["message"]["From"] == '"Anna Bcc: victim@example.net from Acme X-Company: 1" <support@acme.test>'
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        r"background-image:u\72l(https://t.example/a)",
+        r"background:\75\72\6c(https://t.example/b)",
+        r"background:u\rl(https://t.example/c)",
+        'background-image:image-set("https://t.example/d" 1x)',
+        'background-image:-webkit-image-set("https://t.example/e" 1x)',
+        "background:&#117;rl(https://t.example/f)",
+    ],
+)
+def test_css_that_fetches_is_removed_however_it_is_spelled(style):
+    from channels_email.html import html_sanitize
+
+    cleaned = html_sanitize(f"<div style='{style}'>x</div>", remote_images=True)
+
+    assert "t.example" not in cleaned and ">x</div>" in cleaned
