@@ -19,7 +19,7 @@ from kernel.tasks import enqueue_on_commit
 
 from .addresses import identity_address, is_own_address, thread_identity
 from .models import RawEmail
-from .parser import ParsedEmail, email_parse
+from .parser import MAX_BYTES, ParsedEmail, email_parse
 from .threads import conversation_for
 
 logger = logging.getLogger(__name__)
@@ -116,8 +116,10 @@ def _inbound(row: RawEmail, parsed: ParsedEmail, identity: str) -> InboundMessag
     }
     if parsed.auto_reply:
         email_content["auto_reply"] = True
-    if row.truncated:
+    if row.truncated and row.size > MAX_BYTES:
         email_content["too_large_bytes"] = row.size
+    elif row.truncated:
+        email_content["too_complex"] = True
     text = parsed.reply
     if row.truncated:
         text = parsed.subject

@@ -97,10 +97,16 @@ def from_name(message: Message, *, inbox=None) -> str:
     company = str((inbox.config or {}).get("company") or inbox.name)
     author = message.author
     if message.sender_type != SenderType.AGENT or author is None:
-        return company
+        return _one_line(company)
     agent = (author.first_name or author.get_full_name() or author.get_username()).strip()
     pattern = str((inbox.config or {}).get("from_pattern") or "{agent} from {company}")
-    return pattern.replace("{agent}", agent).replace("{company}", company)
+    return _one_line(pattern.replace("{agent}", agent).replace("{company}", company))
+
+
+def _one_line(text: str) -> str:
+    """A header's words on one line: a line break in a name would be refused by the mail
+    library (the reply would never leave), and must never start a header of its own."""
+    return " ".join(text.split())
 
 
 def email_compose(message: Message) -> EmailMultiAlternatives:
@@ -177,7 +183,7 @@ def follow_up_send(inbox, message: Message, link: str) -> str:
         headers["In-Reply-To"] = thread_ids[-1]
         headers["References"] = " ".join(thread_ids[-MAX_REFERENCES:])
     config = inbox.config or {}
-    company = str(config.get("company") or inbox.name)
+    company = _one_line(str(config.get("company") or inbox.name))
     text, html = _bodies(message, None, signature=str(config.get("signature") or ""))
     if link:
         lead = _("Continue the chat on our website:")
