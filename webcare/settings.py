@@ -360,6 +360,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 _MB = 1024 * 1024
 WEBCARE_REQUEST_MAX_BYTES = env_int("WEBCARE_REQUEST_MAX_BYTES", 4 * _MB)  # any other address
 WEBCARE_WEBHOOK_MAX_BYTES = env_int("WEBCARE_WEBHOOK_MAX_BYTES", 2_621_440)  # Django's body limit
+# Email providers post a whole email (up to 25 MB, and Postmark's JSON carries the attachments a
+# second time): their inbound limits are 35 MB (Postmark), 30 MB (SendGrid) and 25 MB (Mailgun).
+WEBCARE_EMAIL_WEBHOOK_MAX_BYTES = env_int("WEBCARE_EMAIL_WEBHOOK_MAX_BYTES", 40 * _MB)
 # Visitors' files in the live chat (per-inbox limits may only be lower), plus the form around it.
 LIVECHAT_ATTACHMENT_MAX_BYTES = env_int("LIVECHAT_ATTACHMENT_MAX_BYTES", 10 * _MB)
 WEBCARE_LIVECHAT_UPLOAD_MAX_BYTES = LIVECHAT_ATTACHMENT_MAX_BYTES + 64 * 1024
@@ -367,9 +370,11 @@ WEBCARE_LIVECHAT_UPLOAD_MAX_BYTES = LIVECHAT_ATTACHMENT_MAX_BYTES + 64 * 1024
 # documents, 100 MB) plus the form around it.
 WEBCARE_REPLY_UPLOAD_MAX_BYTES = env_int("WEBCARE_REPLY_UPLOAD_MAX_BYTES", 101 * _MB)
 WEBCARE_IMPORT_UPLOAD_MAX_BYTES = 51 * _MB  # contact import: a CSV of at most 50 MB
-# The second line where no ASGI server is in front (WSGI, tests): bodies read into memory
-# (webhooks, form fields) and the size above which an upload goes to a temporary file.
-DATA_UPLOAD_MAX_MEMORY_SIZE = WEBCARE_WEBHOOK_MAX_BYTES
+# Bodies read into memory (webhooks, form fields): Django's own check, global, so it is the
+# largest any route reads whole (an email webhook); each route's own, smaller limit above is
+# enforced before the body is read (webcare.body_limits). And the size above which an upload
+# goes to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(WEBCARE_WEBHOOK_MAX_BYTES, WEBCARE_EMAIL_WEBHOOK_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Password-reset e-mails: at most this many per address and per e-mail address an hour (more
 # requests get the same "sent" page and no e-mail).
