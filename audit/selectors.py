@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import AuditEntry
 
@@ -40,9 +41,17 @@ def audit_redacted(value, *, key: str = ""):
     return value
 
 
+def _shown(value):
+    """A switch's state as a word of the reader's language, anything else as recorded."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value
+
+
 def audit_changes(data: dict) -> dict:
     """What an entry says changed, redacted: `changes` [(field, before, after)] when it holds a
-    before and/or after, and `details` [(key, value)] for everything else."""
+    before and/or after (field "" when the entry is about one setting and records its values
+    alone, e.g. a switch's before and after), and `details` [(key, value)] for everything else."""
     data = audit_redacted(data or {})
     before, after = data.get("before"), data.get("after")
     changes = []
@@ -50,6 +59,8 @@ def audit_changes(data: dict) -> dict:
         before, after = before or {}, after or {}
         for field in list(dict.fromkeys([*before, *after])):
             if before.get(field) != after.get(field) or not before or not after:
-                changes.append((field, before.get(field), after.get(field)))
+                changes.append((field, _shown(before.get(field)), _shown(after.get(field))))
+    elif before is not None or after is not None:
+        changes.append(("", _shown(before), _shown(after)))
     details = [(k, v) for k, v in data.items() if k not in ("before", "after")]
     return {"changes": changes, "details": details}

@@ -28,6 +28,7 @@ from datetime import date
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inbox import business_hours
 from inbox.models import Inbox, Tag, Team
@@ -197,7 +198,7 @@ class RuleForm(forms.ModelForm):
             "name": _("Name"),
             "trigger": _("When"),
             "inbox": _("Inbox (empty: all)"),
-            "position": _("Order"),
+            "position": pgettext_lazy("the place of a rule in the list", "Order"),
             "enabled": _("Enabled"),
         }
         help_texts = {"inbox": ""}

@@ -20,7 +20,6 @@ A rerun adds --contacts more contacts (numbers are unique per run).
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -29,6 +28,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack import django_setup  # noqa: E402
 
 
 def parse_args():
@@ -46,13 +47,7 @@ if not ARGS.database_url:
     # contacts, so it runs only on a database named explicitly.
     print("bench/crm.py: skipped; it imports contacts, so give it a scratch database with --database-url")
     sys.exit(0)
-os.environ["DATABASE_URL"] = ARGS.database_url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django  # noqa: E402
-
-django.setup()
+django_setup(ARGS.database_url)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

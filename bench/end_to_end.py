@@ -31,15 +31,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack import Stack, sign, whatsapp_text_webhook  # noqa: E402
+from bench.stack import Stack, percentile, sign, whatsapp_text_webhook  # noqa: E402
 
 SECRET = "e2e-app-secret"
 PHONE = "e2e-phone"
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
 def message_ids_to_external(database_url: str, ids: list[int]) -> dict[int, str]:

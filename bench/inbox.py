@@ -18,7 +18,6 @@ seed assigns none), so "Mine" has something to show. Without a seeded database (
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -26,6 +25,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack import django_setup, percentile  # noqa: E402
 
 
 def parse_args():
@@ -39,14 +40,7 @@ def parse_args():
 
 
 ARGS = parse_args()
-if ARGS.database_url:
-    os.environ["DATABASE_URL"] = ARGS.database_url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django  # noqa: E402
-
-django.setup()
+django_setup(ARGS.database_url)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -58,11 +52,6 @@ from inbox.models import Conversation, Inbox, Message  # noqa: E402
 from inbox.provisioning import agent_create  # noqa: E402
 
 BENCH_PASSWORD = "bench-only-password-1"  # noqa: S105 - a local benchmark user
-
-
-def percentile(samples, share):
-    ordered = sorted(samples)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
 def estimated_rows(model) -> int:

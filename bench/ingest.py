@@ -7,19 +7,16 @@ ingest pays), so the ratio holds on a noisy machine.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/webcare_bench .venv/bin/python bench/ingest.py [N]
 """
 
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
-os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+from bench.stack import django_setup, percentile  # noqa: E402
 
-django.setup()
+django_setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -28,11 +25,6 @@ from django.utils import timezone  # noqa: E402
 from inbox.ingest import message_ingest  # noqa: E402
 from inbox.normalized import InboundMessage, SenderProfile  # noqa: E402
 from inbox.provisioning import inbox_create  # noqa: E402
-
-
-def percentile(samples, share):
-    ordered = sorted(samples)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """How much does one realtime broadcast cost the request that causes it?
 
-Compares, on the Redis channel layer, the long-lived publisher thread of inbox/realtime.py with
+Compares, on the Redis channel layer, the long-lived publisher thread of kernel/realtime.py with
 the textbook `async_to_sync(channel_layer.group_send)` per call (a fresh event loop and Redis
 connection each time outside an ASGI loop), and a baseline of a plain Redis PING round trip.
 
@@ -14,13 +14,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
-os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
 
-import django  # noqa: E402
+from bench.stack import django_setup  # noqa: E402
 
-django.setup()
+django_setup()
 
 import redis  # noqa: E402
 from asgiref.sync import async_to_sync  # noqa: E402

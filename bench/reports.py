@@ -21,7 +21,6 @@ Without a seeded database (fewer than --min-messages messages) it says so and ex
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -29,6 +28,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack import django_setup  # noqa: E402
 
 
 def parse_args():
@@ -41,14 +42,7 @@ def parse_args():
 
 
 ARGS = parse_args()
-if ARGS.database_url:
-    os.environ["DATABASE_URL"] = ARGS.database_url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django  # noqa: E402
-
-django.setup()
+django_setup(ARGS.database_url)
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -26,6 +26,23 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
+def django_setup(database_url: str | None = None) -> None:
+    """Django for a script that works on the database in-process: `database_url` if given,
+    else DATABASE_URL, else the embedded SQLite; the laptop settings (DEBUG=1) unless set."""
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
 class FakeGraph:
     """Answers WhatsApp sends like Meta (a wamid per message) and keeps what was sent."""
 

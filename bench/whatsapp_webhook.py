@@ -36,14 +36,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack import Stack, cpu_ms_per_request, cpu_seconds_by_kind  # noqa: E402
+from bench.stack import Stack, cpu_ms_per_request, cpu_seconds_by_kind, percentile  # noqa: E402
 
 PHONE_NUMBER_ID = "bench-phone-number"
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
 def payload(run: str, request_no: int, batch: int, *, customers: int = 5000, customer_prefix: str = "3162") -> bytes:

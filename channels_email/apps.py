@@ -33,5 +33,7 @@ class EmailConfig(AppConfig):
                 follow_up_send=sender.follow_up_send,
                 composer_fields=sender.composer_fields,
                 composer_content=sender.composer_content,
+                start_address=rules.start_address,
+                start_continues=False,
             )
         )

@@ -31,6 +31,19 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "cid"}
 BLOCKED_IMAGE = "data:,"  # an empty image: the layout keeps its box, nothing is fetched
+# CSS that fetches or runs something; checked after CSS escapes are undone (`u\72l(` is `url(`).
+_CSS_FETCHES = re.compile(r"url\s*\(|image-set|image\s*\(|cross-fade|src\s*\(|element\s*\(|expression|@import", re.I)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
+
+
+def _css_unescaped(value: str) -> str:
+    def one(match: re.Match) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return match.group(2)
+
+    return _CSS_ESCAPE.sub(one, value.replace("\x00", ""))
 
 
 def html_sanitize(html: str, *, remote_images: bool = False) -> str:
@@ -42,7 +55,7 @@ def html_sanitize(html: str, *, remote_images: bool = False) -> str:
             if value.lower().startswith("cid:"):
                 return value
             return value if remote_images and value.lower().startswith("https://") else BLOCKED_IMAGE
-        if attribute == "style" and re.search(r"url\s*\(|expression|@import", value, re.I):
+        if attribute == "style" and _CSS_FETCHES.search(_css_unescaped(value)):
             return None  # background images are remote images too
         return value
 

@@ -20,6 +20,14 @@ from .html import has_remote_images, html_sanitize, html_to_text
 from .quotes import text_split
 
 MAX_BYTES = 25 * 1024 * 1024  # the largest email taken whole (the usual providers' limit)
+# What a stranger's email may cost us to parse. The standard library's parser spends about a
+# millisecond on every MIME part and grows faster than linearly with a header's length, so
+# within 25 MB a crafted email could hold a worker for minutes: a longer header is read only
+# up to MAX_HEADER_CHARS, and an email with a header block over MAX_HEAD_BYTES or more than
+# MAX_BOUNDARY_LINES part boundaries (nesting needs one per level too) keeps only its headers.
+MAX_HEADER_CHARS = 16 * 1024
+MAX_HEAD_BYTES = 1024 * 1024
+MAX_BOUNDARY_LINES = 500
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|aw|antw|antwort|fw|fwd|wg|doorst|tr|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
@@ -84,14 +92,42 @@ def subject_key(subject: str) -> str:
     return " ".join(_SUBJECT_PREFIX.sub("", subject or "").split()).casefold()[:200]
 
 
+class _BoundedPolicy(email.policy.EmailPolicy):
+    """`policy.default`, reading at most MAX_HEADER_CHARS of a header's value."""
+
+    def header_fetch_parse(self, name, value):
+        return super().header_fetch_parse(name, value[:MAX_HEADER_CHARS])
+
+
+_POLICY = _BoundedPolicy()
+
+
 def message_parse(raw: bytes) -> EmailMessage:
-    return email.message_from_bytes(raw, policy=email.policy.default)
+    return email.message_from_bytes(raw, policy=_POLICY)
+
+
+def head_of(raw: bytes) -> bytes:
+    """The header block (with the blank line after it), at most MAX_HEAD_BYTES of it."""
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        head, found, _ = raw.partition(separator)
+        if found and len(head) <= MAX_HEAD_BYTES:
+            return head + separator
+    cut = raw[:MAX_HEAD_BYTES]
+    return cut[: cut.rfind(b"\n") + 1] + b"\n"
+
+
+def too_complex(raw: bytes) -> bool:
+    """More headers or MIME parts than a person's email has: parsing it would be the attack."""
+    ends = [at for at in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if at >= 0]
+    if min(ends, default=len(raw)) > MAX_HEAD_BYTES:
+        return True
+    return raw.count(b"\n--") + raw.startswith(b"--") > MAX_BOUNDARY_LINES
 
 
 def message_id_of(raw: bytes) -> str:
     """The Message-ID (angle brackets kept), or a stable one made from the bytes. Reads the
     headers only: the body is parsed once, by `email_parse`."""
-    return _message_id(BytesHeaderParser(policy=email.policy.default).parsebytes(raw), raw)
+    return _message_id(BytesHeaderParser(policy=_POLICY).parsebytes(raw), raw)
 
 
 def _message_id(message: Message, raw: bytes) -> str:
@@ -157,12 +193,19 @@ def _addresses(message: Message, name: str) -> list[Address]:
         values = [str(v) for v in message.get_all(name) or []]
     except Exception:
         values = [v for k, v in message.raw_items() if k.lower() == name.lower()]
+    try:
+        pairs = getaddresses(values)
+    except RecursionError:  # thousands of nested comments: take the plain addresses in it
+        pairs = [("", found) for value in values for found in _PLAIN_ADDRESS.findall(value)]
     found = []
-    for display, address in getaddresses(values):
+    for display, address in pairs:
         address = address.strip().strip("<>").lower()
         if "@" in address and len(address) <= 254:
             found.append(Address(email=address, name=display.strip()[:255]))
     return found
+
+
+_PLAIN_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _date(message: Message) -> datetime | None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from inbox import channel_registry
 from inbox.ingest import message_ingest, status_update_apply
 from inbox.models import Direction, Message, MessageKind
 from inbox.normalized import InboundAttachment, InboundMessage, SenderProfile, StatusUpdate
@@ -18,7 +19,7 @@ from kernel.tasks import enqueue_on_commit
 
 from .addresses import identity_address, is_own_address, thread_identity
 from .models import RawEmail
-from .parser import ParsedEmail, email_parse
+from .parser import MAX_BYTES, ParsedEmail, email_parse
 from .threads import conversation_for
 
 logger = logging.getLogger(__name__)
@@ -49,17 +50,27 @@ def raw_email_apply(row: RawEmail) -> str:
         # An answer to a reply that continued another inbox's conversation by email (a live
         # chat the visitor left): it belongs there, as that visitor. The address is not the
         # platform's to vouch for there, so it changes nothing on the contact.
-        inbound = _inbound(row, parsed, identity)
-        inbound = replace(inbound, sender=SenderProfile(external_id=identity), attachments=())
-        message_ingest(inbox=conversation.inbox, inbound=inbound)
+        # Its files are stored as any email's are; that channel shows the answer where the
+        # customer is now (an open chat widget).
+        inbound = replace(_inbound(row, parsed, identity), sender=SenderProfile(external_id=identity))
+        result = message_ingest(inbox=conversation.inbox, inbound=inbound)
+        if result.created:
+            relayed = channel_registry.get(conversation.inbox.kind).message_relayed
+            if relayed is not None:
+                relayed(result.message, created=True)
+        _attachments_enqueue(row, result, inbound)
         return "auto_reply" if parsed.auto_reply else "message"
     inbound = _inbound(row, parsed, identity)
     result = message_ingest(inbox=inbox, inbound=inbound)
-    if result.created and inbound.attachments:
+    _attachments_enqueue(row, result, inbound)
+    return "auto_reply" if parsed.auto_reply else "message"
+
+
+def _attachments_enqueue(row: RawEmail, result, inbound: InboundMessage) -> None:
+    if result.created and inbound.attachments:  # the files of the message just stored
         from .tasks import attachments_store_task
 
         enqueue_on_commit(attachments_store_task, row.pk, inline_if_broker_down=_attachments_store)
-    return "auto_reply" if parsed.auto_reply else "message"
 
 
 def _attachments_store(raw_email_id: int) -> None:
@@ -106,8 +117,10 @@ def _inbound(row: RawEmail, parsed: ParsedEmail, identity: str) -> InboundMessag
     }
     if parsed.auto_reply:
         email_content["auto_reply"] = True
-    if row.truncated:
+    if row.truncated and row.size > MAX_BYTES:
         email_content["too_large_bytes"] = row.size
+    elif row.truncated:
+        email_content["too_complex"] = True
     text = parsed.reply
     if row.truncated:
         text = parsed.subject

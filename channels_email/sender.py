@@ -97,10 +97,16 @@ def from_name(message: Message, *, inbox=None) -> str:
     company = str((inbox.config or {}).get("company") or inbox.name)
     author = message.author
     if message.sender_type != SenderType.AGENT or author is None:
-        return company
+        return _one_line(company)
     agent = (author.first_name or author.get_full_name() or author.get_username()).strip()
     pattern = str((inbox.config or {}).get("from_pattern") or "{agent} from {company}")
-    return pattern.replace("{agent}", agent).replace("{company}", company)
+    return _one_line(pattern.replace("{agent}", agent).replace("{company}", company))
+
+
+def _one_line(text: str) -> str:
+    """A header's words on one line: a line break in a name would be refused by the mail
+    library (the reply would never leave), and must never start a header of its own."""
+    return " ".join(text.split())
 
 
 def email_compose(message: Message) -> EmailMultiAlternatives:
@@ -177,7 +183,7 @@ def follow_up_send(inbox, message: Message, link: str) -> str:
         headers["In-Reply-To"] = thread_ids[-1]
         headers["References"] = " ".join(thread_ids[-MAX_REFERENCES:])
     config = inbox.config or {}
-    company = str(config.get("company") or inbox.name)
+    company = _one_line(str(config.get("company") or inbox.name))
     text, html = _bodies(message, None, signature=str(config.get("signature") or ""))
     if link:
         lead = _("Continue the chat on our website:")
@@ -218,13 +224,20 @@ def _subject(conversation, message: Message) -> str:
 
 
 def thread_subject(conversation) -> str:
+    """ "Re: " and the subject of the thread's first email: the customer's, or ours where we
+    wrote first (a conversation started from the contact's page)."""
     first = (
-        Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
+        Message.objects.filter(conversation=conversation, private=False, content__email__has_key="subject")
         .order_by("sent_at", "id")
         .first()
     )
     subject = (first.content["email"].get("subject") if first else "") or conversation.inbox.name
     return subject if subject.lower().startswith(("re:", "aw:", "antw:")) else f"Re: {subject}"
+
+
+def _thread_new(conversation) -> bool:
+    """No email in the conversation yet (one being started): the agent writes its subject."""
+    return conversation.pk is None or not Message.objects.filter(conversation=conversation).exists()
 
 
 def _chosen_cc(message: Message) -> list[str] | None:
@@ -234,9 +247,15 @@ def _chosen_cc(message: Message) -> list[str] | None:
 
 
 def composer_fields(conversation) -> list:
-    """The subject the reply goes out with, and its CC (reply to all, editable)."""
+    """The subject the reply goes out with, and its CC (reply to all, editable). A new thread
+    (started from the contact's page): a subject of the agent's own, required, and a CC."""
     from inbox.channel_registry import ComposerField
 
+    if _thread_new(conversation):
+        return [
+            ComposerField(name="subject", label=_("Subject"), required=True),
+            ComposerField(name="cc", label=_("CC")),
+        ]
     last_in = (
         Message.objects.filter(conversation=conversation, direction=Direction.IN, content__email__isnull=False)
         .order_by("-id")
@@ -252,14 +271,20 @@ def composer_fields(conversation) -> list:
 
 
 def composer_content(conversation, typed: dict) -> dict:
-    """The CC as typed (commas or semicolons between addresses); our own address is left out."""
+    """The CC as typed (commas or semicolons between addresses); our own address is left out.
+    A new thread also needs its subject (the thread's replies then go out as "Re: " it)."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
     from inbox.channel_registry import ComposerRefused
 
+    subject = ""
+    if _thread_new(conversation):
+        subject = " ".join(str(typed.get("subject") or "").split())[:250]
+        if not subject:
+            raise ComposerRefused(_("A new email needs a subject."), code="subject_required")
     if "cc" not in typed:
-        return {}
+        return {"email": {"subject": subject}} if subject else {}
     cc = []
     for address in (part.strip() for part in typed["cc"].replace(";", ",").split(",")):
         if not address:
@@ -270,7 +295,7 @@ def composer_content(conversation, typed: dict) -> dict:
             raise ComposerRefused(_("'{address}' is not an email address."), address=address) from None
         if not is_own_address(conversation.inbox, address) and address.lower() not in cc:
             cc.append(address.lower())
-    return {"email": {"cc": cc[:20]}}
+    return {"email": {"cc": cc[:20], **({"subject": subject} if subject else {})}}
 
 
 def _cc(inbox, last_in: Message | None, *, customer: str) -> list[str]:

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import RawEmail, RawEmailStatus
-from .parser import MAX_BYTES, message_id_of
+from .parser import MAX_BYTES, head_of, message_id_of, too_complex
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,12 @@ def raw_email_store(
     truncated: bool = False,
 ) -> tuple[RawEmail, bool]:
     """Commit one email's bytes. Returns (row, created); a message we hold already (same
-    Message-ID, or same UIDVALIDITY and UID) returns the stored row. Over the size cap only
-    the headers are kept (the IMAP poller fetches no more; a webhook may bring it whole)."""
-    if len(raw) > MAX_BYTES:
+    Message-ID, or same UIDVALIDITY and UID) returns the stored row. Over the size cap, or built
+    to be costly to parse (`parser.too_complex`), only the headers are kept (the IMAP poller
+    fetches no more than those of a large email; a webhook may bring it whole)."""
+    if len(raw) > MAX_BYTES or too_complex(raw):
         size, truncated = size or len(raw), True
-        raw = _headers_only(raw)
+        raw = head_of(raw)
     message_id = message_id_of(raw)
     try:
         with transaction.atomic():
@@ -57,14 +58,6 @@ def raw_email_store(
         if uid is not None:
             keys |= Q(uidvalidity=uidvalidity, uid=uid)
         return RawEmail.objects.filter(keys, inbox=inbox).order_by("pk").first(), False
-
-
-def _headers_only(raw: bytes) -> bytes:
-    for separator in (b"\r\n\r\n", b"\n\n"):
-        head, found, _ = raw.partition(separator)
-        if found:
-            return head + separator
-    return raw[: 64 * 1024]
 
 
 def raw_email_process(raw_email_id: int, *, row: RawEmail | None = None) -> str:

@@ -3,7 +3,7 @@
 The webhook carries ids alone, so the mentioning comment or post is looked up on the account
 (the only way Meta allows: a mentioning comment is not readable by its own id):
 - in a comment: `GET /{ig-user-id}?fields=mentioned_comment.comment_id(<id>){id,text,timestamp,
-  username,from,media{...}}`;
+  username,from{id,username},media{...}}`;
 - in a caption: `GET /{ig-user-id}?fields=mentioned_media.media_id(<id>){id,caption,username,...}`.
 The person's conversation is about the post the mention is on; the look-up runs in a task
 (`mention_lookup_task`), never inside the webhook's transaction. A failed look-up is logged and
@@ -38,7 +38,7 @@ def mention_lookup(*, inbox_id: int, media_id: str, comment_id: str, at: str) ->
     if comment_id:
         edge, wanted = (
             "mentioned_comment",
-            f"comment_id({comment_id}){{id,text,timestamp,username,from,media{{{MEDIA_FIELDS}}}}}",
+            f"comment_id({comment_id}){{id,text,timestamp,username,from{{id,username}},media{{{MEDIA_FIELDS}}}}}",
         )
     else:
         edge, wanted = "mentioned_media", f"media_id({media_id}){{{MEDIA_FIELDS}}}"
@@ -64,8 +64,10 @@ def mention_lookup(*, inbox_id: int, media_id: str, comment_id: str, at: str) ->
 def _mention(found: dict, media: dict, *, media_id: str, external_id: str, at: str) -> PublicComment:
     author = found.get("from") if isinstance(found.get("from"), dict) else {}
     username = str(author.get("username") or found.get("username") or "")
-    # Without the person's Instagram-scoped id (a caption mention never has one), the username
-    # is their identity here: it will not match their Direct conversation's identity.
+    # A comment's `from {id, username}` gives the person's Instagram-scoped id, the same id as
+    # their comments' webhooks and their Direct messages: the identity, so they are recognised
+    # everywhere. Without it (a caption mention never has one: `mentioned_media` gives only the
+    # username) the username is their identity here, apart from their Direct conversation.
     person = str(author.get("id") or (f"@{username}" if username else "")) or f"mention:{external_id}"
     post = {
         "post_id": str(media.get("id") or media_id)[:ID_MAX],

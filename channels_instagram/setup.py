@@ -92,10 +92,12 @@ def connection_test(inbox) -> ConnectionResult:
     )
 
 
-# Instagram Login subscribes the account itself, with Instagram's webhook fields.
+# Instagram Login subscribes the account itself, with Instagram's webhook fields (echoes come
+# with `messages`, reads are `messaging_seen`; `mentions` needs no permission beyond comments').
 ACCOUNT_SUBSCRIBED_FIELDS = (
     "comments",
     "live_comments",
+    "mentions",
     "messages",
     "messaging_seen",
     "message_reactions",

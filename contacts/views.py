@@ -143,6 +143,11 @@ def contact_start(request, pk: int):
             text=request.POST.get("text", "")[:4096],
             template=template,
             parameters=[value[:1024] for value in request.POST.getlist("parameter")][:20],
+            fields={
+                key[len("channel_") :]: value[:2000]
+                for key, value in request.POST.items()
+                if key.startswith("channel_")
+            },
         )
     except (outreach.ConversationStartRefused, replies.ReplyRefused) as refused:
         messages.error(request, refused.reason)

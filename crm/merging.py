@@ -210,26 +210,21 @@ def suggestion_candidates(contact: Contact) -> list[tuple[int, str]]:
     never links contacts by itself), `phone` or `email` (differs only in formatting), `name`
     (same name once case, accents and spacing are folded). Never merges anything."""
     live = Contact.objects.filter(merged_into__isnull=True, erased_at__isnull=True).exclude(pk=contact.pk)
+    phones, emails = contact.phones, contact.emails
+    # In this order: a contact found by an exact key keeps that reason over a looser one.
+    keys = [
+        ("same_phone", "phones__e164__in", phones.values_list("e164", flat=True)),
+        ("same_email", "emails__email_lower__in", emails.values_list("email_lower", flat=True)),
+        ("phone", "phones__digits__in", phones.values_list("digits", flat=True)),
+        ("email", "emails__folded__in", emails.values_list("folded", flat=True)),
+        ("name", "name_key__in", [contact.name_key]),
+    ]
     found: dict[int, str] = {}
-    e164s = [e for e in contact.phones.values_list("e164", flat=True) if e]
-    if e164s:
-        for pk in live.filter(phones__e164__in=e164s).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
-            found.setdefault(pk, "same_phone")
-    lowered = [e for e in contact.emails.values_list("email_lower", flat=True) if e]
-    if lowered:
-        for pk in live.filter(emails__email_lower__in=lowered).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
-            found.setdefault(pk, "same_email")
-    digits = [d for d in contact.phones.values_list("digits", flat=True) if d]
-    if digits:
-        for pk in live.filter(phones__digits__in=digits).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
-            found.setdefault(pk, "phone")
-    folded = [f for f in contact.emails.values_list("folded", flat=True) if f]
-    if folded:
-        for pk in live.filter(emails__folded__in=folded).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
-            found.setdefault(pk, "email")
-    if contact.name_key:
-        for pk in live.filter(name_key=contact.name_key).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
-            found.setdefault(pk, "name")
+    for reason, lookup, values in keys:
+        values = [value for value in values if value]
+        if values:
+            for pk in live.filter(**{lookup: values}).values_list("pk", flat=True)[:SUGGESTIONS_PER_CONTACT]:
+                found.setdefault(pk, reason)
     return list(found.items())[:SUGGESTIONS_PER_CONTACT]
 
 
@@ -251,6 +246,23 @@ def suggestions_refresh(*, contact: Contact) -> list[MergeSuggestion]:
         if made:
             created.append(suggestion)
     return created
+
+
+def suggestion_record(*, contact: Contact, other: Contact, reason: str) -> MergeSuggestion | None:
+    """Suggest merging two contacts for a reason the channel knows (`private_reply`: the person
+    answered a private reply to a comment from a Messenger id another contact has). A pair
+    already suggested or decided is left as it is. Returns the new suggestion, or None."""
+    if contact.pk == other.pk:
+        return None
+    first, second = sorted((contact.pk, other.pk))
+    try:
+        with transaction.atomic():
+            suggestion, made = MergeSuggestion.objects.get_or_create(
+                first_id=first, second_id=second, defaults={"reason": reason}
+            )
+    except IntegrityError:  # made concurrently
+        return None
+    return suggestion if made else None
 
 
 def suggestion_accept(*, suggestion: MergeSuggestion, survivor: Contact, actor=None) -> ContactMerge:

@@ -6,8 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kernel.channel_kinds import kind_choices
-from kernel.colors import DEFAULT_COLOR, color_name
-from kernel.models import TimestampedModel
+from kernel.models import AbstractTag, TimestampedModel
 
 from . import naming
 
@@ -137,20 +136,10 @@ class ContactEmail(TimestampedModel):
         return self.email
 
 
-class ContactTag(TimestampedModel):
+class ContactTag(AbstractTag):
     """A label on contacts (VIP, supplier, ...). The inbox's conversation tags are separate.
     Agents apply the ones that exist; leads and admins add new ones and keep the list
     (`crm.tags`)."""
-
-    name = models.CharField(max_length=64, unique=True)
-    color = models.CharField(max_length=7, default=DEFAULT_COLOR)
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def color_name(self) -> str:
-        return color_name(self.color)
 
 
 class ContactNote(TimestampedModel):

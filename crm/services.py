@@ -412,6 +412,46 @@ def identity_attach(*, contact: Contact, channel: str, external_id: str) -> Cont
     return identity
 
 
+@dataclass(frozen=True)
+class Linked:
+    identity: ContactIdentity
+    conflict: bool  # the id was another contact's: it stayed theirs and a merge is suggested
+
+
+def identity_link(*, identity: ContactIdentity, external_id: str, reason: str) -> Linked:
+    """One more id of the person behind `identity`, on the same channel (Messenger's PSID that
+    a private reply to their Facebook comment revealed): the contact gets it as an identity of
+    its own, so their messages from it are recognised. When another contact has that id
+    already, it stays theirs (never taken over silently) and the two contacts are suggested
+    for a merge with `reason`. Must run inside a transaction."""
+    existing = (
+        ContactIdentity.objects.select_related("contact")
+        .filter(channel=identity.channel, external_id=external_id)
+        .first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                created = ContactIdentity.objects.create(
+                    contact_id=identity.contact_id,
+                    channel=identity.channel,
+                    external_id=external_id,
+                    display_name=identity.display_name,
+                    attributes={"linked_from": identity.external_id},
+                )
+            return Linked(identity=created, conflict=False)
+        except IntegrityError:  # the person's own message made it concurrently
+            existing = ContactIdentity.objects.select_related("contact").get(
+                channel=identity.channel, external_id=external_id
+            )
+    if existing.contact_id == identity.contact_id:
+        return Linked(identity=existing, conflict=False)
+    from .merging import suggestion_record  # merging imports this module
+
+    suggestion_record(contact=identity.contact, other=existing.contact, reason=reason)
+    return Linked(identity=existing, conflict=True)
+
+
 def contact_note_add(*, contact: Contact, author, text: str) -> ContactNote:
     """An agent's note about the customer."""
     text = (text or "").strip()

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from crm.models import Contact
 
-from .models import Conversation, Inbox, Role
+from .models import Conversation, Inbox, Message, Role
 
 
 def user_role(user) -> str | None:
@@ -82,6 +82,14 @@ def access_inbox(user, inbox_id) -> Inbox:
 
 def access_conversation(user, conversation_id) -> Conversation:
     return _get_or_404(visible_conversations(user).select_related("inbox", "contact", "assignee"), conversation_id)
+
+
+def access_message(user, message_id) -> Message:
+    """The message, if the user may see its conversation; `message.conversation` is that
+    conversation as `access_conversation` fetches it."""
+    message = _get_or_404(Message.objects.all(), message_id)
+    message.conversation = access_conversation(user, message.conversation_id)
+    return message
 
 
 def access_contact(user, contact_id) -> Contact:

@@ -47,6 +47,19 @@ class PermanentSendError(SendError):
 class SendResult:
     external_id: str | None = None
     status: str = "sent"
+    # Who the platform delivered to, when it says so and we addressed something else (Meta's
+    # private reply goes to a comment and answers with the person's Messenger/Direct id).
+    recipient_id: str | None = None
+
+
+class LookupFailed(Exception):
+    """A platform look-up failed (network, rate limit, permission, Meta down): worth another
+    try later. `partial` holds what the other calls of the same look-up found."""
+
+    def __init__(self, reason: str, *, partial: dict | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial or {}
 
 
 @dataclass(frozen=True)
@@ -246,11 +259,16 @@ class Channel:
     # The channel in the demo (`load_demo`); None: the demo has no inbox of it.
     demo: ChannelDemo | None = None
     # Starting a conversation from a contact's page: (inbox, contact) -> the platform address
-    # to write to (a wa_id, a PSID), or StartRefused with the reason (no number, never wrote to
-    # this Page). None: the channel cannot start one, and `start_refused_reason` says why.
-    # What may be sent is then the channel's `window` and `templates`, as in any conversation.
+    # to write to (a wa_id, a PSID, an email thread's identity), or StartRefused with the reason
+    # (no number, never wrote to this Page). None: the channel cannot start one, and
+    # `start_refused_reason` says why. What may be sent is then the channel's `window` and
+    # `templates`, as in any conversation; the composer's fields (`composer_fields` of a
+    # conversation without messages) are asked for in the start form too.
     start_address: "Callable[[Inbox, object], str] | None" = None
     start_refused_reason: "str | Promise" = ""
+    # Whether a start continues the customer's unclosed conversation in the inbox. False: every
+    # start is a thread of its own (an email with a subject of its own), a new conversation.
+    start_continues: bool = True
     # Channels whose replies carry more than text: the composer's extra fields for a
     # conversation, and how the typed values ({name: text}) become the reply's `content`
     # (ComposerRefused for a value that cannot be sent).
@@ -260,6 +278,11 @@ class Channel:
     # chat): (this channel's inbox, the reply, a link back to the conversation) -> the id the
     # copy went out with (an email's Message-ID), or SendError. None: it cannot.
     follow_up_send: "Callable[[Inbox, Message, str], str] | None" = None
+    # A customer's message that reached one of this channel's conversations by another channel
+    # (the visitor's email answer to a live chat), just stored (`created=True`) or changed since
+    # (its files stored): show it where the customer is now (an open widget). Called by the
+    # code that wrote it, in or after its transaction; publish after commit. None: nothing to show.
+    message_relayed: "Callable[..., None] | None" = None  # (message, *, created)
 
 
 @dataclass(frozen=True)
@@ -270,6 +293,7 @@ class ComposerField:
     label: "str | Promise"
     value: str = ""
     readonly: bool = False
+    required: bool = False
 
 
 class ComposerRefused(Refused):

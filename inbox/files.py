@@ -11,7 +11,7 @@ served inline from our origin runs with the session of whoever opens it. So:
   format, to keep details such as `codecs=opus`), a document's claim only when the bytes fit
   it, and `application/octet-stream` for anything else;
 - `attachment_response` serves a stored file: inline only when its bytes are one of
-  `INLINE_TYPES` (checked again when serving, so rows stored before this rule are safe too),
+  `INLINE_TYPES` (checked again when serving, so a row that holds whatever type a sender claimed is safe too),
   else as a download, always sandboxed and with `nosniff`;
 - `safe_filename` turns any claimed name into one plain file name.
 """

@@ -11,6 +11,7 @@ visitor before calling ingest, so one visitor can never hit another visitor's me
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -403,6 +404,9 @@ def echo_ingest(*, inbox: Inbox, echo: OutboundEcho) -> IngestResult:
     if existing is not None:
         return IngestResult(message=existing, created=False)
     with transaction.atomic():
+        matched = _in_flight_echo_match(inbox, echo)
+        if matched is not None:
+            return IngestResult(message=matched, created=False)
         who = crm_services.identify(
             channel=inbox.kind, external_id=echo.recipient.external_id, display_name=echo.recipient.display_name
         )
@@ -429,6 +433,64 @@ def echo_ingest(*, inbox: Inbox, echo: OutboundEcho) -> IngestResult:
         _conversation_after_echo(conversation, message)
         _publish_message_created(conversation, message, conversation_created=conversation_created)
     return IngestResult(message=message, created=True)
+
+
+# How long after we stored a reply its echo may still be matched by recipient and content.
+ECHO_MATCH_WINDOW = timedelta(minutes=15)
+
+
+def _in_flight_echo_match(inbox: Inbox, echo: OutboundEcho) -> Message | None:
+    """An echo of a reply we are sending right now, whose send call has not answered (or whose
+    answer is not stored yet): a platform that takes no `metadata` (Instagram) can echo it
+    first, and it would pass for a message sent outside Webcare. The oldest reply of ours in
+    flight to the same person (or a private reply, whose person only the platform knows yet)
+    with the same content and no platform id yet takes the echo's id
+    and counts as sent, under its row lock; the send's answer then changes nothing (it updates
+    pending messages only), or, if it came first, this finds the id taken and the echo is known.
+    Runs inside the caller's transaction."""
+    kinds = (echo.kind, MessageKind.INTERACTIVE) if echo.kind == MessageKind.TEXT else (echo.kind,)
+    candidate = (
+        Message.objects.select_for_update()
+        .filter(
+            inbox=inbox,
+            direction=Direction.OUT,
+            private=False,
+            status=DeliveryStatus.PENDING,
+            external_id__isnull=True,
+            attempts__gte=1,  # a send has started
+            created_at__gte=timezone.now() - ECHO_MATCH_WINDOW,
+            kind__in=kinds,
+            text=echo.text,
+        )
+        # A private reply is addressed to a comment: the person it reaches is known only from
+        # the answer (or this echo), so it matches whoever the echo names.
+        .filter(
+            Q(conversation__identity__external_id=echo.recipient.external_id) | Q(content__has_key="private_reply_to")
+        )
+        .order_by("pk")
+        .first()
+    )
+    if candidate is None or (echo.attachments and not candidate.attachments.exists()):
+        return None
+    try:
+        with transaction.atomic():
+            Message.objects.filter(pk=candidate.pk, status=DeliveryStatus.PENDING).update(
+                external_id=echo.external_id,
+                status=DeliveryStatus.SENT,
+                status_at=echo.timestamp,
+                updated_at=timezone.now(),
+            )
+    except IntegrityError:  # the send's answer stored this id on our message meanwhile
+        return Message.objects.get(inbox=inbox, external_id=echo.external_id)
+    realtime.conversation_publish(
+        inbox_id=inbox.pk,
+        conversation_id=candidate.conversation_id,
+        event="message_status_changed",
+        message_id=candidate.pk,
+        status=DeliveryStatus.SENT,
+    )
+    candidate.refresh_from_db()
+    return candidate
 
 
 def _conversation_after_echo(conversation: Conversation, message: Message) -> None:

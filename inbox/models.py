@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Contact, ContactIdentity
 from crm.naming import contact_display_name
 from kernel.channel_kinds import kind_choices
-from kernel.colors import color_name
 from kernel.crypto import EncryptedJSONField
-from kernel.models import TimestampedModel
+from kernel.models import AbstractTag, TimestampedModel
 
 
 def new_public_key() -> str:
@@ -170,19 +169,9 @@ class Inbox(TimestampedModel):
         return f"/webhooks/{self.kind}/{self.public_key}/"
 
 
-class Tag(TimestampedModel):
+class Tag(AbstractTag):
     """A label on conversations, lower case. Agents apply the ones that exist; leads and admins
     (and automation) add new ones, and leads keep the list (`inbox.tags`)."""
-
-    name = models.CharField(max_length=64, unique=True)
-    color = models.CharField(max_length=7, default="#64748b")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def color_name(self) -> str:
-        return color_name(self.color)
 
 
 class ConversationStatus(models.TextChoices):
@@ -308,7 +297,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
     READ = "read", _("Read")
-    FAILED = "failed", "Failed"
+    FAILED = "failed", _("Failed")
 
 
 # Statuses only move forward along this order; `failed` is terminal (see ingest).
@@ -370,7 +359,7 @@ class Message(TimestampedModel):
 class AttachmentStatus(models.TextChoices):
     PENDING = "pending", _("Downloading")
     STORED = "stored", _("Stored")
-    FAILED = "failed", "Failed"
+    FAILED = "failed", _("Failed")
 
 
 class Attachment(TimestampedModel):

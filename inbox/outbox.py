@@ -64,6 +64,13 @@ def message_deliver(message_id: int) -> str:
         logger.exception("sender crashed for message %s", message_id)
         return _attempt_failed(message, RetryableSendError(f"Unexpected error: {type(error).__name__}"))
     _message_sent(message, external_id=result.external_id, status=result.status)
+    if result.recipient_id and message.content.get("private_reply_to"):
+        from .public import private_reply_recipient_link  # public imports the ingest this module uses
+
+        try:
+            private_reply_recipient_link(message_id=message.pk, recipient_id=result.recipient_id)
+        except Exception:  # the reply went out: a failed link must not make it look unsent
+            logger.exception("private reply %s: recipient %s not linked", message.pk, result.recipient_id)
     return "sent"
 
 

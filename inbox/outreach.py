@@ -1,7 +1,9 @@
 """Starting a conversation from a contact's page: which of the agent's inboxes can reach the
 customer now, and the first message (free text where the channel's window is open, an
 approved template where the channel has them). Everything that differs per channel comes
-from the registry: `start_address` (where to write, or why not), `window` and `templates`.
+from the registry: `start_address` (where to write, or why not), `start_continues`, `window`,
+`templates`, and the composer's fields (an email's subject) through `composer_fields` and
+`composer_content`.
 """
 
 from dataclasses import dataclass, field
@@ -35,17 +37,21 @@ class StartOption:
     free_text: bool = False
     templates: list = field(default_factory=list)
     conversation: Conversation | None = None  # the open one a message would continue
+    fields: list = field(default_factory=list)  # the channel's composer fields (ComposerField)
 
 
 def _probe(inbox: Inbox, contact: Contact) -> tuple[Conversation | None, Conversation]:
-    """The contact's unclosed conversation in the inbox (if any), and the conversation whose
-    window decides: that one, or an unsaved one carrying when the customer last wrote there."""
-    current = (
-        Conversation.objects.filter(inbox=inbox, contact=contact)
-        .exclude(status=ConversationStatus.CLOSED)
-        .order_by("-last_message_at")
-        .first()
-    )
+    """The contact's unclosed conversation in the inbox (if any, and if the channel continues
+    it), and the conversation whose window decides: that one, or an unsaved one carrying when
+    the customer last wrote there."""
+    current = None
+    if channel_registry.get(inbox.kind).start_continues:
+        current = (
+            Conversation.objects.filter(inbox=inbox, contact=contact)
+            .exclude(status=ConversationStatus.CLOSED)
+            .order_by("-last_message_at")
+            .first()
+        )
     if current is not None:
         return current, current
     last = Conversation.objects.filter(inbox=inbox, contact=contact).aggregate(at=Max("last_customer_message_at"))["at"]
@@ -82,6 +88,7 @@ def _option(inbox: Inbox, contact: Contact) -> StartOption:
         free_text=window.open,
         templates=templates,
         conversation=current,
+        fields=list(channel.composer_fields(probe)) if channel.composer_fields and window.open else [],
     )
     if not option.possible and channel.template_compose is not None:
         option.reason = f"{option.reason} {_('This inbox has no approved templates yet.')}".strip()
@@ -96,11 +103,14 @@ def conversation_start(
     text: str = "",
     template: tuple[str, str] | None = None,
     parameters: list[str] | None = None,
+    fields: dict | None = None,
 ) -> Conversation:
-    """Write to the customer first: continue their unclosed conversation in the inbox or start
-    one (assigned to the agent), with free text (the channel's window must be open) or an
-    approved template (`template` = (name, language)). All or nothing: a refused message
-    leaves no new conversation behind. Raises ConversationStartRefused or replies.ReplyRefused."""
+    """Write to the customer first: continue their unclosed conversation in the inbox (where
+    the channel does) or start one (assigned to the agent), with free text (the channel's window
+    must be open) or an approved template (`template` = (name, language)). `fields`: what was
+    typed in the channel's composer fields ({name: text}, an email's subject), for free text.
+    All or nothing: a refused message leaves no new conversation behind. Raises
+    ConversationStartRefused or replies.ReplyRefused."""
     access.access_inbox(agent, inbox.pk)
     channel = channel_registry.get(inbox.kind)
     if channel.start_address is None:
@@ -117,8 +127,19 @@ def conversation_start(
                 conversation=conversation, author=agent, name=name, language=language, parameters=parameters or []
             )
         else:
-            replies.reply_send(conversation=conversation, author=agent, text=text)
+            replies.reply_send(
+                conversation=conversation, author=agent, text=text, content=_composed(channel, conversation, fields)
+            )
     return conversation
+
+
+def _composed(channel, conversation: Conversation, fields: dict | None) -> dict | None:
+    if channel.composer_content is None:
+        return None
+    try:
+        return channel.composer_content(conversation, fields or {}) or None
+    except channel_registry.ComposerRefused as refused:
+        raise ConversationStartRefused(refused.message, code=refused.code, **refused.params) from None
 
 
 def _conversation_for(*, agent, contact: Contact, inbox: Inbox, address: str) -> Conversation:

@@ -16,11 +16,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from crm import services as crm_services
+from crm.models import ContactIdentity
 from kernel import realtime
 from kernel.refusals import Refused
 from kernel.tasks import enqueue_on_commit
@@ -36,7 +38,16 @@ from .ingest import (
     message_edit_apply,
     message_updated_publish,
 )
-from .models import Conversation, DeliveryStatus, Direction, Inbox, Message, MessageKind, SenderType
+from .models import (
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    Inbox,
+    Message,
+    MessageKind,
+    SenderType,
+)
 from .normalized import InboundMessage, MessageEdit, PublicComment
 
 logger = logging.getLogger(__name__)
@@ -157,36 +168,83 @@ def comment_ingest(*, inbox: Inbox, comment: PublicComment) -> IngestResult:
         _publish_message_created(conversation, message, conversation_created=created)
         _automation_enqueue([message.pk])
         known = bool(post.get("caption") or post.get("thumbnail_url"))  # a mention's look-up gave it
-        if created and not known and channel_registry.for_inbox(inbox).post_details is not None:
+        # A new thread asks about its post; a later comment retries a failed look-up when due.
+        retry = not created and post_details_retry_due(conversation)
+        if ((created and not known) or retry) and channel_registry.for_inbox(inbox).post_details is not None:
             from .tasks import conversation_post_details_fetch_task  # tasks import services
 
             enqueue_on_commit(conversation_post_details_fetch_task, conversation.pk)
     return IngestResult(message=message, created=True)
 
 
+# A failed post look-up is tried again after these delays, then given up (the card keeps the
+# ids): Meta down or rate-limited recovers within hours; a deleted post or a missing
+# permission never does, so the attempts are bounded.
+POST_LOOKUP_RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+POST_LOOKUP = "post_lookup"  # in the source: {"failures": n, "retry_at": ISO time or ""}
+
+
 def conversation_post_details_fetch(conversation_id: int) -> dict:
     """Ask the platform about the post a public conversation is on (caption, picture,
     permalink, an ad's name; a network call, outside any transaction) and keep what it says in
-    the conversation's source, for the post card. Nothing found: the card keeps the ids."""
+    the conversation's source, for the post card. A failed look-up keeps what was found and
+    the number of failures, with when to try again (`POST_LOOKUP_RETRY_DELAYS`): the sweeper
+    and the person's next comment try again then, and the card fills in."""
+    from .channel_registry import LookupFailed
+
     conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id, public=True).first()
     fetch = channel_registry.for_inbox(conversation.inbox).post_details if conversation else None
     if fetch is None:
         return {}
-    details = {key: value for key, value in fetch(conversation.inbox, dict(conversation.source)).items() if value}
-    if not details:
+    failed = None
+    try:
+        found = fetch(conversation.inbox, dict(conversation.source))
+    except LookupFailed as failure:
+        found, failed = failure.partial, failure
+    details = {key: value for key, value in found.items() if value}
+    if not details and failed is None and POST_LOOKUP not in conversation.source:
         return {}
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-        conversation.source = {**conversation.source, **details}
+        source = {**conversation.source, **details}
+        if failed is None:
+            source.pop(POST_LOOKUP, None)
+        else:
+            failures = int((source.get(POST_LOOKUP) or {}).get("failures") or 0) + 1
+            delays = POST_LOOKUP_RETRY_DELAYS
+            retry_at = timezone.now() + delays[failures - 1] if failures <= len(delays) else None
+            source[POST_LOOKUP] = {"failures": failures, "retry_at": retry_at.isoformat() if retry_at else ""}
+            logger.info(
+                "post of conversation %s not looked up (%s failures): %s; %s",
+                conversation_id,
+                failures,
+                failed.reason,
+                f"again at {retry_at.isoformat()}" if retry_at else "given up",
+            )
+        conversation.source = source
         conversation.version += 1
         conversation.save(update_fields=["source", "version", "updated_at"])
-        realtime.conversation_publish(
-            inbox_id=conversation.inbox_id,
-            conversation_id=conversation.pk,
-            event="conversation_updated",
-            version=conversation.version,
-        )
+        _updated_publish(conversation)
     return details
+
+
+def post_details_retry_due(conversation: Conversation, *, now=None) -> bool:
+    """Whether the conversation's failed post look-up is due for another try."""
+    retry_at = parse_datetime(str((conversation.source.get(POST_LOOKUP) or {}).get("retry_at") or ""))
+    return retry_at is not None and retry_at <= (now or timezone.now())
+
+
+def post_details_retries_enqueue(*, now=None, limit: int = 200) -> int:
+    """The sweeper: try again every public conversation whose post look-up failed and is due.
+    Returns how many were enqueued."""
+    from .tasks import conversation_post_details_fetch_task  # tasks import services
+
+    now = now or timezone.now()
+    waiting = Conversation.objects.filter(public=True, source__has_key=POST_LOOKUP).only("pk", "source")
+    due = [conversation.pk for conversation in waiting[: limit * 5] if post_details_retry_due(conversation, now=now)]
+    for conversation_id in due[:limit]:
+        enqueue_on_commit(conversation_post_details_fetch_task, conversation_id)
+    return len(due[:limit])
 
 
 def _own_comment_ingest(inbox: Inbox, comment: PublicComment) -> Message | None:
@@ -278,7 +336,8 @@ def private_reply_send(
     comment = private_reply_target(conversation)
     now = timezone.now()
     with transaction.atomic():
-        direct, created = _conversation_for(inbox=conversation.inbox, identity=conversation.identity, at=now)
+        identity = _direct_identity(conversation.identity)
+        direct, created = _conversation_for(inbox=conversation.inbox, identity=identity, at=now)
         if not direct.source:
             link = {"kind": "private_reply", "public_conversation_id": conversation.pk}
             direct.source = {**link, **_post_of(conversation)}
@@ -312,6 +371,106 @@ def private_reply_send(
             direct_conversation=direct.pk,
         )
     return reply
+
+
+# Where a commenter's identity keeps the id a private reply reached (Messenger's PSID).
+MESSAGING_ID = "messaging_id"
+
+
+def _direct_identity(commenter: ContactIdentity) -> ContactIdentity:
+    """The identity a private reply's direct conversation belongs to: the one an earlier
+    private reply to the same commenter reached, else the commenter's own (on Instagram the
+    commenter's id is their id in Direct)."""
+    known = commenter.attributes.get(MESSAGING_ID)
+    if known:
+        found = ContactIdentity.objects.filter(channel=commenter.channel, external_id=known).first()
+        if found is not None:
+            return found
+    return commenter
+
+
+def private_reply_recipient_link(*, message_id: int, recipient_id: str) -> str:
+    """The platform answered a private reply with the person's id in its messaging
+    (`recipient_id`: on Facebook their Messenger PSID, which is not their id in the `feed`
+    webhook; on Instagram the IGSID, usually the commenter's id already). Their answer will come
+    from that id, so it must land in the direct conversation the reply opened:
+
+    - the id is new: it becomes an identity of the commenter's contact and the conversation
+      moves to it (so do the agent's next replies, which Meta addresses by that id);
+    - the id is the contact's already, or another contact's (kept theirs, with a merge
+      suggestion: `crm.services.identity_link`): the conversation moves to it when it has no
+      open direct conversation here, else the two conversations are linked (the public one
+      and the private reply's point to where the person writes).
+
+    The commenter's identity remembers the id, so later private replies go straight to that
+    conversation. Idempotent. Returns what was done."""
+    recipient_id = str(recipient_id)[: ContactIdentity._meta.get_field("external_id").max_length]
+    with transaction.atomic():
+        message = Message.objects.filter(pk=message_id).first()
+        if message is None or not message.content.get("private_reply_to"):
+            return "unknown"
+        direct = Conversation.objects.select_for_update().select_related("identity").get(pk=message.conversation_id)
+        commenter = direct.identity
+        if commenter.external_id == recipient_id:
+            return "same"
+        linked = crm_services.identity_link(identity=commenter, external_id=recipient_id, reason="private_reply")
+        if commenter.attributes.get(MESSAGING_ID) != recipient_id:
+            commenter.attributes = {**commenter.attributes, MESSAGING_ID: recipient_id}
+            commenter.save(update_fields=["attributes", "updated_at"])
+        target = linked.identity
+        open_there = (
+            Conversation.objects.select_for_update()
+            .filter(inbox_id=direct.inbox_id, identity=target, thread_key="")
+            .exclude(status=ConversationStatus.CLOSED)
+            .exclude(pk=direct.pk)
+            .first()
+        )
+        public_id = direct.source.get("public_conversation_id")
+        if open_there is None and _only_private_replies(direct):
+            direct.identity, direct.contact_id = target, target.contact_id
+            direct.version += 1
+            direct.save(update_fields=["identity", "contact", "version", "updated_at"])
+            _updated_publish(direct)
+            done = "moved"
+        elif open_there is not None:
+            open_there.source = {**open_there.source, "public_conversation_id": public_id or direct.pk}
+            open_there.version += 1
+            open_there.save(update_fields=["source", "version", "updated_at"])
+            direct.source = {**direct.source, "direct_conversation_id": open_there.pk}
+            direct.version += 1
+            direct.save(update_fields=["source", "version", "updated_at"])
+            if public_id:
+                public = Conversation.objects.select_for_update().filter(pk=public_id).first()
+                if public is not None:
+                    public.source = {**public.source, "direct_conversation_id": open_there.pk}
+                    public.save(update_fields=["source", "updated_at"])
+            for changed in (open_there, direct):
+                _updated_publish(changed)
+            done = "linked"
+        else:
+            done = "kept"  # the conversation holds more than private replies: it stays whose it is
+        logger.info(
+            "private reply %s reached %s: conversation %s %s%s",
+            message_id,
+            target.pk,
+            direct.pk,
+            done,
+            " (another contact's id: merge suggested)" if linked.conflict else "",
+        )
+    return done
+
+
+def _only_private_replies(conversation: Conversation) -> bool:
+    return not conversation.messages.exclude(direction=Direction.OUT, content__has_key="private_reply_to").exists()
+
+
+def _updated_publish(conversation: Conversation) -> None:
+    realtime.conversation_publish(
+        inbox_id=conversation.inbox_id,
+        conversation_id=conversation.pk,
+        event="conversation_updated",
+        version=conversation.version,
+    )
 
 
 def _post_of(conversation: Conversation) -> dict:

@@ -85,3 +85,11 @@ def conversation_post_details_fetch_task(conversation_id: int) -> dict:
     from .public import conversation_post_details_fetch
 
     return conversation_post_details_fetch(conversation_id)
+
+
+@shared_task(name="inbox.tasks.post_details_retry_sweep_task", ignore_result=True)
+def post_details_retry_sweep_task() -> int:
+    """Failed post look-ups whose next try is due, again (bounded, with backoff)."""
+    from .public import post_details_retries_enqueue
+
+    return post_details_retries_enqueue()

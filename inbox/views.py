@@ -219,10 +219,8 @@ def conversation_reply(request, pk: int):
 @require_POST
 def message_react(request, pk: int):
     """The agent's reaction on a customer's message (an empty emoji takes it back)."""
-    message = Message.objects.filter(pk=pk).only("conversation_id").first()
-    if message is None:
-        raise Http404
-    conversation = access.access_conversation(request.user, message.conversation_id)
+    message = access.access_message(request.user, pk)
+    conversation = message.conversation
     error = ""
     try:
         replies.reaction_send(
@@ -237,11 +235,8 @@ def message_react(request, pk: int):
 @require_POST
 def comment_moderate(request, pk: int):
     """Hide or unhide a customer's comment, or delete one of ours (`action`)."""
-    message = Message.objects.filter(pk=pk).only("conversation_id").first()
-    if message is None:
-        raise Http404
-    conversation = access.access_conversation(request.user, message.conversation_id)
-    message = Message.objects.select_related("conversation__inbox").get(pk=pk)
+    message = access.access_message(request.user, pk)
+    conversation = message.conversation
     error = ""
     try:
         public.comment_moderate(message=message, action=request.POST.get("action", ""), actor=request.user)
@@ -338,10 +333,8 @@ def _next_pane(request, next_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def message_retry(request, pk: int):
-    message = Message.objects.filter(pk=pk).only("conversation_id").first()
-    if message is None:
-        raise Http404
-    conversation = access.access_conversation(request.user, message.conversation_id)
+    message = access.access_message(request.user, pk)
+    conversation = message.conversation
     error = ""
     try:
         services.message_retry(message=message, actor=request.user)

@@ -59,8 +59,8 @@ def webhook_route(
 ) -> Routing:
     """Route a body whose signature `secret` verified, that came through `via_inbox`'s URL or
     the app URL with key `via_app`. `kind` is the channel the body is for ("" when no channel
-    claims its object). `via_inbox` keeps every body sent to its URL (its raw log, as before:
-    its processor takes only its own entries from it)."""
+    claims its object). `via_inbox` keeps every body sent to its URL (its raw log: its
+    processor takes only its own entries from it)."""
     channel = channel_registry.get(kind) if kind and channel_registry.known(kind) else None
     object_type = str(payload.get("object") or "")
     routing = Routing(inboxes=[via_inbox] if via_inbox is not None else [])

@@ -24,6 +24,11 @@ class LivechatConfig(AppConfig):
 
             agent_typing_publish(conversation=conversation, agent=agent, typing=True)
 
+        def message_relayed(message, *, created: bool) -> None:
+            from .services import relayed_message_publish
+
+            relayed_message_publish(message=message, created=created)
+
         def cli_arguments(parser) -> None:
             parser.add_argument("--allowed-origin", action="append", default=[], dest="allowed_origins")
 
@@ -38,6 +43,7 @@ class LivechatConfig(AppConfig):
                 # The widget shows "seen" and "Anna is typing".
                 conversation_opened=conversation_opened,
                 agent_typing=agent_typing,
+                message_relayed=message_relayed,
                 setup_summary=lambda inbox: {"widget_key": inbox.public_key, "snippet": snippet_for(inbox)},
                 cli_arguments=cli_arguments,
                 cli_setup=lambda options: channel_registry.InboxSetup(

@@ -184,11 +184,14 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         name = event.get("event")
         if name == "identity_ready":
             await self._join_visitor_group(event["identity_id"])
-        if name in ("identity_ready", "message_created") and event.get("message_id") not in self.shown:
+        # A new message is shown once (the other group's copy may have won); a changed one (its
+        # files stored since) is shown again as it is now.
+        changed = name == "message_updated"
+        if changed or (name in ("identity_ready", "message_created") and event.get("message_id") not in self.shown):
             message = await database_sync_to_async(selectors.message_for_visitor)(
                 inbox=self.inbox, identity_key=self.visitor.identity_key, message_id=event.get("message_id")
             )
-            if message is not None and message["id"] not in self.shown:  # the other group's copy may have won
+            if message is not None and (changed or message["id"] not in self.shown):
                 self._shown_add(message["id"])
                 self.conversation_id = message["conversation_id"]
                 await self.send_json({"type": "message", "message": message})

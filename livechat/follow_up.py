@@ -59,13 +59,24 @@ def resume_link(inbox: Inbox, conversation) -> str:
         return ""
     source = conversation.source if isinstance(conversation.source, dict) else {}
     page = str(source.get("page") or "")
-    if not page.startswith(("http://", "https://")):
-        origins = (inbox.config or {}).get("allowed_origins") or []
+    origins = [str(o) for o in (inbox.config or {}).get("allowed_origins") or []]
+    if not _own_website(page, origins):
         page = next((o for o in origins if o.startswith(("http://", "https://"))), "")
     if not page:
         page = f"{settings.PUBLIC_URL}/livechat/demo/?key={inbox.public_key}"
     scheme, netloc, path, query, _fragment = urlsplit(page)
     return urlunsplit((scheme, netloc, path or "/", query, f"webcare_resume={token}"))
+
+
+def _own_website(page: str, origins: list[str]) -> bool:
+    """The visitor's page is the visitor's word (any script can send one): an email from our
+    address links only to a page on one of the inbox's allowed websites or on our own."""
+    if not page.startswith(("http://", "https://")) or any(c.isspace() or c in '<>"' for c in page):
+        return False
+    scheme, netloc, *_rest = urlsplit(page)
+    origin = f"{scheme}://{netloc}".lower()
+    own = [o.strip().rstrip("/").lower() for o in [*origins, settings.PUBLIC_URL] if o and o.strip() != "*"]
+    return origin in own
 
 
 def reply_follow_up_maybe(message: Message) -> bool:

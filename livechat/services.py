@@ -268,6 +268,17 @@ def messages_seen(*, conversation: Conversation, until=None) -> int:
     return changed
 
 
+def relayed_message_publish(*, message: Message, created: bool) -> None:
+    """The visitor's answer that came by another channel (email), or its files stored since:
+    to the visitor's open tabs, which show it (again) as it is now."""
+    realtime.visitor_publish(
+        to_identity=message.conversation.identity_id,
+        event="message_created" if created else "message_updated",
+        conversation_id=message.conversation_id,
+        message_id=message.pk,
+    )
+
+
 def agent_typing_publish(*, conversation: Conversation, agent, typing: bool = True) -> None:
     """Show (or hide) "<agent> is typing" in the visitor's widget."""
     realtime.visitor_publish(

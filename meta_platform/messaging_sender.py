@@ -14,7 +14,14 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
-from inbox.channel_registry import AttachmentRefused, PermanentSendError, RetryableSendError, SendError, SendResult
+from inbox.channel_registry import (
+    AttachmentRefused,
+    LookupFailed,
+    PermanentSendError,
+    RetryableSendError,
+    SendError,
+    SendResult,
+)
 from inbox.services import inbox_credentials_rejected
 
 from .graph import GraphError
@@ -158,16 +165,22 @@ class MessagingSender:
 
     def post_details(self, inbox, source: dict) -> dict:
         """Caption, picture and permalink of the post (and an ad's name when the webhook gave
-        only its id); a failed call leaves its fields out, so the card keeps the ids."""
+        only its id). A failed call raises LookupFailed with what the other call found, so the
+        inbox keeps that and tries again later."""
         token = inbox.credentials.get("access_token", "")
         details: dict = {}
-        if source.get("post_id"):
-            answer = self._lookup(inbox, f"/{source['post_id']}", ",".join(self.post_fields), token=token)
+        failures: list[str] = []
+        if source.get("post_id") and not (source.get("caption") or source.get("thumbnail_url")):
+            answer = self._lookup(
+                inbox, f"/{source['post_id']}", ",".join(self.post_fields), token=token, failures=failures
+            )
             details.update(self.post_details_read(answer))
         if source.get("ad_id") and not source.get("ad_title"):
-            name = self._lookup(inbox, f"/{source['ad_id']}", "name", token=token).get("name")
+            name = self._lookup(inbox, f"/{source['ad_id']}", "name", token=token, failures=failures).get("name")
             if name:
                 details["ad_title"] = str(name)[:300]
+        if failures:
+            raise LookupFailed("; ".join(failures), partial=details)
         return details
 
     def post_details_read(self, answer: dict) -> dict:
@@ -180,11 +193,12 @@ class MessagingSender:
                 details[key] = value[:2000]
         return details
 
-    def _lookup(self, inbox, path: str, fields: str, *, token: str) -> dict:
+    def _lookup(self, inbox, path: str, fields: str, *, token: str, failures: list) -> dict:
         try:
             return self.graph_request("GET", path, inbox=inbox, token=token, params={"fields": fields})
         except GraphError as error:
-            logger.info("%s %s: %s; the post card keeps the ids", self.name, path, error)
+            logger.info("%s %s: %s; the post card keeps the ids for now", self.name, path, error)
+            failures.append(f"{path}: {error.message}")
             return {}
 
     def _private_reply_send(self, message, *, token: str) -> SendResult:
@@ -192,12 +206,19 @@ class MessagingSender:
         comment (`recipient.comment_id`), allowed once per comment within 7 days of it; the
         24-hour window plays no part (the person's answer opens it)."""
         inbox = message.conversation.inbox
-        body = {"recipient": {"comment_id": message.content["private_reply_to"]}, "message": {"text": message.text}}
+        reference = {"metadata": f"{REFERENCE_PREFIX}{message.pk}"} if self.send_metadata else {}
+        body = {
+            "recipient": {"comment_id": message.content["private_reply_to"]},
+            "message": {"text": message.text, **reference},
+        }
         try:
             answer = self._post(inbox, token=token, json=body)
         except GraphError as error:
             raise self.failure_record(error, inbox_id=inbox.pk) from error
-        return SendResult(external_id=self._message_id(answer))
+        # `recipient_id` is the person's id in Messenger (the PSID, not the commenter's id in
+        # `feed`) or in Direct: the inbox links it to the commenter's contact.
+        recipient = str(answer.get("recipient_id") or "") or None
+        return SendResult(external_id=self._message_id(answer), recipient_id=recipient)
 
     def quick_replies(self, content: dict) -> list[dict]:
         """An outbound choice (`content["choices"]`: id, title) as quick replies (at most 13,

@@ -84,8 +84,11 @@ def credentials_missing(inbox) -> ConnectionResult | None:
 
 
 # What "Test connection" subscribes the app to on the Page (Page webhook fields: `feed` brings
-# the comments, the rest Messenger's messages). Meta sends only fields subscribed both here
-# and in the App Dashboard's webhook settings; the call needs `pages_manage_metadata`.
+# the comments, the rest Messenger's messages: echoes, reads and edits are fields of their own
+# on Messenger). Meta sends only fields subscribed both here and in the App Dashboard's webhook
+# settings; the call needs `pages_manage_metadata`. An Instagram account connected through the
+# Page needs the Page subscribed to any field, its own fields being the app's; it asks for the
+# same list, so that testing either inbox of a Page with both leaves what both need.
 PAGE_SUBSCRIBED_FIELDS = (
     "feed",
     "messages",
@@ -94,6 +97,7 @@ PAGE_SUBSCRIBED_FIELDS = (
     "message_reads",
     "message_reactions",
     "messaging_referrals",
+    "message_edits",
 )
 
 

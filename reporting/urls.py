@@ -8,6 +8,7 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("reports/", views.reports_dashboard, name="reports-dashboard"),
+    path("reports/public/", views.reports_public, name="reports-public"),
     path("reports/export/<slug:table>.csv", views.reports_export, name="reports-export"),
     path("reports/quality/", quality_views.quality_overview, name="quality-overview"),
     path("reports/quality/draw/", quality_views.quality_draw_view, name="quality-draw"),

@@ -2,8 +2,9 @@
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inbox import access
-from inbox.models import ConversationStatus, Tag, Team
+from inbox.models import ConversationStatus, Inbox, Tag, Team
 from kernel.channel_kinds import kind_choices, kind_label
 
 from .access import ReportFilterInvalid, access_report_filter
 from .export import CONVERSATION_COLUMNS, conversation_rows, csv_lines, table_rows
 from .kpis import summary_compute
+from .kpis.public import public_comments
 from .kpis.series import charts_compute
 
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
@@ -125,6 +127,33 @@ def _charts(summary: dict, series: dict) -> dict:
     }
 
 
+def _public_shown(public: dict) -> dict:
+    """The crisis signals as the page shows them: channel and inbox names, and each top post
+    marked with its spike when it has one."""
+    ids = {item["inbox"] for item in (*public["posts"], *public["spikes"])}
+    names = dict(Inbox.objects.filter(pk__in=ids).values_list("pk", "name"))
+    spikes = [
+        {**spike, "channel_label": kind_label(spike["channel"]), "inbox_name": names.get(spike["inbox"], "")}
+        for spike in public["spikes"]
+    ]
+    spiking = {(spike["inbox"], spike["post_id"]): spike for spike in spikes}
+    posts = [
+        {
+            **post,
+            "channel_label": kind_label(post["channel"]),
+            "inbox_name": names.get(post["inbox"], ""),
+            "spike": spiking.get((post["inbox"], post["post_id"])),
+        }
+        for post in public["posts"]
+    ]
+    return {
+        "posts": posts,
+        "spikes": spikes,
+        "sentiment": public["sentiment"],
+        "live_seconds": settings.WEBCARE_REPORTS_LIVE_SECONDS,
+    }
+
+
 @login_required
 def reports_dashboard(request):
     params = _period_params(request.GET)
@@ -151,8 +180,27 @@ def reports_dashboard(request):
         teams=Team.objects.order_by("name"),
         tags=Tag.objects.order_by("name"),
         previous=report_filter.previous(),
+        public=_public_shown(summary["public"]),
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+def reports_public(request):
+    """The dashboard's "Public comments" section alone, which the open page asks for again
+    every WEBCARE_REPORTS_LIVE_SECONDS: spikes are live, whatever the period."""
+    params = _period_params(request.GET)
+    try:
+        report_filter = access_report_filter(request.user, params)
+    except ReportFilterInvalid as invalid:
+        return HttpResponseBadRequest(f"{invalid.field}: {invalid.reason}", content_type="text/plain")
+    public = _public_shown(public_comments(report_filter))
+    # A screen reader reads an alert out each time it is put on the page: a spike the open page
+    # has shown already stays on screen but is not announced again at every refresh.
+    announced = set(request.GET.get("announced", "").split(","))
+    for spike in public["spikes"]:
+        spike["announced"] = str(spike["post_id"]) in announced
+    return render(request, "reporting/_public_comments.html", {"public": public, "params": params})
 
 
 @login_required

@@ -27,6 +27,7 @@ def body_limit_for(path: str) -> int:
 
 # Path patterns and the setting of their limit; anything else gets WEBCARE_REQUEST_MAX_BYTES.
 _ROUTES = [
+    (re.compile(r"^/webhooks/email/"), "WEBCARE_EMAIL_WEBHOOK_MAX_BYTES"),
     (re.compile(r"^/webhooks/"), "WEBCARE_WEBHOOK_MAX_BYTES"),
     (re.compile(r"^/livechat/[^/]+/upload/$"), "WEBCARE_LIVECHAT_UPLOAD_MAX_BYTES"),
     (re.compile(r"^/inbox/conversations/\d+/reply/$"), "WEBCARE_REPLY_UPLOAD_MAX_BYTES"),

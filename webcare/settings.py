@@ -196,6 +196,7 @@ CELERY_TASK_ROUTES = {
     "automation.tasks.comment_hide_task": {"queue": "outbound"},
     "inbox.tasks.webhook_events_reprocess_task": {"queue": "ingest"},
     "inbox.tasks.conversation_post_details_fetch_task": {"queue": "ingest"},
+    "inbox.tasks.post_details_retry_sweep_task": {"queue": "ingest"},
     "channels_email.tasks.*": {"queue": "ingest"},
     "reporting.*": {"queue": "reports"},
 }
@@ -209,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "snoozed-conversations-wake": {"task": "inbox.tasks.snoozed_conversations_wake_task", "schedule": 60.0},
+    # Post cards whose look-up failed, again when due (`inbox.public.POST_LOOKUP_RETRY_DELAYS`).
+    "post-details-retry-sweep": {"task": "inbox.tasks.post_details_retry_sweep_task", "schedule": 120.0},
     "whatsapp-templates-sync": {"task": "channels_whatsapp.tasks.templates_sync_task", "schedule": 6 * 3600.0},
     "whatsapp-media-download-sweep": {"task": "channels_whatsapp.tasks.media_download_sweep_task", "schedule": 120.0},
     "messenger-media-download-sweep": {"task": "channels_messenger.tasks.media_download_sweep_task", "schedule": 120.0},
@@ -264,6 +267,8 @@ WEBCARE_OUTBOX_LEASE_SECONDS = env_int("WEBCARE_OUTBOX_LEASE_SECONDS", 120)
 # An Online agent with no inbox tab open (no inbox websocket heartbeat) for this many minutes
 # becomes Away.
 WEBCARE_AWAY_AFTER_MINUTES = env_int("WEBCARE_AWAY_AFTER_MINUTES", 5)
+# How often an open reports page asks again for its "Public comments" section (spike warnings).
+WEBCARE_REPORTS_LIVE_SECONDS = env_int("WEBCARE_REPORTS_LIVE_SECONDS", 60)
 
 # First run: while no admin exists, /setup/ creates the first one for whoever gives the setup
 # token. Unset: the server derives one and prints it in its log at start; set: this one
@@ -355,6 +360,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 _MB = 1024 * 1024
 WEBCARE_REQUEST_MAX_BYTES = env_int("WEBCARE_REQUEST_MAX_BYTES", 4 * _MB)  # any other address
 WEBCARE_WEBHOOK_MAX_BYTES = env_int("WEBCARE_WEBHOOK_MAX_BYTES", 2_621_440)  # Django's body limit
+# Email providers post a whole email (up to 25 MB, and Postmark's JSON carries the attachments a
+# second time): their inbound limits are 35 MB (Postmark), 30 MB (SendGrid) and 25 MB (Mailgun).
+WEBCARE_EMAIL_WEBHOOK_MAX_BYTES = env_int("WEBCARE_EMAIL_WEBHOOK_MAX_BYTES", 40 * _MB)
 # Visitors' files in the live chat (per-inbox limits may only be lower), plus the form around it.
 LIVECHAT_ATTACHMENT_MAX_BYTES = env_int("LIVECHAT_ATTACHMENT_MAX_BYTES", 10 * _MB)
 WEBCARE_LIVECHAT_UPLOAD_MAX_BYTES = LIVECHAT_ATTACHMENT_MAX_BYTES + 64 * 1024
@@ -362,9 +370,11 @@ WEBCARE_LIVECHAT_UPLOAD_MAX_BYTES = LIVECHAT_ATTACHMENT_MAX_BYTES + 64 * 1024
 # documents, 100 MB) plus the form around it.
 WEBCARE_REPLY_UPLOAD_MAX_BYTES = env_int("WEBCARE_REPLY_UPLOAD_MAX_BYTES", 101 * _MB)
 WEBCARE_IMPORT_UPLOAD_MAX_BYTES = 51 * _MB  # contact import: a CSV of at most 50 MB
-# The second line where no ASGI server is in front (WSGI, tests): bodies read into memory
-# (webhooks, form fields) and the size above which an upload goes to a temporary file.
-DATA_UPLOAD_MAX_MEMORY_SIZE = WEBCARE_WEBHOOK_MAX_BYTES
+# Bodies read into memory (webhooks, form fields): Django's own check, global, so it is the
+# largest any route reads whole (an email webhook); each route's own, smaller limit above is
+# enforced before the body is read (webcare.body_limits). And the size above which an upload
+# goes to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(WEBCARE_WEBHOOK_MAX_BYTES, WEBCARE_EMAIL_WEBHOOK_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Password-reset e-mails: at most this many per address and per e-mail address an hour (more
 # requests get the same "sent" page and no e-mail).

@@ -1,6 +1,7 @@
 """Formatting of report figures (display only: no rule lives here)."""
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -22,12 +23,16 @@ def duration(seconds) -> str:
 
 @register.filter
 def percent(share) -> str:
-    return "–" if share is None else f"{float(share) * 100:.1f}%"
+    """24.5% in English, 24,5% in Dutch and German: the decimal mark of the reader's language."""
+    return "–" if share is None else f"{number_format(float(share) * 100, decimal_pos=1)}%"
 
 
 @register.filter
 def signed_percent(change) -> str:
-    return "" if change is None else f"{float(change) * 100:+.1f}%"
+    if change is None:
+        return ""
+    sign = "+" if float(change) >= 0 else "-"
+    return f"{sign}{number_format(abs(float(change)) * 100, decimal_pos=1)}%"
 
 
 @register.filter

@@ -5,15 +5,19 @@ lands in the same live-chat conversation."""
 import asyncio
 import re
 import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 import pytest
+from channels.db import database_sync_to_async
 
 from channels_email.addresses import conversation_address
 from crm.models import Contact
 from inbox.models import Message
 from inbox.replies import reply_send
 from livechat import presence, sessions
-from livechat.selectors import widget_config
+from livechat.selectors import visitor_history, widget_config
 from tests.factories import make_inbox, make_user
 from tests.livechat.conftest import ORIGIN, say, visitor_session
 
@@ -139,3 +143,79 @@ def test_only_with_an_email_inbox_does_the_widget_promise_an_answer_by_email(liv
     livechat.config = {**livechat.config, "email_inbox_id": None}
     livechat.save()
     assert widget_config(livechat)["byEmail"] is False
+
+
+def _answer_with_a_file(sent, *, text="Here is the receipt.") -> bytes:
+    answer = EmailMessage()
+    answer["From"] = "Vera <visitor@example.net>"
+    answer["To"] = "support@acme.test"
+    answer["Subject"] = f"Re: {sent['Subject']}"
+    answer["Message-ID"] = make_msgid(domain="example.net")
+    answer["In-Reply-To"] = answer["References"] = sent["Message-ID"]
+    answer.set_content(text)
+    answer.add_attachment(PDF, maintype="application", subtype="pdf", filename="receipt 88.pdf")
+    return answer.as_bytes()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _replied_by_email(livechat, smtp_server):
+    session = _visitor_writes(livechat)
+    conversation = Message.objects.get().conversation
+    agent = make_user("anna", inboxes=[livechat])
+    _left_minutes_ago(livechat, conversation, 11)
+    reply_send(conversation=conversation, author=agent, text="Could you send the receipt?")
+    [received] = smtp_server.received
+    return session, conversation, agent, received["message"]
+
+
+def test_the_files_of_the_visitors_email_answer_reach_the_agent_and_the_widget_history(
+    client, livechat, email_inbox, smtp_server
+):
+    session, conversation, agent, sent = _replied_by_email(livechat, smtp_server)
+
+    row, outcome = deliver(email_inbox, _answer_with_a_file(sent))
+
+    assert outcome == "message"
+    answer = Message.objects.get(external_id=row.message_id)
+    assert answer.conversation_id == conversation.pk
+    [attachment] = answer.attachments.all()
+    assert (attachment.status, attachment.mime_type, attachment.filename, attachment.kind) == (
+        "stored",
+        "application/pdf",
+        "receipt 88.pdf",
+        "document",
+    )
+    assert attachment.file.read() == PDF
+    client.force_login(agent)
+    pane = client.get(f"/inbox/conversations/{conversation.pk}/").content.decode()
+    assert "receipt 88.pdf" in pane
+    visitor = sessions.visitor_from_token(livechat, session["token"])
+    [shown] = [m for m in visitor_history(inbox=livechat, identity_key=visitor.identity_key) if m["id"] == answer.pk]
+    [file] = shown["attachments"]
+    assert file["name"] == "receipt 88.pdf" and file["url"].startswith("http")
+    downloaded = client.get(urlsplit(file["url"]).path)
+    assert b"".join(downloaded.streaming_content if downloaded.streaming else [downloaded.content]) == PDF
+
+
+def test_the_visitors_email_answer_appears_live_in_the_open_widget_with_its_file(livechat, email_inbox, smtp_server):
+    session, conversation, _agent, sent = _replied_by_email(livechat, smtp_server)
+
+    async def scenario():
+        ws, opened = await visitor_session(livechat, token=session["token"])
+        assert opened["type"] == "session"
+        await database_sync_to_async(deliver)(email_inbox, _answer_with_a_file(sent, text="Here you go."))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        shown = None
+        while shown is None or not [a for a in shown["attachments"] if a["url"]]:
+            frame = await ws.receive_json_from(timeout=max(deadline - loop.time(), 0.01))
+            if frame.get("type") == "message" and frame["message"]["text"].startswith("Here you go."):
+                shown = frame["message"]
+        await ws.disconnect()
+        return shown
+
+    shown = asyncio.run(scenario())
+    assert shown["direction"] == "in" and shown["conversation_id"] == conversation.pk
+    assert [a["name"] for a in shown["attachments"]] == ["receipt 88.pdf"]

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import time
+from email.message import EmailMessage
 
 import pytest
 
@@ -242,3 +243,41 @@ def test_a_subscribe_url_that_is_not_amazon_sns_is_never_fetched(client, hooked_
     response = _post_sns(client, hooked_inbox, _confirmation(SubscribeURL=url))
 
     assert response.status_code == 400 and sns_fetches == []
+
+
+def _with_attachment(size: int) -> bytes:
+    """A customer's email with a photo of `size` bytes, as a mail client writes it (base64)."""
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "Emily Carter <emily.carter@gmail.example>", "support@acme.test"
+    mail["Subject"], mail["Message-ID"] = "The broken lamp", "<lamp-photo@gmail.example>"
+    mail.set_content("Hi, a photo of the lamp as it arrived.")
+    mail.add_attachment(bytes(range(256)) * (size // 256), maintype="image", subtype="jpeg", filename="lamp.jpg")
+    return mail.as_bytes()
+
+
+def test_an_email_with_a_large_photo_is_taken_by_the_webhook_like_by_imap(client, hooked_inbox, settings):
+    # A phone photo of a few MB is an everyday attachment; the other webhooks' 2.5 MB limit
+    # would refuse it with 413 and the provider would give up on it after its retries.
+    raw = _with_attachment(4 * 1024 * 1024)
+    body = _postmark(raw)
+    assert len(body) > settings.WEBCARE_WEBHOOK_MAX_BYTES
+    url = f"/webhooks/email/{hooked_inbox.public_key}/postmark/"
+
+    response = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=_basic("acme:hook-secret"))
+
+    assert response.status_code == 200
+    message = Message.objects.get()
+    assert message.text.startswith("Hi, a photo of the lamp")
+    assert [a.filename for a in message.attachments.all()] == ["lamp.jpg"]
+
+
+def test_a_body_over_the_email_webhook_limit_is_413_and_nothing_is_stored(client, hooked_inbox, settings):
+    url = f"/webhooks/email/{hooked_inbox.public_key}/postmark/"
+    response = client.post(
+        url,
+        data=b"{}",
+        content_type="application/json",
+        CONTENT_LENGTH=str(settings.WEBCARE_EMAIL_WEBHOOK_MAX_BYTES + 1),
+        HTTP_AUTHORIZATION=_basic("acme:hook-secret"),
+    )
+    assert response.status_code == 413 and not RawEmail.objects.exists()

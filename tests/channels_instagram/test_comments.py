@@ -12,6 +12,7 @@ from inbox.public import PrivateReplyRefused, private_reply_send
 from inbox.replies import reply_send
 from tests.channels_instagram.fakes import IGSID
 from tests.channels_messenger.fakes import (
+    PSID,
     MessengerGraph,
     messenger_default,
     page_inbox,  # noqa: F401
@@ -111,6 +112,81 @@ def test_a_public_reply_on_facebook_posts_under_the_comment(fb, fb_graph, django
     assert (reply.status, reply.external_id) == ("sent", "987654321_3333")
     fb("feed_comment_add")  # our own comment's echo is recognised by its id later; nothing doubles
     assert Message.objects.count() == 2
+
+
+def _fb_message(client, page_inbox, mid: str, django_capture_on_commit_callbacks) -> Message:  # noqa: F811
+    """The PSID's Messenger message (the `text` fixture under another mid, sent now), through
+    the webhook URL."""
+    from tests.channels_messenger.fakes import fixture_bytes, post_webhook
+
+    now = str(int(timezone.now().timestamp() * 1000)).encode()
+    body = fixture_bytes("text").replace(b"m_text_1", mid.encode()).replace(b"1795000000000", now)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_webhook(client, page_inbox, body).status_code == 200
+    return Message.objects.get(external_id=mid)
+
+
+def test_a_facebook_private_reply_learns_the_messenger_id_so_the_answer_lands_in_its_conversation(
+    fb,
+    fb_graph,
+    page_inbox,  # noqa: F811
+    client,
+    django_capture_on_commit_callbacks,
+):
+    from crm.models import Contact
+
+    fb("feed_comment_add")  # Jan comments: `feed` gives his id on Facebook, not his PSID
+    _commented_just_now()
+    public = Conversation.objects.get()
+    agent = make_user(inboxes=[page_inbox])
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = private_reply_send(conversation=public, author=agent, text="Ik stuur u de details")
+    # The Send API answers `{"recipient_id": PSID, "message_id": ...}`: Jan's Messenger id.
+    assert fb_graph.send_bodies()[-1]["recipient"] == {"comment_id": "987654321_1111"}
+    direct = Conversation.objects.get(pk=reply.conversation_id)
+    assert direct.identity.external_id == PSID and direct.contact == public.contact
+
+    answer = _fb_message(client, page_inbox, "m_answer_1", django_capture_on_commit_callbacks)
+    assert answer.conversation == direct  # his answer continues the private reply's conversation
+    assert Contact.objects.count() == 1 and direct.contact.name == "Jan Jansen"
+    direct.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_send(conversation=direct, author=agent, text="Fijn dat het gelukt is")
+    assert fb_graph.send_bodies()[-1]["recipient"] == {"id": PSID}  # further replies reach his PSID
+    assert 'data-testid="public-conversation-link"' in _pane(client, direct)
+
+
+def test_a_messenger_id_of_another_contact_is_not_taken_the_conversations_link_and_a_merge_is_suggested(
+    fb,
+    fb_graph,
+    page_inbox,  # noqa: F811
+    client,
+    django_capture_on_commit_callbacks,
+):
+    from crm.models import ContactIdentity, MergeSuggestion
+
+    earlier = _fb_message(client, page_inbox, "m_earlier_1", django_capture_on_commit_callbacks)
+    messenger = earlier.conversation  # the PSID wrote before: a contact of its own
+    fb("feed_comment_add")
+    _commented_just_now()
+    public = Conversation.objects.get(public=True)
+    assert public.contact != messenger.contact
+    with django_capture_on_commit_callbacks(execute=True):
+        private_reply_send(conversation=public, author=make_user(inboxes=[page_inbox]), text="Zie Messenger")
+
+    assert ContactIdentity.objects.get(external_id=PSID).contact == messenger.contact  # still theirs
+    suggestion = MergeSuggestion.objects.get()
+    assert {suggestion.first_id, suggestion.second_id} == {public.contact_id, messenger.contact_id}
+    assert suggestion.reason == "private_reply" and suggestion.status == "pending"
+    public.refresh_from_db()
+    messenger.refresh_from_db()
+    assert public.source["direct_conversation_id"] == messenger.pk
+    assert messenger.source["public_conversation_id"] == public.pk
+    answer = _fb_message(client, page_inbox, "m_answer_2", django_capture_on_commit_callbacks)
+    assert answer.conversation == messenger
+    client.force_login(make_user("lead", role="admin"))
+    page = client.get(reverse("contact-suggestions")).content.decode()
+    assert "a private reply to a comment reached the other" in page
 
 
 # --- Instagram comments -----------------------------------------------------------------------

@@ -91,3 +91,57 @@ def test_a_failed_look_up_makes_no_conversation_and_keeps_the_event(deliver, gra
     deliver("mention")
     assert not Conversation.objects.exists()
     assert WebhookEvent.objects.count() == 1
+
+
+def _mentioned_comment(author: dict) -> Answer:
+    """The mentioning comment as `mentioned_comment` gives it, written an hour ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    comment = {
+        "id": "17900000000000007",
+        "text": "@modehuis hebben jullie deze ook in maat 40?",
+        "timestamp": (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+        "username": "sanne.dv",
+        "media": MEDIA,
+        **author,
+    }
+    return Answer(json={"id": ACCOUNT_ID, "mentioned_comment": comment})
+
+
+def test_a_mentions_author_given_by_id_is_the_same_person_in_comments_and_direct(deliver, graph):  # noqa: F811
+    from crm.models import Contact
+
+    graph.script("GET", f"/{ACCOUNT_ID}", _mentioned_comment({"from": {"id": fakes.IGSID, "username": "sanne.dv"}}))
+    deliver("mention")
+    [lookup] = _lookups(graph)
+    assert "from{id,username}" in lookup.query["fields"]  # the commenter's Instagram-scoped id
+    mention = Message.objects.get(external_id="17900000000000007")
+    assert mention.conversation.identity.external_id == fakes.IGSID
+    deliver("comment")  # her comment under another post: `comments` gives the same id
+    deliver("text")  # and her Direct message
+    comment = Message.objects.get(external_id="17900000000000001")
+    direct = Message.objects.get(external_id="aWdfZAG1faXRlbToxOklH01")
+    assert comment.conversation.contact == mention.conversation.contact == direct.conversation.contact
+    assert Contact.objects.count() == 1
+
+
+def test_a_private_reply_to_a_mention_known_by_username_finds_the_person_in_direct(
+    deliver,  # noqa: F811
+    graph,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from inbox.public import private_reply_send
+
+    graph.script("GET", f"/{ACCOUNT_ID}", _mentioned_comment({}))  # no `from`: known by username only
+    deliver("mention")
+    public = Conversation.objects.get()
+    assert public.identity.external_id == "@sanne.dv"
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = private_reply_send(conversation=public, author=make_user(inboxes=[public.inbox]), text="Zie DM")
+    # The Send API answers with the IGSID it reached: the person's Direct identity.
+    direct = Conversation.objects.get(pk=reply.conversation_id)
+    assert direct.identity.external_id == fakes.IGSID and direct.contact == public.contact
+    deliver("text")  # her answer in Direct continues that conversation
+    assert Message.objects.get(external_id="aWdfZAG1faXRlbToxOklH01").conversation == direct

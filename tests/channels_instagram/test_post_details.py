@@ -58,6 +58,80 @@ def test_a_failed_look_up_keeps_the_card_with_the_ids(deliver, graph, client):  
     assert 'data-testid="post-card"' in pane and MEDIA_ID in pane
 
 
+def _media_lookups(fake) -> int:
+    return len([r for r in fake.requests if r.method == "GET" and r.path == f"/{MEDIA_ID}"])
+
+
+def test_a_failed_look_up_is_tried_again_later_and_the_card_fills_in(
+    deliver,  # noqa: F811
+    graph,  # noqa: F811
+    client,
+    django_capture_on_commit_callbacks,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inbox.public import post_details_retries_enqueue
+
+    graph.script(
+        "GET", f"/{MEDIA_ID}", Answer(status=500, json={"error": {"message": "boom", "code": 2}}), Answer(json=MEDIA)
+    )
+    deliver("comment")
+    conversation = Conversation.objects.get()
+    assert "Onze nieuwe winterjassen" not in _pane(client, conversation)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_details_retries_enqueue() == 0  # not due yet: nothing asked
+    assert _media_lookups(graph) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_details_retries_enqueue(now=timezone.now() + timedelta(minutes=6)) == 1
+    assert _media_lookups(graph) == 2
+    conversation.refresh_from_db()
+    assert conversation.source["caption"] == MEDIA["caption"] and "post_lookup" not in conversation.source
+    assert "Onze nieuwe winterjassen" in _pane(client, conversation)
+
+
+def test_the_persons_next_comment_retries_a_due_look_up(deliver, graph, client, monkeypatch):  # noqa: F811
+    from datetime import timedelta
+
+    from inbox import public
+
+    monkeypatch.setattr(public, "POST_LOOKUP_RETRY_DELAYS", (timedelta(0),) * 3)  # due at once
+    graph.script(
+        "GET", f"/{MEDIA_ID}", Answer(status=503, json={"error": {"message": "down", "code": 2}}), Answer(json=MEDIA)
+    )
+    deliver("comment")
+    original = fakes.fixture_bytes
+    monkeypatch.setattr(
+        fakes,
+        "fixture_bytes",
+        lambda name, **kw: original(name, **kw).replace(b"17900000000000001", b"17900000000000099"),
+    )
+    deliver("comment")  # her next comment under the same post
+    assert _media_lookups(graph) == 2
+    assert Conversation.objects.get().source["caption"] == MEDIA["caption"]
+
+
+def test_a_look_up_that_keeps_failing_is_given_up_after_a_few_tries(
+    deliver,  # noqa: F811
+    graph,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inbox.public import post_details_retries_enqueue
+
+    graph.script("GET", f"/{MEDIA_ID}", Answer(status=400, json={"error": {"message": "deleted", "code": 100}}))
+    deliver("comment")
+    for hours in (1, 2, 4, 8, 16):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_details_retries_enqueue(now=timezone.now() + timedelta(hours=hours))
+    assert _media_lookups(graph) == 4  # the first try and three more
+    assert Conversation.objects.get().source["post_lookup"] == {"failures": 4, "retry_at": ""}
+
+
 def test_an_ad_known_only_by_its_id_gets_its_name(deliver, graph, monkeypatch):  # noqa: F811
     original = fakes.fixture_bytes
 

@@ -35,7 +35,19 @@ def test_an_instagram_login_account_subscribes_itself_on_the_instagram_host(clie
     graph.script("POST", f"/{ACCOUNT_ID}/subscribed_apps", Answer(json={"success": True}))
     client.post(f"/settings/inboxes/{ig_inbox.pk}/test/")
     [subscribe] = _subscriptions(graph, ACCOUNT_ID)
-    assert subscribe.host == "instagram" and "comments" in subscribe.query["subscribed_fields"].split(",")
+    assert subscribe.host == "instagram"
+    # Instagram's webhook fields (docs/instagram.md, Sources): no Messenger-only ones
+    # (`message_echoes`, `message_reads`, `message_edits`).
+    assert subscribe.query["subscribed_fields"].split(",") == [
+        "comments",
+        "live_comments",
+        "mentions",
+        "messages",
+        "messaging_seen",
+        "message_reactions",
+        "messaging_postbacks",
+        "messaging_referral",
+    ]
 
 
 def test_a_refused_subscription_is_explained_on_the_setup_page(client, graph, ig_inbox):  # noqa: F811
@@ -58,5 +70,14 @@ def test_testing_a_messenger_inbox_subscribes_the_page_to_feed(client, fb_graph,
     fb_graph.script("POST", f"/{page_inbox.external_id}/subscribed_apps", Answer(json={"success": True}))
     page = client.post(f"/settings/inboxes/{page_inbox.pk}/test/").content.decode()
     [subscribe] = _subscriptions(fb_graph, page_inbox.external_id)
-    assert subscribe.query["subscribed_fields"].startswith("feed,messages")
+    assert subscribe.query["subscribed_fields"].split(",") == [
+        "feed",
+        "messages",
+        "messaging_postbacks",
+        "message_echoes",
+        "message_reads",
+        "message_reactions",
+        "messaging_referrals",
+        "message_edits",  # a customer's edit is its own Messenger field: without it no edit arrives
+    ]
     assert "Modehuis" in page and "Webhook subscription" in page

@@ -98,7 +98,7 @@ def lead_and_conversation(db):
 
 
 def _stored(conversation, data: bytes, *, mime_type: str, filename: str, kind: str = "image") -> Attachment:
-    """A row as an older version stored it: whatever type the sender claimed."""
+    """A row that holds whatever type the sender claimed, unchecked."""
     message = make_message(conversation, kind=kind)
     attachment = Attachment(message=message, kind=kind, mime_type=mime_type, filename=filename, size=len(data))
     attachment.file.save(filename, ContentFile(data), save=True)

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reporting.kpis import ReportFilter, summary_compute
 from reporting.rollup import inbox_day_rollup
+from reporting.templatetags.reporting import percent, signed_percent
 from tests.factories import make_conversation, make_inbox, make_message, make_user
 
 from .conftest import ams
@@ -98,3 +99,40 @@ def test_the_dashboard_shows_the_spike_the_posts_and_the_public_private_split(cl
     assert 'data-testid="comment-spike"' in html and f"https://www.instagram.com/p/{POST}/" in html
     assert 'data-testid="report-posts"' in html
     assert 'data-testid="volume-public">1<' in html and 'data-testid="volume-private">1<' in html
+
+
+def test_the_open_dashboard_asks_for_the_public_comments_section_alone_with_the_same_access(client, db):
+    now = timezone.now()
+    inbox, other = make_inbox("instagram", name="Shop Instagram"), make_inbox("whatsapp")
+    _comments(_thread(inbox), now - timedelta(minutes=30), 12)
+    client.force_login(make_user("lea", role="lead"))
+    dashboard = client.get("/reports/", {"period": "7d"}).content.decode()
+    assert 'hx-get="/reports/public/?' in dashboard and 'hx-trigger="every 60s"' in dashboard
+    section = client.get("/reports/public/", {"period": "7d"}).content.decode()
+    assert section.startswith("<section") and 'data-testid="comment-spike"' in section
+    assert 'data-testid="post-spike"' in section and "Shop Instagram" in section and "Instagram" in section
+    assert client.get("/reports/public/", {"period": "custom", "from": "nope", "to": "x"}).status_code == 400
+    client.force_login(make_user("anna", inboxes=[other]))
+    assert client.get("/reports/public/", {"period": "7d", "inbox": inbox.pk}).status_code == 404
+    assert 'data-testid="comment-spike"' not in client.get("/reports/public/", {"period": "7d"}).content.decode()
+
+
+def test_a_spike_the_open_page_shows_already_is_not_announced_again_at_each_refresh(client, db):
+    now = timezone.now()
+    inbox = make_inbox("instagram", name="Shop Instagram")
+    _comments(_thread(inbox), now - timedelta(minutes=30), 12)
+    client.force_login(make_user("lea", role="lead"))
+    first = client.get("/reports/public/", {"period": "7d"}).content.decode()
+    assert 'role="alert" data-testid="comment-spike"' in first
+    assert f'"announced": "{POST}"' in first  # what the page sends back with its next refresh
+    again = client.get("/reports/public/", {"period": "7d", "announced": POST}).content.decode()
+    assert 'data-testid="comment-spike"' in again and 'role="alert"' not in again
+    other = client.get("/reports/public/", {"period": "7d", "announced": "another-post"}).content.decode()
+    assert 'role="alert" data-testid="comment-spike"' in other
+
+
+def test_shares_and_changes_use_the_decimal_mark_of_the_readers_language():
+    assert (percent(0.245), signed_percent(0.031), signed_percent(-0.5)) == ("24.5%", "+3.1%", "-50.0%")
+    for language in ("nl", "de"):
+        with translation.override(language):
+            assert (percent(0.245), signed_percent(0.031), percent(None)) == ("24,5%", "+3,1%", "–")

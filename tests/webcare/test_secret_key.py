@@ -1,5 +1,6 @@
 """Without SECRET_KEY, a development server makes a random key of its own and keeps it in the
-data directory; the key once written in the source signs nothing any more."""
+data directory; the public development key in the source signs nothing (it only decrypts
+credentials stored under it)."""
 
 import json
 import os

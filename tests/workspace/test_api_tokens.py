@@ -97,13 +97,13 @@ def test_a_token_needs_a_name(client, anna):
     assert response.status_code == 400 and not ApiToken.objects.exists()
 
 
-def test_older_single_tokens_and_the_command_keep_working(api_client, anna, capsys):
-    legacy = make_token(anna)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {legacy}")
+def test_the_single_token_of_create_api_token_works_beside_named_ones(api_client, anna, capsys):
+    single = make_token(anna)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {single}")
     assert api_client.get("/api/v1/conversations/").status_code == 200
 
     call_command("create_api_token", "--username", "anna")
-    assert f'{{"token": "{legacy}"}}' in capsys.readouterr().out
+    assert f'{{"token": "{single}"}}' in capsys.readouterr().out
 
 
 def test_profile_changes_name_and_language(client, anna):

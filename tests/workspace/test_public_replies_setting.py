@@ -22,6 +22,8 @@ def test_a_lead_lets_the_bot_answer_public_comments_and_the_audit_log_says_so(cl
     assert inbox.config["automation_public_replies"] is True
     entry = AuditEntry.objects.get(action=AuditAction.INBOX_PUBLIC_REPLIES_CHANGED)
     assert (entry.actor.username, entry.data) == ("lea", {"before": False, "after": True})
+    log = client.get("/settings/audit/").content.decode()
+    assert "<del>No</del> → <ins>Yes</ins>" in log  # the change itself, not only that there was one
     client.post(f"/settings/inboxes/{inbox.pk}/service/", FORM)  # unticked: off again
     inbox.refresh_from_db()
     assert inbox.config["automation_public_replies"] is False
