@@ -103,6 +103,7 @@ def _by_subject(inbox, parsed: ParsedEmail) -> Conversation | None:
         Message.objects.filter(
             inbox=inbox,
             direction=Direction.IN,
+            conversation__identity__channel=inbox.kind,
             conversation__identity__external_id__startswith=f"{parsed.sender.email}#",
             content__email__subject_key=key,
         )

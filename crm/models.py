@@ -61,6 +61,15 @@ class ContactIdentity(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["channel", "external_id"], name="crm_identity_unique_external_id")
         ]
+        # Prefix look-ups (`external_id__startswith`, e.g. every thread identity of one email
+        # address): PostgreSQL uses the unique index above for LIKE 'x%' only in the C collation.
+        indexes = [
+            models.Index(
+                fields=["channel", "external_id"],
+                name="crm_identity_prefix",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
