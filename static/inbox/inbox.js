@@ -254,7 +254,9 @@
   // however its request ends (answered, aborted, failed), and one that somehow never reports
   // its end stops counting after PANE_REQUEST_MS, so the header can never stay behind for good.
   var PANE_REQUEST_MS = 10000;
-  var pane = { pending: new Map(), latest: 0 };
+  // `asked` numbers pane requests as they start and `shown` is the number of the answer on screen:
+  // an answer to a request older than the one shown is what the agent has moved on from.
+  var pane = { pending: new Map(), latest: 0, asked: 0, shown: 0 };
   function paneBusy() {
     var now = Date.now();
     var busy = false;
@@ -291,6 +293,7 @@
   document.addEventListener("htmx:beforeRequest", function (e) {
     var xhr = e.detail.xhr;
     if (!targetsPane(e) || !xhr) return;
+    xhr.paneRequest = ++pane.asked;
     pane.pending.set(xhr, Date.now());
     xhr.addEventListener("loadend", function () {
       if (pane.pending.delete(xhr)) setTimeout(reloadPaneIfBehind, 0);
@@ -820,7 +823,13 @@
   // Requests can finish out of order (a live refresh started before the agent's own change):
   // never replace the open conversation with an older version of itself.
   document.addEventListener("htmx:beforeSwap", function (e) {
-    if (e.detail.target.id !== "conversation-pane" || !view()) return;
+    if (e.detail.target.id !== "conversation-pane") return;
+    // A late answer (a live refresh of the conversation she just left, say) never takes the
+    // pane back from a newer one.
+    var asked = e.detail.xhr && e.detail.xhr.paneRequest;
+    if (asked && asked < pane.shown) { e.detail.shouldSwap = false; return; }
+    if (asked) pane.shown = asked;
+    if (!view()) return;
     var incoming = /data-conversation-id="(\d+)" data-version="(\d+)"/.exec(e.detail.serverResponse || "");
     if (incoming && incoming[1] === openConversationId() &&
         Number(incoming[2]) < Number(view().getAttribute("data-version"))) {
