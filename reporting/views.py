@@ -146,6 +146,7 @@ def reports_dashboard(request):
         cases=_cases(summary),
         breaches=_breaches(summary),
         volume=[(kind_label(channel), channel, row) for channel, row in summary["volume"].items()],
+        public_posts=[(kind_label(post["channel"]), post) for post in summary["public"]["posts"]],
         tiles=_tiles(summary, before),
         inboxes=access.visible_inboxes(request.user).order_by("name"),
         teams=Team.objects.order_by("name"),
