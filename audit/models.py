@@ -1,45 +1,46 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    INBOX_CREDENTIALS_CHANGED = "inbox.credentials_changed", "Inbox credentials changed"
-    INBOX_CREATED = "inbox.created", "Inbox created"
-    INBOX_UPDATED = "inbox.updated", "Inbox settings changed"
-    INBOX_DEACTIVATED = "inbox.deactivated", "Inbox deactivated"
-    INBOX_REACTIVATED = "inbox.reactivated", "Inbox reactivated"
-    INBOX_MEMBERS_CHANGED = "inbox.members_changed", "Inbox members changed"
-    INBOX_SERVICE_LEVELS_CHANGED = "inbox.service_levels", "Inbox service levels changed"
-    INBOX_SURVEY_CHANGED = "inbox.survey_changed", "Inbox survey changed"
-    INBOX_PUBLIC_REPLIES_CHANGED = "inbox.public_replies", "Inbox automatic public replies changed"
-    AGENT_ROLE_CHANGED = "agent.role_changed", "Agent role changed"
-    AGENT_CREATED = "agent.created", "Agent created"
-    AGENT_INVITED = "agent.invited", "Agent invited"
-    AGENT_UPDATED = "agent.updated", "Agent changed"
-    AGENT_DEACTIVATED = "agent.deactivated", "Agent deactivated"
-    AGENT_REACTIVATED = "agent.reactivated", "Agent reactivated"
-    AGENT_PASSWORD_LINK = "agent.password_link", "Password link made"
-    AGENT_PASSWORD_SET = "agent.password_set", "Password set through a link"
-    TEAM_CREATED = "team.created", "Team created"
-    TEAM_UPDATED = "team.updated", "Team changed"
-    TEAM_DELETED = "team.deleted", "Team deleted"
-    API_TOKEN_CREATED = "api_token.created", "API token created"
-    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
-    AGENT_AVAILABILITY_CHANGED = "agent.availability_changed", "Agent availability changed"
-    CONTACT_MERGED = "contact.merged", "Contacts merged"
-    CONTACT_MERGE_UNDONE = "contact.merge_undone", "Contact merge undone"
-    CONTACT_ERASED = "contact.erased", "Contact erased"
-    EXPORT = "export", "Data exported"
-    META_APP_CREATED = "meta_app.created", "Meta app created"
-    META_APP_SECRET_CHANGED = "meta_app.secret_changed", "Meta app secret changed"
-    TAG_CREATED = "tag.created", "Tag created"
-    TAG_UPDATED = "tag.updated", "Tag changed"
-    TAG_DELETED = "tag.deleted", "Tag deleted"
-    TAG_MERGED = "tag.merged", "Tags merged"
-    PRIVATE_REPLY_SENT = "comment.private_reply", "Comment answered privately"
-    COMMENT_HIDDEN = "comment.hidden", "Comment hidden"
-    COMMENT_UNHIDDEN = "comment.unhidden", "Comment shown again"
-    COMMENT_DELETED = "comment.deleted", "Our comment deleted"
+    INBOX_CREDENTIALS_CHANGED = "inbox.credentials_changed", _("Inbox credentials changed")
+    INBOX_CREATED = "inbox.created", _("Inbox created")
+    INBOX_UPDATED = "inbox.updated", _("Inbox settings changed")
+    INBOX_DEACTIVATED = "inbox.deactivated", _("Inbox deactivated")
+    INBOX_REACTIVATED = "inbox.reactivated", _("Inbox reactivated")
+    INBOX_MEMBERS_CHANGED = "inbox.members_changed", _("Inbox members changed")
+    INBOX_SERVICE_LEVELS_CHANGED = "inbox.service_levels", _("Inbox service levels changed")
+    INBOX_SURVEY_CHANGED = "inbox.survey_changed", _("Inbox survey changed")
+    INBOX_PUBLIC_REPLIES_CHANGED = "inbox.public_replies", _("Inbox automatic public replies changed")
+    AGENT_ROLE_CHANGED = "agent.role_changed", _("Agent role changed")
+    AGENT_CREATED = "agent.created", _("Agent created")
+    AGENT_INVITED = "agent.invited", _("Agent invited")
+    AGENT_UPDATED = "agent.updated", _("Agent changed")
+    AGENT_DEACTIVATED = "agent.deactivated", _("Agent deactivated")
+    AGENT_REACTIVATED = "agent.reactivated", _("Agent reactivated")
+    AGENT_PASSWORD_LINK = "agent.password_link", _("Password link made")
+    AGENT_PASSWORD_SET = "agent.password_set", _("Password set through a link")
+    TEAM_CREATED = "team.created", _("Team created")
+    TEAM_UPDATED = "team.updated", _("Team changed")
+    TEAM_DELETED = "team.deleted", _("Team deleted")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    AGENT_AVAILABILITY_CHANGED = "agent.availability_changed", _("Agent availability changed")
+    CONTACT_MERGED = "contact.merged", _("Contacts merged")
+    CONTACT_MERGE_UNDONE = "contact.merge_undone", _("Contact merge undone")
+    CONTACT_ERASED = "contact.erased", _("Contact erased")
+    EXPORT = "export", _("Data exported")
+    META_APP_CREATED = "meta_app.created", _("Meta app created")
+    META_APP_SECRET_CHANGED = "meta_app.secret_changed", _("Meta app secret changed")
+    TAG_CREATED = "tag.created", _("Tag created")
+    TAG_UPDATED = "tag.updated", _("Tag changed")
+    TAG_DELETED = "tag.deleted", _("Tag deleted")
+    TAG_MERGED = "tag.merged", _("Tags merged")
+    PRIVATE_REPLY_SENT = "comment.private_reply", _("Comment answered privately")
+    COMMENT_HIDDEN = "comment.hidden", _("Comment hidden")
+    COMMENT_UNHIDDEN = "comment.unhidden", _("Comment shown again")
+    COMMENT_DELETED = "comment.deleted", _("Our comment deleted")
 
 
 class AuditEntry(models.Model):

@@ -30,15 +30,17 @@ BUSY_TEXT = {
     "de": "Danke für Ihre Nachricht! Gerade ist viel los; Sie erhalten in etwa {minutes} Minuten eine Antwort.",
     "en": "Thanks for your message! It is busy right now; you can expect an answer within about {minutes} minutes.",
 }
-OPENING_FORMAT = "l j F, H:i"
+# German writes the day with a full stop after it and a comma after the weekday.
+OPENING_FORMAT = {"nl": "l j F, H:i", "de": "l, j. F, H:i", "en": "l j F, H:i"}
 
 
 def opening_text(opens_at: datetime | None, language: str) -> str:
-    """ "maandag 12 januari, 09:00" in the customer's language and the inbox's zone."""
+    """ "maandag 12 januari, 09:00", "Montag, 12. Januar, 09:00" in the customer's language and
+    the inbox's zone."""
     if opens_at is None:
         return {"nl": "zo snel mogelijk", "de": "so bald wie möglich", "en": "as soon as possible"}[language]
     with translation.override(language):
-        return formats.date_format(opens_at, OPENING_FORMAT)
+        return formats.date_format(opens_at, OPENING_FORMAT[language])
 
 
 def _text(settings: InboxAutomation, kind: str, language: str, defaults: dict[str, str]) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, ContactIdentity
 from crm.naming import contact_display_name
-from kernel.channel_kinds import kind_choices
+from kernel.channel_kinds import kind_choices, kind_label
 from kernel.crypto import EncryptedJSONField
 from kernel.models import AbstractTag, TimestampedModel
 
@@ -162,7 +162,8 @@ class Inbox(TimestampedModel):
         verbose_name_plural = "inboxes"
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.kind})"
+        # Shown in choice lists (rules, demo mail): the channel's name a person reads.
+        return f"{self.name} ({kind_label(self.kind)})"
 
     @property
     def webhook_path(self) -> str:
@@ -508,7 +509,7 @@ class CannedCategory(models.TextChoices):
 class CannedResponse(TimestampedModel):
     """A prepared answer agents insert by typing `/` and its shortcut; managed by leads."""
 
-    shortcut = models.SlugField(max_length=40, unique=True, help_text="Typed after / in the composer")
+    shortcut = models.SlugField(max_length=40, unique=True, help_text=_("Typed after / in the composer"))
     title = models.CharField(max_length=120)
     text = models.TextField()
     category = models.CharField(max_length=12, choices=CannedCategory.choices, default=CannedCategory.QUESTION)

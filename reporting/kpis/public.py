@@ -24,6 +24,7 @@ SPIKE_FACTOR = 10
 USUAL_FLOOR_PER_HOUR = 1
 USUAL_HISTORY = timedelta(days=7)
 POSTS_SHOWN = 10
+CAPTION_SHOWN = 200
 COMMENT_KINDS = ("comment", "mention")
 
 
@@ -64,7 +65,7 @@ def _posts(f: ReportFilter) -> list[dict]:
         if row["n"] > post["peak_per_hour"]:
             post["peak_per_hour"], post["peak_hour"] = row["n"], row["hour"].isoformat()
     shown = sorted(posts.values(), key=lambda post: (-post["comments"], post["post_id"]))[:POSTS_SHOWN]
-    return [{**post, "permalink": _permalink(post["inbox"], post["post_id"])} for post in shown]
+    return [{**post, **_post_shown(post["inbox"], post["post_id"])} for post in shown]
 
 
 def _spikes(f: ReportFilter, *, now: datetime) -> list[dict]:
@@ -90,7 +91,7 @@ def _spikes(f: ReportFilter, *, now: datetime) -> list[dict]:
                     "inbox": inbox_id,
                     "channel": row["inbox__kind"],
                     "post_id": post_id,
-                    "permalink": _permalink(inbox_id, post_id),
+                    **_post_shown(inbox_id, post_id),
                     "last_hour": row["n"],
                     "usual_per_hour": usual,
                     "factor": round(row["n"] / usual, 1),
@@ -110,11 +111,16 @@ def _usual_per_hour(post_comments: QuerySet[Message], *, cut: datetime) -> float
     return float(max(statistics.median(counts), USUAL_FLOOR_PER_HOUR))
 
 
-def _permalink(inbox_id: int, post_id: str) -> str:
+def _post_shown(inbox_id: int, post_id: str) -> dict:
+    """How a lead recognises the post: its link and the start of its caption (a platform's
+    post id means nothing to a person)."""
     sources = Conversation.objects.filter(inbox_id=inbox_id, public=True, thread_key=post_id).order_by("-pk")
     source = sources.values_list("source", flat=True).first() or {}
     permalink = str(source.get("permalink") or "")
-    return permalink if permalink.startswith(("https://", "http://")) else ""  # shown as a link
+    return {
+        "permalink": permalink if permalink.startswith(("https://", "http://")) else "",  # shown as a link
+        "caption": str(source.get("caption") or "")[:CAPTION_SHOWN],
+    }
 
 
 def _sentiment(f: ReportFilter) -> dict:

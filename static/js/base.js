@@ -45,3 +45,18 @@ document.addEventListener("click", function (e) {
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
   if (nav) nav.classList.toggle("open", open);
 });
+
+/* The top bar folds its page links into the menu whenever they do not fit beside the tools,
+   whatever the language or the name: measured, not guessed from the window's width. */
+(function () {
+  var bar = document.querySelector(".topbar");
+  if (!bar || !bar.querySelector(".menu-toggle")) return;
+  function fit() {
+    bar.classList.remove("folded");
+    if (bar.scrollWidth > bar.clientWidth + 1) bar.classList.add("folded");
+  }
+  fit();
+  window.addEventListener("resize", fit);
+  window.addEventListener("load", fit);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
+})();

@@ -186,3 +186,15 @@ def test_busy_acknowledgement_once_when_many_conversations_wait(ingest):
     ingest(inbox, "Nog iets", sender_id="b")
     lines = bot_lines(second.conversation)
     assert len(lines) == 1 and "30 minuten" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "language, written",
+    [("nl", "maandag 12 januari, 09:00"), ("de", "Montag, 12. Januar, 09:00"), ("en", "Monday 12 January, 09:00")],
+)
+def test_the_reopening_time_is_written_as_each_language_writes_a_date(language, written):
+    from automation.auto_replies import opening_text
+
+    opens_at = datetime(2026, 1, 12, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+    assert opening_text(opens_at, language) == written

@@ -206,3 +206,12 @@ def test_a_rule_saved_by_a_program_naming_an_unknown_agent_or_inbox_is_refused()
             rule_save(rule=Rule(name="x", conditions=conditions, actions=actions))
         assert refused.value.code == code
     assert not Rule.objects.exists()
+
+
+def test_a_dutch_lead_picks_an_inbox_by_its_name_and_channel_in_words(lead_client):
+    make_inbox("email", name="Support mail")
+
+    page = lead_client.get("/automation/rules/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert ">Support mail (E-mail)</option>" in page
+    assert "(email)" not in page

@@ -136,3 +136,28 @@ def test_shares_and_changes_use_the_decimal_mark_of_the_readers_language():
     for language in ("nl", "de"):
         with translation.override(language):
             assert (percent(0.245), signed_percent(0.031), percent(None)) == ("24,5%", "+3,1%", "–")
+
+
+def test_the_dashboard_names_a_post_by_its_caption_and_its_channel_in_words(client, db):
+    """A lead recognises a post by what it says, not by the platform's id, and reads the
+    channel as in the other tables ("Instagram", not the code's "instagram")."""
+    now = timezone.now()
+    inbox = make_inbox("instagram", name="Shop Instagram")
+    thread = make_conversation(
+        inbox,
+        public=True,
+        thread_key=POST,
+        source={"kind": "post", "post_id": POST, "caption": "Nieuw binnen: de wollen winterjas in vijf kleuren."},
+    )
+    _comments(thread, now - timedelta(minutes=30), 12)
+    today = timezone.localdate(now, ZoneInfo(inbox.time_zone))
+    client.force_login(make_user("lea", role="lead"))
+    period = {"period": "custom", "from": today.isoformat(), "to": today.isoformat()}
+
+    html = client.get("/reports/", period).content.decode()
+
+    posts = html.split('data-testid="report-posts"')[1].split("</table>")[0]
+    assert '<th scope="row">Nieuw binnen: de wollen winterjas in vijf kleuren.</th><td>Instagram</td>' in posts
+    assert f">{POST}<" not in posts  # the id is only the row's data attribute, not shown
+    spike = html.split('data-testid="comment-spike"')[1].split("</p>")[0]
+    assert "Nieuw binnen: de wollen winterjas" in spike and f">{POST}" not in spike and f"{POST}<" not in spike

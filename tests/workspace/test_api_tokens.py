@@ -112,3 +112,14 @@ def test_profile_changes_name_and_language(client, anna):
     anna.refresh_from_db()
     assert anna.get_full_name() == "Anna de Wit" and anna.agent_profile.language == "de"
     assert AuditEntry.objects.get(action="agent.updated").data["after"]["language"] == "de"
+
+
+def test_the_profile_shows_the_whole_header_a_program_sends(client):
+    """The placeholder in "Authorization: Token <token>" is text to read, not a tag the browser
+    swallows (which left "Token ." on the page)."""
+    client.force_login(make_user("noor"))
+
+    page = client.get("/profile/").content.decode()
+
+    assert "<code>Authorization: Token &lt;token&gt;</code>" in page
+    assert "<token>" not in page

@@ -65,3 +65,17 @@ def test_the_log_is_paged(client, lead):
 def test_agents_do_not_see_the_log(client):
     client.force_login(make_user("kim"))
     assert client.get("/settings/audit/").status_code == 404
+
+
+def test_a_german_lead_reads_what_happened_in_german(client, lead):
+    """What each entry says happened is interface text, in the lead's language (in the rows and
+    in the filter's choices), not the English the code names it by."""
+    client.post("/settings/people/teams/new/", {"name": "Retouren"})
+    team = Team.objects.get()
+    client.post(f"/settings/people/teams/{team.pk}/", {"name": "Returns"})
+
+    body = client.get("/settings/audit/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "<td>Team geändert</td>" in body
+    assert '<option value="team.updated">Team geändert</option>' in body
+    assert "Team changed" not in body

@@ -14,6 +14,7 @@ the children are terminated, waited for, and killed if they do not stop in time.
 """
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -113,6 +114,19 @@ def watch_children(children: list[subprocess.Popen], stop: threading.Event, died
                 return
 
 
+def public_url_for_port(*, port: int) -> None:
+    """Without PUBLIC_URL in the environment, the addresses Webcare hands out (the live-chat
+    snippet, invitation links, the setup page in the log) name the port this server listens
+    on: settings derived them from PORT, which `runstack --port` alone does not set."""
+    if os.environ.get("PUBLIC_URL") or port == settings.PORT:
+        return
+    os.environ["PORT"] = str(port)  # Celery's child processes derive the same settings
+    settings.PORT = port
+    settings.PUBLIC_URL = f"http://127.0.0.1:{port}"
+    if not os.environ.get("CSRF_TRUSTED_ORIGINS"):
+        settings.CSRF_TRUSTED_ORIGINS = [settings.PUBLIC_URL]
+
+
 def raise_keyboard_interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -129,6 +143,7 @@ class Command(BaseCommand):
         # end this process before the `finally` below stops the children.
         signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
         stop, children, died = threading.Event(), [], []
+        public_url_for_port(port=port)
         try:
             children = self._start_background(stop, died)
             self.stdout.write(f"Webcare at http://{host}:{port}/ (Ctrl-C stops everything)")
