@@ -99,7 +99,8 @@ def from_name(message: Message, *, inbox=None) -> str:
     if message.sender_type != SenderType.AGENT or author is None:
         return _one_line(company)
     agent = (author.first_name or author.get_full_name() or author.get_username()).strip()
-    pattern = str((inbox.config or {}).get("from_pattern") or "{agent} from {company}")
+    # No pattern saved: the installation's language (LANGUAGE_CODE), as the setup form proposes it.
+    pattern = str((inbox.config or {}).get("from_pattern") or _("{agent} from {company}"))
     return _one_line(pattern.replace("{agent}", agent).replace("{company}", company))
 
 

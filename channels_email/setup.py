@@ -89,7 +89,7 @@ class EmailSetupForm(ChannelSetupForm):
     company = forms.CharField(label=_("Company name"), max_length=120, required=False,
                               help_text=_("Shown in From; empty: the inbox's name."))  # fmt: skip
     from_pattern = forms.CharField(
-        label=_("Sender name"), max_length=120, required=False, initial="{agent} from {company}",
+        label=_("Sender name"), max_length=120, required=False, initial=_("{agent} from {company}"),
         help_text=_("How replies are signed in From: {agent} and {company} are filled in, e.g. \"Anna from Acme\"."),
     )  # fmt: skip
     signature = forms.CharField(label=_("Signature"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -106,8 +106,9 @@ class EmailSetupForm(ChannelSetupForm):
     smtp_password = secret_field(_("SMTP password"))
     plus_addressing = forms.BooleanField(
         label=_("Per-conversation reply address"), required=False,
-        help_text=_("Replies ask to be answered at support+c<number>@, which finds the conversation even when a "
-                    "customer's client drops the threading headers. Only if your provider delivers plus-addresses."),
+        help_text=_("Replies ask to be answered at an address like support+c1234@, which finds the conversation even "
+                    "when a customer's client drops the threading headers. Only if your provider delivers "
+                    "plus-addresses."),
     )  # fmt: skip
 
     after_processing = forms.ChoiceField(

@@ -102,3 +102,15 @@ def test_the_sns_topic_an_admin_names_must_be_a_topic_arn(client, dovecot):
     assert "Enter a topic ARN such as" in refused.content.decode() and saved.status_code == 302
     inbox.refresh_from_db()
     assert inbox.config["ses_topic_arn"] == "arn:aws:sns:eu-west-1:111122223333:inbound"
+
+
+@pytest.mark.parametrize(("language", "proposed"), [("en", "{agent} from {company}"), ("de", "{agent} von {company}")])
+def test_the_setup_form_proposes_the_sender_name_in_the_admins_language(client, language, proposed):
+    admin = make_user("root", role="admin")
+    client.force_login(admin)
+    client.cookies["django_language"] = language
+
+    page = client.get("/settings/inboxes/new/email/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f'value="{proposed}"' in page
+    assert "support+c1234@" in page  # an example address, not a tag the browser swallows
