@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.stack import Stack, percentile, sign, whatsapp_text_webhook  # noqa: E402
 
 SECRET = "e2e-app-secret"
-PHONE = "e2e-phone"
 
 
 def message_ids_to_external(database_url: str, ids: list[int]) -> dict[int, str]:
@@ -60,8 +59,9 @@ def warm_up(url: str, run: str, *, redis_url: str) -> None:
     import redis
 
     def post(i: int) -> None:
-        body = whatsapp_text_webhook(phone_number_id=PHONE, wa_id=f"3165{i:07d}", message_id=f"wamid.warm.{run}.{i}",
-                                     text="hallo")  # fmt: skip
+        body = whatsapp_text_webhook(
+            phone_number_id=f"e2e-{run}", wa_id=f"3165{i:07d}", message_id=f"wamid.warm.{run}.{i}", text="hallo"
+        )
         headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, body)}
         requests.post(url, data=body, headers=headers, timeout=60).raise_for_status()
 
@@ -108,7 +108,10 @@ async def measure(stack: Stack, url: str, cookies: dict, *, rate: float, seconds
                 connection = local.connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
             external_id = f"wamid.e2e.{run}.{i}"
             body = whatsapp_text_webhook(
-                phone_number_id=PHONE, wa_id=f"3165{i % CUSTOMERS:07d}", message_id=external_id, text=f"vraag {i}"
+                phone_number_id=f"e2e-{run}",
+                wa_id=f"3165{i % CUSTOMERS:07d}",
+                message_id=external_id,
+                text=f"vraag {i}",
             )
             sent_at[external_id] = time.perf_counter()
             headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, body)}
@@ -165,12 +168,12 @@ def main() -> int:
     if not args.database_url:
         print("skipped: give --database-url of a scratch PostgreSQL database (it is migrated and written to)")
         return 0
-    run = str(int(time.time()))
+    run = str(int(time.time()))  # also the inbox's number: a body goes to every inbox of its number
     with Stack(database_url=args.database_url, redis_url=args.redis_url) as stack:
         stack.start_app(workers=args.workers)
         stack.start_worker()
         inbox = stack.manage(
-            "create_inbox", "whatsapp", "--name", f"e2e {run}", "--phone-number-id", PHONE,
+            "create_inbox", "whatsapp", "--name", f"e2e {run}", "--phone-number-id", f"e2e-{run}",
             "--access-token", "t", "--app-secret", SECRET, "--verify-token", "v",
         )  # fmt: skip
         username, password, _ = stack.agent(inbox["id"], run=run)

@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stack import Stack, cpu_ms_per_request, cpu_seconds_by_kind, percentile  # noqa: E402
 
-PHONE_NUMBER_ID = "bench-phone-number"
 
-
-def payload(run: str, request_no: int, batch: int, *, customers: int = 5000, customer_prefix: str = "3162") -> bytes:
+def payload(
+    run: str, request_no: int, batch: int, *, phone_number_id: str, customers: int = 5000, customer_prefix: str = "3162"
+) -> bytes:
     messages, contacts = [], []
     now = str(int(time.time()))
     for i in range(batch):
@@ -66,7 +66,7 @@ def payload(run: str, request_no: int, batch: int, *, customers: int = 5000, cus
                         "field": "messages",
                         "value": {
                             "messaging_product": "whatsapp",
-                            "metadata": {"display_phone_number": "31200000000", "phone_number_id": PHONE_NUMBER_ID},
+                            "metadata": {"display_phone_number": "31200000000", "phone_number_id": phone_number_id},
                             "contacts": contacts,
                             "messages": messages,
                         },
@@ -89,9 +89,10 @@ def run_posts(
     concurrency: int,
     customers: int,
     customer_prefix: str,
+    phone_number_id: str,
 ) -> dict:
     bodies = [
-        payload(run, n, batch, customers=customers, customer_prefix=customer_prefix)
+        payload(run, n, batch, phone_number_id=phone_number_id, customers=customers, customer_prefix=customer_prefix)
         for n in range(start, start + requests_total)
     ]
     local = threading.local()
@@ -195,12 +196,15 @@ def main() -> int:
         return 0
     run, secret = f"{int(time.time() * 1000)}", "bench-app-secret"
     customer_prefix = "3" + run[-6:-1]  # customers of this run only: the first contact is really the first
+    # An inbox of this run only: a body goes to every inbox with its phone number id, so a rerun
+    # on the same database would otherwise store each message in the earlier runs' inboxes too.
+    phone_number_id = f"bench-{run}"
     lost = 0
     with Stack(database_url=args.database_url, redis_url=args.redis_url) as stack:
         stack.start_app(workers=args.workers)
         stack.start_worker()
         inbox = stack.manage(
-            "create_inbox", "whatsapp", "--name", f"bench webhook {run}", "--phone-number-id", PHONE_NUMBER_ID,
+            "create_inbox", "whatsapp", "--name", f"bench webhook {run}", "--phone-number-id", phone_number_id,
             "--access-token", "bench", "--app-secret", secret, "--verify-token", "bench",
         )  # fmt: skip
         webhook = stack.base + inbox["webhook_url"]
@@ -208,7 +212,7 @@ def main() -> int:
 
         first = run_posts(webhook, secret, run=f"{run}.first", start=0, requests_total=args.customers // 50,
                           batch=50, concurrency=args.concurrency, customers=args.customers,
-                          customer_prefix=customer_prefix)  # fmt: skip
+                          customer_prefix=customer_prefix, phone_number_id=phone_number_id)  # fmt: skip
         print(f"first contact (every customer new), batch=50: {json.dumps(first)}")
         automation_drained(args.redis_url, started=time.perf_counter())
 
@@ -223,7 +227,7 @@ def main() -> int:
             started, cpu_before = time.perf_counter(), cpu_seconds_by_kind()
             result = run_posts(webhook, secret, run=tag, start=0, requests_total=total, batch=batch,
                                concurrency=args.concurrency, customers=args.customers,
-                               customer_prefix=customer_prefix)  # fmt: skip
+                               customer_prefix=customer_prefix, phone_number_id=phone_number_id)  # fmt: skip
             result["automation_done_s"] = round(automation_drained(args.redis_url, started=started), 1)
             # Until the automation is done: each message's whole cost, the worker's part included.
             result["cpu_ms_per_message"] = cpu_ms_per_request(cpu_before, cpu_seconds_by_kind(), total * batch)
