@@ -27,6 +27,8 @@ NOT_CHECKED = {
     "LIVECHAT_SESSIONS_WINDOW_SECONDS",  # read as LIVECHAT_<limit> (livechat.limits)
     "LIVECHAT_ATTACHMENT_TYPES",
     "MEDIA_ORIGIN",  # documented as not built
+    "AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS",  # django-anymail's settings, named to say why
+    "WEBHOOK_SECRET",  # they are not used
 }
 
 
