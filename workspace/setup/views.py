@@ -15,7 +15,7 @@ from inbox import first_run
 
 # How often a visit may print the token in the log again (one process; it prints at start too).
 ANNOUNCE_EVERY_SECONDS = 60
-_announced_at = 0.0
+_announced_at = float("-inf")  # the first visit after the start always prints it
 
 
 class FirstAdminForm(forms.Form):
